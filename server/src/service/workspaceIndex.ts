@@ -1,0 +1,209 @@
+/**
+ * The corpus index: analyses every document once, then one document per change. Entity
+ * identity across documents is recomputed lazily from the cached per-document results, so an
+ * edit costs one analysis plus a link pass over surface forms, never a re-read of the corpus.
+ */
+import { analyseText } from './analyse';
+import type { Corpus, CorpusDocument } from './corpus';
+import {
+  findDictionaryMentions,
+  linkCorpus,
+  resolveDocument,
+  type Dictionary,
+  type LocalResult,
+} from './entities';
+import type { DocumentAnalysis, Entity, EntityMentionRef, RawClaim, RawMention } from './types';
+
+export interface IndexedDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly analysis: DocumentAnalysis;
+  readonly local: LocalResult;
+}
+
+export interface IndexOptions {
+  /** Replaces the per-document analysis (tests, caches). */
+  analyse?: (text: string) => DocumentAnalysis;
+  dictionary?: Dictionary;
+}
+
+export interface IndexChange {
+  /** Documents added, updated or removed since the last event. */
+  uris: string[];
+}
+
+/** A mention together with the entity it belongs to. */
+export interface ResolvedMention extends EntityMentionRef {
+  entityId: string;
+}
+
+export class WorkspaceIndex {
+  private readonly docs = new Map<string, IndexedDocument>();
+  private readonly analyse: (text: string) => DocumentAnalysis;
+  private dictionary: Dictionary | undefined;
+  private linked: { entities: Entity[]; byId: Map<string, Entity>; byDoc: Map<string, ResolvedMention[]> } | undefined;
+  private readonly listeners = new Set<(e: IndexChange) => void>();
+  private pending = new Set<string>();
+
+  constructor(opts: IndexOptions = {}) {
+    this.analyse = opts.analyse ?? analyseText;
+    this.dictionary = opts.dictionary;
+  }
+
+  /** Analyses every document of the corpus (documents already indexed at the same version are kept). */
+  fill(corpus: Corpus): void {
+    const seen = new Set<string>();
+    for (const doc of corpus.all()) {
+      seen.add(doc.uri);
+      this.update(doc);
+    }
+    for (const uri of [...this.docs.keys()]) if (!seen.has(uri)) this.remove(uri);
+  }
+
+  /** Re-analyses one document if its version or text changed. Returns whether anything changed. */
+  update(doc: CorpusDocument): boolean {
+    const prev = this.docs.get(doc.uri);
+    if (prev && prev.version === doc.version && prev.text === doc.text) return false;
+    const analysis = this.analyseWithDictionary(doc.text);
+    const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
+    this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, analysis, local });
+    this.invalidate(doc.uri);
+    return true;
+  }
+
+  remove(uri: string): boolean {
+    if (!this.docs.delete(uri)) return false;
+    this.invalidate(uri);
+    return true;
+  }
+
+  /** Replaces the project dictionary; every document's mentions are re-resolved against it. */
+  setDictionary(dictionary: Dictionary | undefined): void {
+    this.dictionary = dictionary;
+    for (const d of [...this.docs.values()]) {
+      this.docs.delete(d.uri);
+      this.update(d);
+    }
+  }
+
+  getDictionary(): Dictionary | undefined {
+    return this.dictionary;
+  }
+
+  onDidChange(listener: (e: IndexChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Sends one change event for everything updated since the last flush. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const e = { uris: [...this.pending] };
+    this.pending = new Set();
+    for (const l of this.listeners) l(e);
+  }
+
+  // ---- queries -------------------------------------------------------------------------
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  documents(): Iterable<IndexedDocument> {
+    return this.docs.values();
+  }
+
+  document(uri: string): IndexedDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  entities(): readonly Entity[] {
+    return this.link().entities;
+  }
+
+  entity(id: string): Entity | undefined {
+    return this.link().byId.get(id);
+  }
+
+  /** Mentions of one document with their entity ids, sorted by offset. */
+  mentionsIn(uri: string): readonly ResolvedMention[] {
+    return this.link().byDoc.get(uri) ?? [];
+  }
+
+  /** The mention (and its entity) covering `offset` in `uri`, if any. */
+  mentionAt(uri: string, offset: number): { mention: ResolvedMention; entity: Entity } | undefined {
+    const list = this.mentionsIn(uri);
+    const m = findCovering(list, offset);
+    if (!m) return undefined;
+    const entity = this.entity(m.entityId);
+    return entity ? { mention: m, entity } : undefined;
+  }
+
+  claimsIn(uri: string): readonly RawClaim[] {
+    return this.docs.get(uri)?.analysis.claims ?? [];
+  }
+
+  claimAt(uri: string, offset: number): RawClaim | undefined {
+    return findCovering(this.claimsIn(uri), offset);
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  private analyseWithDictionary(text: string): DocumentAnalysis {
+    const analysis = this.analyse(text);
+    if (!this.dictionary) return analysis;
+    const extra = findDictionaryMentions(text, this.dictionary);
+    if (extra.length === 0) return analysis;
+    return { ...analysis, mentions: mergeMentions(analysis.mentions, extra) };
+  }
+
+  private invalidate(uri: string): void {
+    this.linked = undefined;
+    this.pending.add(uri);
+  }
+
+  private link() {
+    if (this.linked) return this.linked;
+    const entities = linkCorpus(
+      [...this.docs.values()].map((d) => d.local),
+      this.dictionary,
+    );
+    const byId = new Map<string, Entity>();
+    const byDoc = new Map<string, ResolvedMention[]>();
+    for (const e of entities) {
+      byId.set(e.id, e);
+      for (const m of e.mentions) {
+        let list = byDoc.get(m.uri);
+        if (!list) byDoc.set(m.uri, (list = []));
+        list.push({ ...m, entityId: e.id });
+      }
+    }
+    for (const list of byDoc.values()) list.sort((a, b) => a.start - b.start);
+    this.linked = { entities, byId, byDoc };
+    return this.linked;
+  }
+}
+
+/** Binary search for the span containing `offset` (end inclusive, so a cursor just after a word counts). */
+export function findCovering<T extends { start: number; end: number }>(list: readonly T[], offset: number): T | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid];
+    if (offset < s.start) hi = mid - 1;
+    else if (offset > s.end) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+/** Tagger mentions plus dictionary mentions; where they overlap, the dictionary wins. */
+export function mergeMentions(tagged: readonly RawMention[], dict: readonly RawMention[]): RawMention[] {
+  const out = dict.slice();
+  for (const m of tagged) {
+    if (!dict.some((d) => d.start < m.end && m.start < d.end)) out.push(m);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
