@@ -75,6 +75,8 @@ export interface ClaimSummary {
 
 export interface ClaimListParams {
   groupBy: 'article' | 'quantity';
+  /** Optional: only the claims of this article. (Added; older clients omit it.) */
+  uri?: string;
 }
 
 export interface ClaimGroup {
@@ -88,3 +90,19 @@ export interface ClaimGroup {
 export const ClaimListRequest = new RequestType<ClaimListParams, ClaimGroup[], void>('sourcelens/claims');
 
 export const StatsRequest = new RequestType<void, IndexStats, void>('sourcelens/stats');
+
+/** One figure about the same quantity in another article (see RelatedClaimsRequest). */
+export interface RelatedClaimSummary extends ClaimSummary {
+  /** How it differs from the queried figure: "+2.4%", "−1.5 pp", "same figure". */
+  difference: string;
+  /** Names of the context entities the two figures share. */
+  shared: string[];
+  score: number;
+}
+
+/** Added: the figures in other articles about the same quantity as the claim at a position. */
+export const RelatedClaimsRequest = new RequestType<
+  { uri: string; position: { line: number; character: number } },
+  { claim: ClaimSummary; related: RelatedClaimSummary[] } | null,
+  void
+>('sourcelens/relatedClaims');

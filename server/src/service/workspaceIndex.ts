@@ -4,6 +4,7 @@
  * edit costs one analysis plus a link pass over surface forms, never a re-read of the corpus.
  */
 import { analyseText } from './analyse';
+import type { AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
 import {
   findDictionaryMentions,
@@ -26,6 +27,8 @@ export interface IndexOptions {
   /** Replaces the per-document analysis (tests, caches). */
   analyse?: (text: string) => DocumentAnalysis;
   dictionary?: Dictionary;
+  /** On-disk cache of analyses, consulted before `analyse` (see analysisCache.ts). */
+  cache?: AnalysisCache;
 }
 
 export interface IndexChange {
@@ -45,10 +48,12 @@ export class WorkspaceIndex {
   private linked: { entities: Entity[]; byId: Map<string, Entity>; byDoc: Map<string, ResolvedMention[]> } | undefined;
   private readonly listeners = new Set<(e: IndexChange) => void>();
   private pending = new Set<string>();
+  private readonly cache: AnalysisCache | undefined;
 
   constructor(opts: IndexOptions = {}) {
     this.analyse = opts.analyse ?? analyseText;
     this.dictionary = opts.dictionary;
+    this.cache = opts.cache;
   }
 
   /** Analyses every document of the corpus (documents already indexed at the same version are kept). */
@@ -59,13 +64,19 @@ export class WorkspaceIndex {
       this.update(doc);
     }
     for (const uri of [...this.docs.keys()]) if (!seen.has(uri)) this.remove(uri);
+    this.cache?.markComplete();
   }
 
-  /** Re-analyses one document if its version or text changed. Returns whether anything changed. */
+  /** Re-analyses one document if its text changed (a new version of the same text is only recorded). Returns whether anything changed. */
   update(doc: CorpusDocument): boolean {
     const prev = this.docs.get(doc.uri);
-    if (prev && prev.version === doc.version && prev.text === doc.text) return false;
-    const analysis = this.analyseWithDictionary(doc.text);
+    if (prev && prev.text === doc.text) {
+      // Same text under a new version (an editor opening a file indexed from disk): keep the
+      // analysis and the linked entities; re-linking the whole corpus here cost a full link pass.
+      if (prev.version !== doc.version) this.docs.set(doc.uri, { ...prev, version: doc.version });
+      return false;
+    }
+    const analysis = this.analyseWithDictionary(doc.text, doc.uri);
     const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
     this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, analysis, local });
     this.invalidate(doc.uri);
@@ -74,6 +85,7 @@ export class WorkspaceIndex {
 
   remove(uri: string): boolean {
     if (!this.docs.delete(uri)) return false;
+    this.cache?.forget(uri);
     this.invalidate(uri);
     return true;
   }
@@ -150,8 +162,8 @@ export class WorkspaceIndex {
 
   // ---- internals -----------------------------------------------------------------------
 
-  private analyseWithDictionary(text: string): DocumentAnalysis {
-    const analysis = this.analyse(text);
+  private analyseWithDictionary(text: string, uri?: string): DocumentAnalysis {
+    const analysis = this.cache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text);
     if (!this.dictionary) return analysis;
     const extra = findDictionaryMentions(text, this.dictionary);
     if (extra.length === 0) return analysis;

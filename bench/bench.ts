@@ -1,0 +1,706 @@
+/**
+ * The Sourcelens benchmark (`npm run bench`): one run, one table, everything in
+ * bench/results.json (merged: keys written by other benches are kept). See bench/README.md for
+ * what each figure means and how it is measured.
+ *
+ *   npm run bench                          full run (throughput, latency at 1,000 and 10,000, index at 20,000)
+ *   npm run bench -- --quick               development: 1,000 articles everywhere, smaller samples
+ *   BENCH_SIZES=1000 npm run bench         latency sizes
+ *   BENCH_INDEX_SIZE=0 npm run bench       skip the cold/warm start section (or another size)
+ *   BENCH_ONLY=throughput,latency,index,extra npm run bench
+ *   BENCH_REQUESTS=200 BENCH_SEED=... BENCH_SERVER=dist/server.js BENCH_SERVER_NODE_ARGS="--cpu-prof ..." 
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyseText } from '../server/src/service/analyse';
+import type { RawMention } from '../server/src/service/types';
+import { ensureCorpus, generateArticles, loadSources, prng, repoRoot, variantOf, type CorpusOnDisk } from './generate';
+import { decodeSemanticTokens, delay, LspClient, positionAt } from './lsp-client';
+
+// ---- configuration --------------------------------------------------------------------------
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const SEED = process.env.BENCH_SEED ?? 'sourcelens-bench';
+const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '1000' : '1000,10000')).split(',').filter(Boolean).map(Number);
+const INDEX_SIZE = Number(process.env.BENCH_INDEX_SIZE ?? (QUICK ? 1000 : 20000));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'throughput,extra,latency,index').split(','));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (QUICK ? 60 : 200));
+const EDITS = QUICK ? 8 : 20;
+const THROUGHPUT_BYTES = Number(process.env.BENCH_THROUGHPUT_MB ?? (QUICK ? 4 : 20)) * 1e6;
+const COMPROMISE_BYTES = (QUICK ? 0.4 : 1.5) * 1e6;
+const SERVER_JS = path.resolve(repoRoot, process.env.BENCH_SERVER ?? 'dist/server.js');
+/** Extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiling the bench). */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const RESULTS = path.join(repoRoot, 'bench', 'results.json');
+const MEMPROBE = path.join(repoRoot, 'bench', 'memprobe.cjs');
+const RG = fs.existsSync('/usr/bin/rg') ? '/usr/bin/rg' : 'rg';
+const INDEX_TIMEOUT_MS = 15 * 60_000;
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+const mb = (bytes: number) => bytes / 1e6;
+const round = (x: number, d = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : x);
+
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const stats = (xs: number[]) => ({ n: xs.length, p50: round(percentile(xs, 50), 3), p99: round(percentile(xs, 99), 3), max: round(Math.max(...xs), 3) });
+
+// ---- throughput -----------------------------------------------------------------------------
+
+const FLOOR_RE = /\p{Lu}[\p{L}\p{M}'’-]*/gu;
+
+async function throughput() {
+  const sources = loadSources();
+  const texts: string[] = [];
+  let bytes = 0;
+  for (const a of generateArticles(sources, 10_000, SEED)) {
+    texts.push(a.text);
+    bytes += Buffer.byteLength(a.text);
+    if (bytes >= THROUGHPUT_BYTES) break;
+  }
+  log(`throughput: ${texts.length} generated articles, ${mb(bytes).toFixed(1)} MB`);
+
+  // Sourcelens: the whole per-document analysis (NER + claims), after a short warm-up.
+  for (const t of texts.slice(0, 20)) analyseText(t);
+  let mentions = 0;
+  let claims = 0;
+  let t0 = performance.now();
+  for (const t of texts) {
+    const a = analyseText(t);
+    mentions += a.mentions.length;
+    claims += a.claims.length;
+  }
+  const slSec = (performance.now() - t0) / 1000;
+  const sourcelensMBps = mb(bytes) / slSec;
+  log(`sourcelens ${sourcelensMBps.toFixed(2)} MB/s (${mentions} mentions, ${claims} claims in ${slSec.toFixed(1)} s)`);
+
+  // compromise: people/organizations/places + numbers, on a prefix of the same articles.
+  const nlp = (await import('compromise')).default as any;
+  for (const t of texts.slice(0, 2)) runCompromise(nlp, t);
+  let cBytes = 0;
+  let cItems = 0;
+  t0 = performance.now();
+  for (const t of texts) {
+    cItems += runCompromise(nlp, t);
+    cBytes += Buffer.byteLength(t);
+    if (cBytes >= COMPROMISE_BYTES) break;
+  }
+  const cSec = (performance.now() - t0) / 1000;
+  const compromiseMBps = mb(cBytes) / cSec;
+  log(`compromise ${compromiseMBps.toFixed(3)} MB/s (${cItems} items, ${mb(cBytes).toFixed(2)} MB in ${cSec.toFixed(1)} s)`);
+
+  // The floor: one Unicode-aware regex over the same text; best of 3 passes.
+  let best = Infinity;
+  let matches = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    t0 = performance.now();
+    matches = 0;
+    for (const t of texts) {
+      FLOOR_RE.lastIndex = 0;
+      while (FLOOR_RE.exec(t) !== null) matches++;
+    }
+    best = Math.min(best, performance.now() - t0);
+  }
+  const regexFloorMBps = mb(bytes) / (best / 1000);
+  log(`regex floor ${regexFloorMBps.toFixed(1)} MB/s (${matches} matches)`);
+
+  return {
+    corpus: `generated (seed ${SEED}), ${texts.length} articles`,
+    megabytes: round(mb(bytes), 2),
+    sourcelensMBps: round(sourcelensMBps, 3),
+    sourcelensSeconds: round(slSec, 2),
+    mentions,
+    claims,
+    compromiseMBps: round(compromiseMBps, 3),
+    compromiseMegabytes: round(mb(cBytes), 2),
+    compromiseSeconds: round(cSec, 2),
+    regexFloorMBps: round(regexFloorMBps, 2),
+    /** Sourcelens speed ÷ compromise speed (target ≥ 15). */
+    vsCompromise: round(sourcelensMBps / compromiseMBps, 2),
+    /** Regex floor speed ÷ Sourcelens speed: how many times slower than the floor (target ≤ 30). */
+    vsRegexFloor: round(regexFloorMBps / sourcelensMBps, 2),
+  };
+}
+
+function runCompromise(nlp: any, text: string): number {
+  const doc = nlp(text);
+  return (
+    doc.people().out('array').length +
+    doc.organizations().out('array').length +
+    doc.places().out('array').length +
+    doc.numbers().get().length
+  );
+}
+
+// ---- helpers over the server ------------------------------------------------------------------
+
+interface Sample {
+  uri: string;
+  file: string;
+  text: string;
+  mention: RawMention;
+  position: { line: number; character: number };
+}
+
+function uriOf(dir: string, rel: string): string {
+  return pathToFileURL(path.join(dir, rel)).href;
+}
+
+/** Random mentions (seeded) in `docCount` articles of the corpus, found by the analyser in-process. */
+function pickSamples(corpus: CorpusOnDisk, count: number, docCount: number, seed: string): Sample[] {
+  const r = prng(seed);
+  const files = new Set<string>();
+  while (files.size < Math.min(docCount, corpus.files.length)) files.add(corpus.files[Math.floor(r() * corpus.files.length)]);
+  const perDoc: Array<{ file: string; text: string; mentions: RawMention[] }> = [];
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(corpus.dir, file), 'utf8');
+    const mentions = analyseText(text).mentions;
+    if (mentions.length) perDoc.push({ file, text, mentions });
+  }
+  const out: Sample[] = [];
+  for (let i = 0; i < count && perDoc.length; i++) {
+    const d = perDoc[i % perDoc.length];
+    const m = d.mentions[Math.floor(r() * d.mentions.length)];
+    const mid = m.start + Math.floor((m.end - m.start) / 2);
+    out.push({ uri: uriOf(corpus.dir, d.file), file: d.file, text: d.text, mention: m, position: positionAt(d.text, mid) });
+  }
+  return out;
+}
+
+function hasContent(x: any): boolean {
+  if (x == null) return false;
+  if (Array.isArray(x)) return x.length > 0;
+  if (typeof x === 'object' && 'contents' in x) {
+    const c = x.contents;
+    if (typeof c === 'string') return c.length > 0;
+    if (Array.isArray(c)) return c.length > 0;
+    return !!c?.value;
+  }
+  if (typeof x === 'object' && 'data' in x) return Array.isArray(x.data) && x.data.length > 0;
+  return true;
+}
+
+const isIndexChanged = (method: string) => method === 'sourcelens/indexChanged';
+
+/**
+ * Waits until the server reports its first indexing pass finished: an indexChanged notification
+ * with `indexing: false` that counts every file of the corpus (indexed or skipped). An earlier
+ * `indexing: false` (e.g. for a didOpen before the pass started) does not count.
+ */
+async function waitIndexed(c: LspClient, since: number, timeoutMs: number, files: number): Promise<{ at: number; params: any } | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  const done = (p: any) => p?.indexing === false && (p.articles ?? 0) + (p.skipped?.length ?? 0) >= files;
+  while (performance.now() < deadline) {
+    const n = await c.waitFor((n) => isIndexChanged(n.method) && done(n.params), 2000, since);
+    if (n) return n;
+    if (c.proc.exitCode !== null) throw new Error(`server exited (${c.proc.exitCode}): ${c.stderr.join('').slice(-2000)}`);
+  }
+  return undefined;
+}
+
+/** Waits until no notification arrived for `quietMs`. */
+async function settle(c: LspClient, quietMs = 1000, maxMs = 60_000): Promise<void> {
+  const start = performance.now();
+  let count = c.notifications.length;
+  let last = performance.now();
+  while (performance.now() - start < maxMs) {
+    await delay(100);
+    if (c.notifications.length !== count) {
+      count = c.notifications.length;
+      last = performance.now();
+    } else if (performance.now() - last >= quietMs) return;
+  }
+}
+
+function openDoc(c: LspClient, uri: string, text: string, version = 1) {
+  return c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'plaintext', version, text } });
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const r = await f();
+  return [performance.now() - t0, r];
+}
+
+function rgSeconds(pattern: string, dir: string): { ms: number; lines: number } {
+  const t0 = performance.now();
+  const r = spawnSync(RG, ['-F', '-w', '--no-messages', '--', pattern, dir], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.error) throw r.error;
+  return { ms, lines: r.stdout ? r.stdout.split('\n').length - 1 : 0 };
+}
+
+// ---- latency ------------------------------------------------------------------------------------
+
+async function latency(n: number) {
+  const corpus = ensureCorpus(n, { seed: SEED, log });
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-bench-cache-'));
+  const c = new LspClient({ serverJs: SERVER_JS, nodeArgs: SERVER_NODE_ARGS });
+  try {
+    const t0 = performance.now();
+    const init = await c.initialize(corpus.dir, { cacheDir });
+    const indexed = await waitIndexed(c, t0, INDEX_TIMEOUT_MS, corpus.manifest.files);
+    if (!indexed) throw new Error('server never reported the end of indexing');
+    const indexSeconds = (indexed.at - t0) / 1000;
+    log(`latency ${n}: indexed ${indexed.params?.articles ?? '?'} articles, ${indexed.params?.entities ?? '?'} entities in ${indexSeconds.toFixed(1)} s`);
+
+    const samples = pickSamples(corpus, REQUESTS, Math.min(50, Math.ceil(REQUESTS / 4)), `${SEED}/latency/${n}`);
+    const opened = new Set<string>();
+    for (const s of samples) {
+      if (opened.has(s.uri)) continue;
+      opened.add(s.uri);
+      await openDoc(c, s.uri, s.text);
+    }
+    await settle(c);
+
+    const kinds: Record<string, (s: Sample) => Promise<unknown>> = {
+      hover: (s) => c.request('textDocument/hover', { textDocument: { uri: s.uri }, position: s.position }),
+      definition: (s) => c.request('textDocument/definition', { textDocument: { uri: s.uri }, position: s.position }),
+      references: (s) =>
+        c.request('textDocument/references', { textDocument: { uri: s.uri }, position: s.position, context: { includeDeclaration: true } }),
+      documentSymbol: (s) => c.request('textDocument/documentSymbol', { textDocument: { uri: s.uri } }),
+      workspaceSymbol: (s) => c.request('workspace/symbol', { query: s.mention.text }),
+      semanticTokens: (s) => c.request('textDocument/semanticTokens/full', { textDocument: { uri: s.uri } }),
+    };
+    const out: Record<string, unknown> = {};
+    let refCounts: number[] = [];
+    for (const [kind, f] of Object.entries(kinds)) {
+      try {
+        await f(samples[0]); // warm-up, not timed
+        const times: number[] = [];
+        let answered = 0;
+        for (const s of samples) {
+          const [ms, r] = await timed(() => f(s));
+          times.push(ms);
+          if (hasContent(r)) answered++;
+          if (kind === 'references') refCounts.push(Array.isArray(r) ? r.length : 0);
+        }
+        out[kind] = { ...stats(times), answered: round(answered / samples.length, 3) };
+        log(`  ${kind}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms, answered ${answered}/${samples.length}`);
+      } catch (err) {
+        out[kind] = { error: String(err) };
+        log(`  ${kind}: ${String(err)}`);
+      }
+    }
+
+    // rg over the same folder, for the names of the referenced entities.
+    const names = [...new Set(samples.map((s) => s.mention.text))].slice(0, QUICK ? 8 : 20);
+    rgSeconds(names[0], corpus.dir); // page cache warm-up
+    const rgTimes: number[] = [];
+    let rgLines = 0;
+    for (const name of names) {
+      const r = rgSeconds(name, corpus.dir);
+      rgTimes.push(r.ms);
+      rgLines += r.lines;
+    }
+    const refs = out.references as { p50?: number; p99?: number } | undefined;
+    out.rg = {
+      ...stats(rgTimes),
+      names: names.length,
+      meanMatchingLines: round(rgLines / names.length, 1),
+      referencesP99VsRgP50: refs?.p99 ? round(percentile(rgTimes, 50) / refs.p99, 2) : null,
+    };
+    out.referencesPerRequest = refCounts.length ? round(refCounts.reduce((a, b) => a + b, 0) / refCounts.length, 1) : null;
+    log(`  rg -F -w: p50 ${percentile(rgTimes, 50).toFixed(1)} ms over ${names.length} names`);
+
+    // First hover after opening a document that was not open yet.
+    const fresh = pickSamples(corpus, QUICK ? 5 : 10, QUICK ? 5 : 10, `${SEED}/open/${n}`).filter((s) => !opened.has(s.uri));
+    const openTimes: number[] = [];
+    for (const s of fresh) {
+      const t = performance.now();
+      await openDoc(c, s.uri, s.text);
+      await c.request('textDocument/hover', { textDocument: { uri: s.uri }, position: s.position });
+      openTimes.push(performance.now() - t);
+      opened.add(s.uri);
+    }
+    out.openThenHover = stats(openTimes);
+    log(`  didOpen→hover: p50 ${percentile(openTimes, 50).toFixed(1)} ms`);
+    await settle(c, 500);
+
+    out.edit = await editTest(c, corpus, init);
+    const mem = c.memory();
+    return {
+      articles: n + 1,
+      megabytes: round(mb(corpus.manifest.bytes), 1),
+      indexSeconds: round(indexSeconds, 2),
+      entities: indexed.params?.entities ?? null,
+      serverPeakRssMB: mem ? round(mem.hwmKB / 1024, 0) : null,
+      ...out,
+    };
+  } finally {
+    await c.stop().catch(() => c.kill());
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** didChange of the 10 KB article → (a) semantic tokens that reflect it, (b) indexChanged for its URI. */
+async function editTest(c: LspClient, corpus: CorpusOnDisk, init: any) {
+  const file = corpus.manifest.editArticle;
+  const uri = uriOf(corpus.dir, file);
+  let text = fs.readFileSync(path.join(corpus.dir, file), 'utf8');
+  let version = 1;
+  await openDoc(c, uri, text, version);
+  await settle(c, 500);
+  const sync = init?.capabilities?.textDocumentSync;
+  const incremental = (typeof sync === 'number' ? sync : sync?.change) === 2;
+  const tokens = async () => JSON.stringify(((await c.request('textDocument/semanticTokens/full', { textDocument: { uri } })) as any)?.data ?? null);
+  let before = await tokens();
+  const tokenTimes: number[] = [];
+  const notifyTimes: number[] = [];
+  let stale = 0;
+  const at = text.indexOf('\n\n') + 2; // after the first paragraph
+  for (let i = 0; i < EDITS; i++) {
+    const name = `${variantOf(SEED, 'Edit', i + 1)} ${variantOf(SEED, 'Editson', i + 1)}`;
+    const insert = `${name} told reporters in Kelmoria on Tuesday that ${name.split(' ')[1]} Holdings would invest $${(i % 9) + 1}.${i % 10} million in ${2026 + (i % 3)}.\n\n`;
+    const newText = text.slice(0, at) + insert + text.slice(at);
+    version++;
+    const change = incremental
+      ? { range: { start: positionAt(text, at), end: positionAt(text, at) }, text: insert }
+      : { text: newText };
+    const tSend = performance.now();
+    await c.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+    let now = await tokens();
+    while (now === before && performance.now() - tSend < 5000) {
+      await delay(2);
+      now = await tokens();
+    }
+    if (now === before) stale++;
+    tokenTimes.push(performance.now() - tSend);
+    before = now;
+    const note = await c.waitFor((n) => isIndexChanged(n.method) && (n.params?.uris ?? []).includes(uri), 5000, tSend);
+    if (note) notifyTimes.push(note.at - tSend);
+    text = newText;
+  }
+  const r = {
+    edits: EDITS,
+    sync: incremental ? 'incremental' : 'full',
+    articleChars: text.length,
+    toSemanticTokens: stats(tokenTimes),
+    tokensNeverChanged: stale,
+    toIndexChanged: notifyTimes.length ? stats(notifyTimes) : null,
+    indexChangedSeen: notifyTimes.length,
+  };
+  log(
+    `  edit→tokens p50 ${percentile(tokenTimes, 50).toFixed(1)} ms p99 ${percentile(tokenTimes, 99).toFixed(1)} ms; ` +
+      `edit→indexChanged p50 ${notifyTimes.length ? percentile(notifyTimes, 50).toFixed(1) : '—'} ms (${notifyTimes.length}/${EDITS})`,
+  );
+  return r;
+}
+
+// ---- cold / warm start at scale --------------------------------------------------------------------
+
+async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample, label: string) {
+  const probe = path.join(os.tmpdir(), `sl-memprobe-${process.pid}-${label}.json`);
+  fs.rmSync(probe, { force: true });
+  const c = new LspClient({
+    serverJs: SERVER_JS,
+    nodeArgs: ['--expose-gc', '--require', MEMPROBE, ...SERVER_NODE_ARGS],
+    env: { SOURCELENS_MEMPROBE: probe },
+  });
+  const t0 = c.spawnedAt;
+  try {
+    await c.initialize(corpus.dir, { cacheDir });
+    const initMs = performance.now() - t0;
+    await openDoc(c, target.uri, target.text);
+    const hoverParams = { textDocument: { uri: target.uri }, position: target.position };
+    let hovers = 0;
+    let firstAnswerMs: number | null = null;
+    let firstContentMs: number | null = null;
+    // 1. A hover as soon as the document is open.
+    let r = await c.request('textDocument/hover', hoverParams);
+    hovers++;
+    firstAnswerMs = performance.now() - t0;
+    // 2. The indexing-finished notification (it may already have arrived).
+    const indexed = await waitIndexed(c, t0, INDEX_TIMEOUT_MS, corpus.manifest.files);
+    if (!indexed) throw new Error('server never reported the end of indexing');
+    const indexedMs = indexed.at - t0;
+    // 3. The first hover answered with content after that.
+    let answeredAt = performance.now();
+    if (!(hasContent(r) && answeredAt - t0 >= indexedMs)) {
+      const deadline = performance.now() + 30_000;
+      do {
+        r = await c.request('textDocument/hover', hoverParams);
+        hovers++;
+        answeredAt = performance.now();
+        if (hasContent(r)) break;
+        await delay(50);
+      } while (performance.now() < deadline);
+    }
+    if (hasContent(r)) firstContentMs = answeredAt - t0;
+
+    // Memory: the index's share of the heap (memprobe, after full GCs) and the peak RSS.
+    process.kill(c.pid, 'SIGUSR2');
+    let probed: any;
+    for (let i = 0; i < 400 && !probed; i++) {
+      await delay(50);
+      try {
+        probed = JSON.parse(fs.readFileSync(probe, 'utf8'));
+      } catch {
+        /* not yet */
+      }
+    }
+    const mem = c.memory();
+    const heapDelta = probed ? probed.now.heapUsed - probed.baseline.heapUsed : null;
+    const extDelta = probed ? probed.now.external + probed.now.arrayBuffers - (probed.baseline.external + probed.baseline.arrayBuffers) : null;
+    const res = {
+      initializeMs: round(initMs, 0),
+      indexedMs: round(indexedMs, 0),
+      firstHoverAnswerMs: round(firstAnswerMs, 0),
+      firstHoverWithContentAfterIndexingMs: firstContentMs === null ? null : round(firstContentMs, 0),
+      hoverRequests: hovers,
+      articles: indexed.params?.articles ?? null,
+      entities: indexed.params?.entities ?? null,
+      peakRssMB: mem ? round(mem.hwmKB / 1024, 0) : null,
+      rssAfterMB: mem ? round(mem.rssKB / 1024, 0) : null,
+      heapBaselineMB: probed ? round(probed.baseline.heapUsed / 2 ** 20, 1) : null,
+      heapAfterIndexMB: probed ? round(probed.now.heapUsed / 2 ** 20, 1) : null,
+      indexHeapMB: heapDelta === null ? null : round(heapDelta / 2 ** 20, 1),
+      indexExternalMB: extDelta === null ? null : round(extDelta / 2 ** 20, 1),
+    };
+    log(`index ${label}: ${JSON.stringify(res)}`);
+    return res;
+  } finally {
+    await c.stop(120_000).catch(() => c.kill());
+    fs.rmSync(probe, { force: true });
+  }
+}
+
+async function indexAtScale(n: number) {
+  const corpus = ensureCorpus(n, { seed: SEED, log });
+  const cacheDir = path.join(repoRoot, 'bench', 'corpora', `.cache-${n}`);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  const target = pickSamples(corpus, 1, 1, `${SEED}/index/${n}`)[0];
+  if (!target) throw new Error('no mention found for the index test');
+  log(`index ${n}: hover target ${target.file} "${target.mention.text}"`);
+  const cold = await startOnce(corpus, cacheDir, target, 'cold');
+  const cacheFile = path.join(cacheDir, 'analyses.bin');
+  const cacheBytes = fs.existsSync(cacheFile) ? fs.statSync(cacheFile).size : 0;
+  let warm: unknown = null;
+  let warmMissing: string | null = null;
+  if (cacheBytes === 0) {
+    warmMissing = `the server wrote no ${path.relative(repoRoot, cacheFile)} (initializationOptions.cacheDir not wired in dist/server.js?)`;
+    log(`index warm: missing — ${warmMissing}`);
+  } else {
+    warm = await startOnce(corpus, cacheDir, target, 'warm');
+  }
+  return {
+    articles: n + 1,
+    megabytes: round(mb(corpus.manifest.bytes), 1),
+    hoverTarget: `${target.file} "${target.mention.text}"`,
+    cold,
+    warm,
+    warmMissing,
+    cacheFileMB: round(cacheBytes / 1e6, 1),
+  };
+}
+
+// ---- other benches -----------------------------------------------------------------------------------
+
+async function extra(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const benches: Array<[string, string, string]> = [
+    ['claims', './claims-throughput', 'runClaimsBench'],
+    ['linking', './linking', 'runLinkingBench'],
+  ];
+  for (const [key, mod, fn] of benches) {
+    if (!fs.existsSync(path.join(__dirname, `${mod.slice(2)}.ts`))) {
+      log(`${key}: bench/${mod.slice(2)}.ts not present, skipped`);
+      continue;
+    }
+    try {
+      const m = (await import(mod)) as Record<string, () => unknown>;
+      const t0 = performance.now();
+      const r = await m[fn]();
+      log(`${key}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (r !== undefined) out[key] = r;
+    } catch (err) {
+      log(`${key}: failed: ${String(err)}`);
+      out[`${key}Error`] = String(err);
+    }
+  }
+  return out;
+}
+
+// ---- report -------------------------------------------------------------------------------------------
+
+function scaling(lat: Record<string, any>) {
+  const sizes = Object.keys(lat).filter((k) => lat[k] && !lat[k].error);
+  const rows: Record<string, Record<string, number | null>> = {};
+  const metric = (name: string, get: (x: any) => number | undefined | null) => {
+    rows[name] = {};
+    for (const s of sizes) rows[name][s] = get(lat[s]) ?? null;
+    if (sizes.length >= 2) {
+      const a = rows[name][sizes[0]];
+      const b = rows[name][sizes[sizes.length - 1]];
+      rows[name].growth = a && b ? round(b / a, 2) : null;
+    }
+  };
+  metric('indexSeconds', (x) => x.indexSeconds);
+  for (const k of ['hover', 'definition', 'references', 'documentSymbol', 'workspaceSymbol', 'semanticTokens']) {
+    metric(`${k}.p50`, (x) => x[k]?.p50);
+    metric(`${k}.p99`, (x) => x[k]?.p99);
+  }
+  metric('rg.p50', (x) => x.rg?.p50);
+  metric('openThenHover.p50', (x) => x.openThenHover?.p50);
+  metric('edit→tokens.p50', (x) => x.edit?.toSemanticTokens?.p50);
+  metric('edit→tokens.p99', (x) => x.edit?.toSemanticTokens?.p99);
+  metric('edit→indexChanged.p50', (x) => x.edit?.toIndexChanged?.p50);
+  metric('serverPeakRssMB', (x) => x.serverPeakRssMB);
+  return rows;
+}
+
+function targets(r: any) {
+  const t: Array<{ target: string; measured: number | null; limit: number; ratio: number | null; pass: boolean | null; note?: string }> = [];
+  const add = (target: string, measured: number | null | undefined, limit: number, higherIsBetter: boolean, note?: string) => {
+    const m = measured ?? null;
+    t.push({
+      target,
+      measured: m,
+      limit,
+      ratio: m === null ? null : round(m / limit, 2),
+      pass: m === null ? null : higherIsBetter ? m >= limit : m <= limit,
+      ...(note ? { note } : {}),
+    });
+  };
+  const big = r.index;
+  if (big) {
+    add(`${big.articles - 1} articles: warm start first hover (s)`, big.warm ? big.warm.firstHoverWithContentAfterIndexingMs / 1000 : null, 2, false, big.warmMissing ?? undefined);
+    add(`${big.articles - 1} articles: cold start first hover (s)`, big.cold?.firstHoverWithContentAfterIndexingMs != null ? big.cold.firstHoverWithContentAfterIndexingMs / 1000 : null, 60, false);
+    add(`${big.articles - 1} articles: peak RSS (MB)`, Math.max(big.cold?.peakRssMB ?? 0, big.warm?.peakRssMB ?? 0) || null, 1536, false);
+  }
+  const sizes = Object.keys(r.latency ?? {}).map(Number).sort((a, b) => a - b);
+  const at = sizes.includes(10000) ? 10000 : sizes[sizes.length - 1];
+  const l = r.latency?.[at];
+  if (l && !l.error) {
+    add(`${at}: hover p99 (ms)`, l.hover?.p99, 16, false);
+    add(`${at}: definition p99 (ms)`, l.definition?.p99, 16, false);
+    add(`${at}: rg p50 ÷ references p99 (×)`, l.rg?.referencesP99VsRgP50, 10, true);
+    add(`${at}: edit → semantic tokens p99 (ms)`, l.edit?.toSemanticTokens?.p99, 50, false);
+  }
+  if (r.throughput) {
+    add('throughput ÷ compromise (×)', r.throughput.vsCompromise, 15, true);
+    add('regex floor ÷ throughput (×)', r.throughput.vsRegexFloor, 30, false);
+  }
+  return t;
+}
+
+function printTable(r: any) {
+  const lines: string[] = [];
+  const row = (...cells: Array<string | number | null | undefined>) =>
+    lines.push(cells.map((c, i) => String(c ?? '—').padEnd(i === 0 ? 34 : 14)).join(' ').trimEnd());
+  lines.push('', `Sourcelens benchmark — ${r.meta.date}, node ${r.meta.node}, ${r.meta.cpus} CPUs, load ${r.meta.loadStart.join('/')} → ${r.meta.loadEnd.join('/')}${QUICK ? ', --quick' : ''}`, '');
+  if (r.throughput) {
+    const t = r.throughput;
+    row('throughput (MB/s)', 'sourcelens', 'compromise', 'regex floor', '×compromise', 'floor÷SL');
+    row('', t.sourcelensMBps, t.compromiseMBps, t.regexFloorMBps, t.vsCompromise, t.vsRegexFloor);
+    lines.push('');
+  }
+  const lat = r.latency ?? {};
+  const sizes = Object.keys(lat);
+  if (sizes.length) {
+    row('latency (ms)', ...sizes.flatMap((s) => [`${s} p50`, `${s} p99`]));
+    for (const k of ['hover', 'definition', 'references', 'documentSymbol', 'workspaceSymbol', 'semanticTokens', 'rg', 'openThenHover']) {
+      row(k === 'rg' ? 'rg -F -w (whole corpus)' : k === 'openThenHover' ? 'didOpen → hover' : k, ...sizes.flatMap((s) => [lat[s]?.[k]?.p50, lat[s]?.[k]?.p99]));
+    }
+    row('edit → semantic tokens', ...sizes.flatMap((s) => [lat[s]?.edit?.toSemanticTokens?.p50, lat[s]?.edit?.toSemanticTokens?.p99]));
+    row('edit → indexChanged', ...sizes.flatMap((s) => [lat[s]?.edit?.toIndexChanged?.p50, lat[s]?.edit?.toIndexChanged?.p99]));
+    row('initial indexing (s)', ...sizes.flatMap((s) => [lat[s]?.indexSeconds, '']));
+    row('server peak RSS (MB)', ...sizes.flatMap((s) => [lat[s]?.serverPeakRssMB, '']));
+    row('rg p50 ÷ references p99', ...sizes.flatMap((s) => [lat[s]?.rg?.referencesP99VsRgP50, '']));
+    for (const s of sizes) if (lat[s]?.error) lines.push(`  ${s}: ${lat[s].error}`);
+    lines.push('');
+  }
+  if (r.index) {
+    const x = r.index;
+    row(`start, ${x.articles - 1} articles`, 'indexed (s)', '1st hover (s)', 'peak RSS MB', 'index heap MB', 'init (ms)');
+    for (const k of ['cold', 'warm'] as const) {
+      const s = x[k];
+      if (s) row(k, round(s.indexedMs / 1000, 2), s.firstHoverWithContentAfterIndexingMs == null ? null : round(s.firstHoverWithContentAfterIndexingMs / 1000, 2), s.peakRssMB, s.indexHeapMB, s.initializeMs);
+      else row(k, `missing: ${x.warmMissing ?? x.error ?? ''}`);
+    }
+    lines.push(`  cache file ${x.cacheFileMB} MB`, '');
+  }
+  row('target', 'measured', 'limit', 'ratio', 'pass');
+  for (const t of r.targets) row(t.target, t.measured, t.limit, t.ratio, t.pass === null ? 'n/a' : t.pass ? 'yes' : 'NO');
+  console.log(lines.join('\n'));
+}
+
+// ---- main -------------------------------------------------------------------------------------------
+
+async function main() {
+  const meta = {
+    date: new Date().toISOString(),
+    command: `${process.env.npm_lifecycle_event ? 'npm run bench' : 'node --import tsx bench/bench.ts'} ${argv.join(' ')}`.trim(),
+    quick: QUICK,
+    seed: SEED,
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    memoryGB: round(os.totalmem() / 2 ** 30, 1),
+    loadStart: os.loadavg().map((x) => round(x, 2)),
+    loadEnd: [] as number[],
+    requestsPerKind: REQUESTS,
+    latencySizes: SIZES,
+    indexSize: INDEX_SIZE,
+  };
+  const r: any = { meta };
+  const t0 = performance.now();
+  if (ONLY.has('throughput')) r.throughput = await throughput();
+  if (ONLY.has('extra')) Object.assign(r, await extra());
+  const needServer = ONLY.has('latency') || (ONLY.has('index') && INDEX_SIZE > 0);
+  if (needServer && !fs.existsSync(SERVER_JS)) {
+    log(`${SERVER_JS} missing: latency and index sections skipped`);
+    r.serverMissing = true;
+  } else {
+    if (ONLY.has('latency')) {
+      r.latency = {};
+      for (const n of SIZES) {
+        try {
+          r.latency[n] = await latency(n);
+        } catch (err) {
+          r.latency[n] = { error: String(err) };
+          log(`latency ${n}: ${String(err)}`);
+        }
+      }
+      r.scaling = scaling(r.latency);
+    }
+    if (ONLY.has('index') && INDEX_SIZE > 0) {
+      try {
+        r.index = await indexAtScale(INDEX_SIZE);
+      } catch (err) {
+        r.index = { articles: INDEX_SIZE + 1, error: String(err) };
+        log(`index: ${String(err)}`);
+      }
+    }
+  }
+  meta.loadEnd = os.loadavg().map((x) => round(x, 2));
+  (meta as any).seconds = round((performance.now() - t0) / 1000, 1);
+  r.targets = targets(r);
+
+  // Merge into results.json, keeping what other benches wrote.
+  let prev: Record<string, unknown> = {};
+  try {
+    prev = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+  } catch {
+    /* first run */
+  }
+  const merged = { ...prev, ...r };
+  fs.writeFileSync(RESULTS, JSON.stringify(merged, null, 2) + '\n');
+  printTable(r);
+  log(`wrote ${path.relative(repoRoot, RESULTS)} in ${(meta as any).seconds} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,200 @@
+/**
+ * A minimal LSP client for the benchmark: spawns `node dist/server.js --stdio`, speaks JSON-RPC
+ * over its stdin/stdout (vscode-jsonrpc, the same transport VS Code uses), answers the requests a
+ * server may send to the client, and records notifications with their arrival time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+export interface Notification {
+  method: string;
+  params: any;
+  /** performance.now() at arrival. */
+  at: number;
+}
+
+export interface StartOptions {
+  serverJs: string;
+  /** Extra node flags (before the script). */
+  nodeArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export class LspClient {
+  readonly proc: ChildProcess;
+  readonly conn: MessageConnection;
+  readonly notifications: Notification[] = [];
+  readonly stderr: string[] = [];
+  /** performance.now() just before spawn. */
+  readonly spawnedAt: number;
+  initializeResult: any;
+  private waiters: Array<{ pred: (n: Notification) => boolean; resolve: (n: Notification) => void }> = [];
+  private exited: Promise<number | null>;
+  /** Rejects when the server process exits (so no request waits forever on a dead server). */
+  private readonly dead: Promise<never>;
+
+  constructor(opts: StartOptions) {
+    this.spawnedAt = performance.now();
+    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.serverJs, '--stdio'], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+    this.dead = this.exited.then((code) => {
+      const logs = this.notifications
+        .filter((n) => n.method === 'window/logMessage' && n.params?.type === 1)
+        .map((n) => String(n.params.message))
+        .slice(-3);
+      throw new Error(`server exited (code ${code}); stderr: ${this.stderr.join('').slice(-1500)}; errors logged: ${logs.join(' | ').slice(0, 1500)}`);
+    });
+    this.dead.catch(() => undefined);
+    this.proc.stderr!.setEncoding('utf8');
+    this.proc.stderr!.on('data', (d: string) => {
+      this.stderr.push(d);
+      if (this.stderr.length > 2000) this.stderr.splice(0, 1000);
+    });
+    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn.onNotification((method: string, params: any) => {
+      const n = { method, params, at: performance.now() };
+      this.notifications.push(n);
+      if (method === 'window/logMessage' && this.notifications.length > 5000) {
+        // keep memory bounded on chatty servers
+        this.notifications.splice(0, 1000);
+      }
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.pred(n)) return true;
+        w.resolve(n);
+        return false;
+      });
+    });
+    this.conn.onRequest((method: string, params: any) => {
+      switch (method) {
+        case 'workspace/configuration':
+          return (params?.items ?? []).map(() => null);
+        case 'workspace/workspaceFolders':
+          return null;
+        default:
+          return null; // client/registerCapability, window/workDoneProgress/create, ...
+      }
+    });
+    this.conn.onError(() => undefined);
+    this.conn.listen();
+  }
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  async initialize(folder: string, initializationOptions: Record<string, unknown> = {}): Promise<any> {
+    const uri = pathToFileURL(folder).href;
+    this.initializeResult = await this.request('initialize', {
+      processId: process.pid,
+      rootUri: uri,
+      workspaceFolders: [{ uri, name: 'bench' }],
+      initializationOptions,
+      capabilities: {
+        workspace: { workspaceFolders: true, configuration: true, symbol: {} },
+        textDocument: {
+          synchronization: { didSave: true, dynamicRegistration: false },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          definition: {},
+          references: {},
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          semanticTokens: {
+            requests: { full: true },
+            tokenTypes: [],
+            tokenModifiers: [],
+            formats: ['relative'],
+          },
+        },
+        window: { workDoneProgress: false },
+      },
+    });
+    await this.conn.sendNotification('initialized', {});
+    return this.initializeResult;
+  }
+
+  request<R = any>(method: string, params: unknown): Promise<R> {
+    return Promise.race([this.conn.sendRequest(method, params) as Promise<R>, this.dead]);
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.conn.sendNotification(method, params);
+  }
+
+  /** Resolves with the first notification (already received after `since`, or future) matching. */
+  waitFor(pred: (n: Notification) => boolean, timeoutMs: number, since = -Infinity): Promise<Notification | undefined> {
+    const seen = this.notifications.find((n) => n.at >= since && pred(n));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const w = { pred, resolve: (n: Notification | undefined) => (clearTimeout(timer), resolve(n)) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiters.push(w as any);
+    });
+  }
+
+  /** VmHWM and VmRSS of the server process, in KB (Linux). */
+  memory(): { hwmKB: number; rssKB: number } | undefined {
+    try {
+      const s = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const num = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+      return { hwmKB: num('VmHWM'), rssKB: num('VmRSS') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** shutdown + exit, then kill if it does not leave within `timeoutMs`. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    try {
+      await Promise.race([this.conn.sendRequest('shutdown'), delay(timeoutMs), this.exited]);
+      await this.conn.sendNotification('exit');
+    } catch {
+      /* already gone */
+    }
+    const code = await Promise.race([this.exited, delay(timeoutMs).then(() => 'timeout' as const)]);
+    if (code === 'timeout') this.proc.kill('SIGKILL');
+    this.conn.dispose();
+  }
+
+  kill(): void {
+    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+    this.conn.dispose();
+  }
+}
+
+export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Converts a string offset (UTF-16) to an LSP position. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+/** Decodes LSP relative semantic tokens into absolute {line, char, length, type}. */
+export function decodeSemanticTokens(data: number[] | undefined): Array<{ line: number; char: number; length: number; type: number }> {
+  const out: Array<{ line: number; char: number; length: number; type: number }> = [];
+  if (!data) return out;
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i + 4 < data.length; i += 5) {
+    const dl = data[i];
+    line += dl;
+    char = dl === 0 ? char + data[i + 1] : data[i + 1];
+    out.push({ line, char, length: data[i + 2], type: data[i + 3] });
+  }
+  return out;
+}

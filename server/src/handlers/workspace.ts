@@ -1,0 +1,568 @@
+/**
+ * The server's view of the workspace: which files are articles (settings + folders), reading
+ * them from disk, keeping open editors in front of disk content, the project dictionary, the
+ * first indexing pass with progress, debounced re-analysis of edits and file events. Owns the
+ * WorkspaceIndex; features read it through the language service.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DiagnosticSeverity,
+  FileChangeType,
+  MessageType,
+  ShowMessageNotification,
+  type Connection,
+  type FileEvent,
+  type TextDocuments,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { IndexChangedNotification, type IndexStats } from '../protocol';
+import type { AnalysisCache } from '../service/analysisCache';
+import type { TokenCategory } from '../service/context';
+import { parseDictionary, type Dictionary } from '../service/entities';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, inCorpus } from '../service/glob';
+import { createLanguageService, type LanguageService } from '../service/languageService';
+import { DEFAULT_MAX_FILE_SIZE, decodeArticle, formatBytes, listCorpusFiles } from '../service/loader';
+import { DICTIONARY_PATH } from '../service/report';
+import type { DocumentAnalysis } from '../service/types';
+import { WorkspaceIndex } from '../service/workspaceIndex';
+import type { Logger } from './guard';
+
+export interface Settings {
+  include: string[];
+  exclude: string[];
+  /** Bytes. */
+  maxFileSize: number;
+  entityTypes: TokenCategory[];
+}
+
+export const DEFAULT_SERVER_SETTINGS: Settings = {
+  include: [...DEFAULT_INCLUDE],
+  exclude: [],
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  entityTypes: ['person', 'organization', 'place', 'event', 'claim'],
+};
+
+const CATEGORIES: readonly TokenCategory[] = ['person', 'organization', 'place', 'event', 'claim'];
+
+/** Validates a `sourcelens` settings object from the client; bad values fall back to defaults. */
+export function normalizeSettings(raw: unknown): Settings {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  const include = strings(s.include);
+  const exclude = strings(s.exclude);
+  const max = typeof s.maxFileSize === 'number' && Number.isFinite(s.maxFileSize) && s.maxFileSize > 0 ? s.maxFileSize : undefined;
+  // entityTypes: either `{ person: true, claim: false, … }` (the contributed setting) or a list.
+  let types: TokenCategory[] | undefined;
+  if (Array.isArray(s.entityTypes)) {
+    types = strings(s.entityTypes)?.filter((t): t is TokenCategory => (CATEGORIES as readonly string[]).includes(t));
+  } else if (s.entityTypes && typeof s.entityTypes === 'object') {
+    const o = s.entityTypes as Record<string, unknown>;
+    types = CATEGORIES.filter((c) => o[c] !== false);
+  }
+  return {
+    include: include && include.length > 0 ? include : [...DEFAULT_INCLUDE],
+    exclude: exclude ?? [],
+    maxFileSize: max ?? DEFAULT_MAX_FILE_SIZE,
+    entityTypes: types ?? [...DEFAULT_SERVER_SETTINGS.entityTypes],
+  };
+}
+
+interface Folder {
+  uri: string;
+  path: string;
+}
+
+export interface WorkspaceOptions {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  log: Logger;
+  untrusted: boolean;
+  folders: WorkspaceFolder[];
+  /** Client capabilities that matter here. */
+  capabilities: { configuration: boolean; semanticTokensRefresh: boolean };
+  /** Debounce for re-analysing an edited document, ms. */
+  editDelay?: number;
+  analyse?: (text: string) => DocumentAnalysis;
+  /** On-disk cache of analyses (initializationOptions.cacheDir). */
+  cache?: AnalysisCache;
+  /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
+  batchSize?: number;
+}
+
+/** Normalises a client URI so that disk-loaded and editor URIs of one file compare equal. */
+export function canonicalUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
+}
+
+export class Workspace {
+  readonly index: WorkspaceIndex;
+  readonly service: LanguageService;
+  settings: Settings = { ...DEFAULT_SERVER_SETTINGS };
+  indexing = false;
+  private folders: Folder[] = [];
+  private readonly skipped = new Map<string, string>();
+  private readonly loggedSkips = new Set<string>();
+  private readonly editTimers = new Map<string, NodeJS.Timeout>();
+  private generation = 0;
+  /** The last good dictionary of each folder that has one. */
+  private readonly dictionaries = new Map<string, Dictionary>();
+  private readonly dictionaryProblems = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly conn: Connection;
+  private readonly log: Logger;
+  private readonly editDelay: number;
+  private readonly batchSize: number;
+  /** Resolves when the running indexing pass ends. */
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: WorkspaceOptions) {
+    this.conn = opts.connection;
+    this.log = opts.log;
+    this.editDelay = opts.editDelay ?? 150;
+    this.batchSize = opts.batchSize ?? 25;
+    this.index = new WorkspaceIndex({ analyse: opts.analyse, cache: opts.cache });
+    this.service = createLanguageService({ index: this.index, settings: () => ({ entityTypes: this.settings.entityTypes }) });
+    this.setFolders(opts.folders);
+    this.index.onDidChange((e) => {
+      for (const uri of e.uris) if (!this.index.document(uri)) this.service.forget(uri);
+      this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: e.uris });
+      this.scheduleSemanticRefresh();
+    });
+  }
+
+  // ---- folders and settings --------------------------------------------------------------
+
+  setFolders(folders: readonly WorkspaceFolder[]): void {
+    this.folders = [];
+    for (const f of folders) {
+      try {
+        this.folders.push({ uri: canonicalUri(f.uri), path: fileURLToPath(f.uri) });
+      } catch {
+        this.log.warn(`Workspace folder ${f.uri} is not on disk; its articles are not indexed.`);
+      }
+    }
+    // Deepest folder first, so nested folders win when looking up a file's folder.
+    this.folders.sort((a, b) => b.path.length - a.path.length);
+  }
+
+  addFolders(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): void {
+    const gone = new Set(removed.map((f) => canonicalUri(f.uri)));
+    const keep = this.folders.filter((f) => !gone.has(f.uri)).map((f) => ({ uri: f.uri, name: path.basename(f.path) }));
+    this.setFolders([...keep, ...added]);
+  }
+
+  async readSettings(pushed?: unknown): Promise<Settings> {
+    let raw: unknown = pushed;
+    if (this.opts.capabilities.configuration) {
+      try {
+        raw = await this.conn.workspace.getConfiguration({ section: 'sourcelens' });
+      } catch (err) {
+        this.log.warn(`Could not read settings (${String(err)}); using defaults.`);
+      }
+    }
+    return normalizeSettings(raw);
+  }
+
+  private folderOf(uri: string): Folder | undefined {
+    let p: string;
+    try {
+      p = fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+    return this.folders.find((f) => p === f.path || p.startsWith(f.path.endsWith(path.sep) ? f.path : f.path + path.sep));
+  }
+
+  /** Whether `uri` is an article of the corpus under the current settings. */
+  isArticle(uri: string): boolean {
+    const folder = this.folderOf(uri);
+    const filter = { include: this.settings.include, exclude: [...DEFAULT_EXCLUDE, ...this.settings.exclude] };
+    if (!folder) {
+      // Outside every folder (or no folder open): judge the file by its name.
+      if (this.folders.length > 0 && uri.startsWith('file:')) return false;
+      const name = uri.slice(uri.lastIndexOf('/') + 1);
+      return inCorpus(decodeURIComponentSafe(name), filter);
+    }
+    const rel = path.relative(folder.path, fileURLToPath(uri)).split(path.sep).join('/');
+    if (rel === '' || rel.startsWith('..')) return false;
+    return inCorpus(rel, filter);
+  }
+
+  // ---- indexing ------------------------------------------------------------------------
+
+  /**
+   * Indexes every article of every folder from disk (open editors win), in slices that yield to
+   * the event loop, reporting progress. A newer pass supersedes a running one.
+   */
+  async indexAll(): Promise<void> {
+    const gen = ++this.generation;
+    const previous = this.running;
+    let done!: () => void;
+    this.running = new Promise((r) => (done = r));
+    await previous.catch(() => undefined);
+    if (gen !== this.generation) return done();
+    this.indexing = true;
+    const progress = await this.conn.window.createWorkDoneProgress().catch(() => undefined);
+    try {
+      const files: string[] = [];
+      for (const f of [...this.folders].reverse()) {
+        const opts = { include: this.settings.include, exclude: this.settings.exclude };
+        for (const rel of listCorpusFiles(f.path, opts)) {
+          const uri = pathToFileURL(path.join(f.path, rel)).href;
+          // Nested folders: the deepest folder owns the file.
+          if (this.folderOf(uri) === f) files.push(uri);
+        }
+      }
+      const wanted = new Set(files);
+      progress?.begin('Sourcelens', 0, `Indexing ${files.length} ${files.length === 1 ? 'article' : 'articles'}`, false);
+      // Drop what is no longer part of the corpus (settings changed, files gone).
+      for (const d of [...this.index.documents()]) {
+        if (!wanted.has(d.uri) && !(this.documents().get(d.uri) && this.isArticle(d.uri))) this.index.remove(d.uri);
+      }
+      for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
+      for (let i = 0; i < files.length; ) {
+        if (gen !== this.generation) return; // superseded
+        const sliceStart = Date.now();
+        let n = 0;
+        while (i < files.length && n < this.batchSize && Date.now() - sliceStart < 30) {
+          this.loadFromDisk(files[i]);
+          i++;
+          n++;
+        }
+        progress?.report(Math.round((i / Math.max(1, files.length)) * 100), `${i}/${files.length} articles`);
+        // No index-change events mid-pass: each would re-link the partial corpus for its stats.
+        // Requests on open articles are still answered between slices.
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      // Open articles the disk pass did not see (unsaved, or outside every folder).
+      for (const doc of this.documents().all()) {
+        const uri = canonicalUri(doc.uri);
+        if (this.isArticle(uri)) this.index.update({ uri, text: doc.getText(), version: doc.version });
+      }
+      this.opts.cache?.markComplete();
+      this.log.info(`Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''}.`);
+    } finally {
+      if (gen === this.generation) {
+        this.indexing = false;
+        // Always tell the client the pass is over, even if nothing changed.
+        if (!this.flushPending()) this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
+      }
+      progress?.done();
+      done();
+    }
+  }
+
+  /** Waits for the running indexing pass (tests). */
+  whenIdle(): Promise<void> {
+    return this.running;
+  }
+
+  private documents(): { get(uri: string): TextDocument | undefined; all(): TextDocument[] } {
+    const docs = this.opts.documents;
+    return {
+      get: (uri) => docs.get(uri) ?? docs.all().find((d) => canonicalUri(d.uri) === uri),
+      all: () => docs.all(),
+    };
+  }
+
+  /** Reads one article from disk into the index (unless an editor has it open). */
+  private loadFromDisk(uri: string): void {
+    if (this.documents().get(uri)) return;
+    const r = this.readArticle(uri);
+    if (r.ok) {
+      this.skipped.delete(uri);
+      this.index.update({ uri, text: r.text, version: 0 });
+    } else {
+      this.index.remove(uri);
+      if (r.reason === 'missing') {
+        this.skipped.delete(uri);
+        return;
+      }
+      this.skipped.set(uri, r.reason);
+      const key = `${uri}\u0000${r.reason}`;
+      if (!this.loggedSkips.has(key)) {
+        this.loggedSkips.add(key);
+        this.log.warn(`Skipped ${fileURLToPath(uri)}: ${r.reason}`);
+      }
+    }
+  }
+
+  private readArticle(uri: string): { ok: true; text: string } | { ok: false; reason: string } {
+    const file = fileURLToPath(uri);
+    let bytes: Buffer;
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile()) return { ok: false, reason: 'missing' };
+      if (st.size > this.settings.maxFileSize) {
+        return { ok: false, reason: `too large (${formatBytes(st.size)} > limit ${formatBytes(this.settings.maxFileSize)})` };
+      }
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ok: false, reason: 'missing' };
+      return { ok: false, reason: `unreadable (${code ?? String(err)})` };
+    }
+    return decodeArticle(bytes, this.settings.maxFileSize);
+  }
+
+  /** Sends the change event if anything changed; returns whether one was sent. */
+  flushPending(): boolean {
+    let sent = false;
+    const d = this.index.onDidChange(() => (sent = true));
+    try {
+      this.index.flush();
+    } finally {
+      d.dispose();
+    }
+    return sent;
+  }
+
+  // ---- editors ---------------------------------------------------------------------------
+
+  didOpen(doc: TextDocument): void {
+    const uri = canonicalUri(doc.uri);
+    if (!this.isArticle(uri)) return;
+    this.cancelEdit(uri);
+    if (this.index.update({ uri, text: doc.getText(), version: doc.version })) this.flushPending();
+  }
+
+  didChange(doc: TextDocument): void {
+    const uri = canonicalUri(doc.uri);
+    if (!this.isArticle(uri)) return;
+    this.cancelEdit(uri);
+    this.editTimers.set(
+      uri,
+      setTimeout(() => {
+        this.editTimers.delete(uri);
+        this.applyEditor(uri);
+      }, this.editDelay),
+    );
+  }
+
+  didClose(doc: TextDocument): void {
+    const uri = canonicalUri(doc.uri);
+    this.cancelEdit(uri);
+    // Back to the disk content (or out of the index if the file is gone or not an article).
+    if (this.isArticle(uri) && uri.startsWith('file:') && this.folderOf(uri)) {
+      // The editor is still registered during this event; read disk directly.
+      const r = this.readArticle(uri);
+      if (r.ok) this.index.update({ uri, text: r.text, version: 0 });
+      else this.index.remove(uri);
+    } else {
+      this.index.remove(uri);
+    }
+    this.flushPending();
+  }
+
+  /** Applies a pending (debounced) edit of `uri` now, so a request sees the current text. */
+  ensureFresh(uri: string): void {
+    const c = canonicalUri(uri);
+    if (this.editTimers.has(c)) {
+      this.cancelEdit(c);
+      this.applyEditor(c);
+      return;
+    }
+    if (!this.index.document(c)) {
+      const doc = this.documents().get(c) ?? this.opts.documents.get(uri);
+      if (doc && this.isArticle(c)) {
+        this.index.update({ uri: c, text: doc.getText(), version: doc.version });
+        this.flushPending();
+      }
+    }
+  }
+
+  private applyEditor(uri: string): void {
+    const doc = this.documents().get(uri);
+    if (!doc) return;
+    if (this.index.update({ uri, text: doc.getText(), version: doc.version })) this.flushPending();
+  }
+
+  private cancelEdit(uri: string): void {
+    const t = this.editTimers.get(uri);
+    if (t) clearTimeout(t);
+    this.editTimers.delete(uri);
+  }
+
+  // ---- files on disk ---------------------------------------------------------------------
+
+  didChangeWatchedFiles(changes: readonly FileEvent[]): void {
+    const dictionaryFolders = new Set<string>();
+    for (const change of changes) {
+      const uri = canonicalUri(change.uri);
+      const folder = this.folderOf(uri);
+      if (folder && this.isDictionaryFile(folder, uri)) {
+        dictionaryFolders.add(folder.path);
+        continue;
+      }
+      if (change.type === FileChangeType.Deleted) {
+        // A deleted folder comes as one event: drop everything under it.
+        const prefix = uri.endsWith('/') ? uri : uri + '/';
+        for (const d of [...this.index.documents()]) {
+          if ((d.uri === uri || d.uri.startsWith(prefix)) && !this.documents().get(d.uri)) this.index.remove(d.uri);
+        }
+        for (const s of [...this.skipped.keys()]) if (s === uri || s.startsWith(prefix)) this.skipped.delete(s);
+        continue;
+      }
+      if (!this.isArticle(uri)) {
+        // A created folder (e.g. a moved directory) brings its articles along.
+        if (change.type === FileChangeType.Created && folder) this.loadDirectory(folder, uri);
+        continue;
+      }
+      this.loadFromDisk(uri);
+    }
+    for (const f of dictionaryFolders) this.loadDictionary(f);
+    this.flushPending();
+  }
+
+  private loadDirectory(folder: Folder, uri: string): void {
+    let dir: string;
+    try {
+      dir = fileURLToPath(uri);
+      if (!fs.statSync(dir).isDirectory()) return;
+    } catch {
+      return;
+    }
+    for (const f of listCorpusFiles(dir, { include: ['**/*'], exclude: this.settings.exclude })) {
+      const fileUri = pathToFileURL(path.join(dir, f)).href;
+      if (this.folderOf(fileUri) === folder && this.isArticle(fileUri)) this.loadFromDisk(fileUri);
+    }
+  }
+
+  // ---- the project dictionary ------------------------------------------------------------
+
+  private isDictionaryFile(folder: Folder, uri: string): boolean {
+    return uri === pathToFileURL(path.join(folder.path, DICTIONARY_PATH)).href;
+  }
+
+  /** Loads the dictionaries of all folders (not in untrusted mode). */
+  loadDictionaries(): void {
+    if (this.opts.untrusted) {
+      this.log.info('Untrusted workspace: the project dictionary is not read.');
+      return;
+    }
+    for (const f of [...this.folders].reverse()) this.loadDictionary(f.path);
+  }
+
+  /**
+   * (Re)loads `<folder>/.sourcelens/entities.json`. A malformed file is reported (message,
+   * diagnostic at its line) and the last good dictionary stays in force.
+   */
+  loadDictionary(folderPath: string): void {
+    if (this.opts.untrusted) return;
+    const file = path.join(folderPath, DICTIONARY_PATH);
+    const uri = pathToFileURL(file).href;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.clearProblem(uri);
+        if (this.dictionaries.delete(folderPath)) {
+          this.log.info(`${file} removed; its entries no longer apply.`);
+          this.applyDictionaries();
+        }
+        return;
+      }
+      this.reportProblem(folderPath, uri, file, 1, 1, `unreadable (${String(err)})`);
+      return;
+    }
+    const parsed = parseDictionary(text);
+    if (!parsed.ok) {
+      const e = parsed.error;
+      this.reportProblem(folderPath, uri, file, e.line, e.column, e.message);
+      return;
+    }
+    this.clearProblem(uri);
+    for (const w of parsed.warnings) this.log.warn(`${file}: ${w}`);
+    this.dictionaries.set(folderPath, parsed.dictionary);
+    this.log.info(`Loaded ${file}.`);
+    this.applyDictionaries();
+  }
+
+  /** Multi-root: the folders' dictionaries apply together. */
+  private applyDictionaries(): void {
+    const all = [...this.dictionaries.values()];
+    if (all.length === 0) return this.index.setDictionary(undefined);
+    if (all.length === 1) return this.index.setDictionary(all[0]);
+    this.index.setDictionary({
+      version: 1,
+      entities: all.flatMap((d) => d.entities),
+      ignore: all.flatMap((d) => d.ignore),
+      merge: all.flatMap((d) => d.merge),
+      separate: all.flatMap((d) => d.separate),
+    });
+  }
+
+  private reportProblem(folderPath: string, uri: string, file: string, line: number, column: number, message: string): void {
+    const kept = this.dictionaries.has(folderPath) ? 'the last valid dictionary stays in force' : 'no dictionary is used';
+    const reason = message.replace(/^Line \d+, column \d+: /, '');
+    const text = `Sourcelens: ${file} line ${line}, column ${column}: ${reason} (${kept}).`;
+    this.log.warn(text);
+    // A notification, not showMessageRequest: nothing waits for the user to dismiss it.
+    this.conn.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
+    this.dictionaryProblems.add(uri);
+    const l = Math.max(0, line - 1);
+    const c = Math.max(0, column - 1);
+    this.conn.sendDiagnostics({
+      uri,
+      diagnostics: [
+        {
+          range: { start: { line: l, character: c }, end: { line: l, character: c + 1 } },
+          severity: DiagnosticSeverity.Error,
+          source: 'sourcelens',
+          message: `${reason} (${kept})`,
+        },
+      ],
+    });
+  }
+
+  private clearProblem(uri: string): void {
+    if (!this.dictionaryProblems.delete(uri)) return;
+    this.conn.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  // ---- notifications -------------------------------------------------------------------
+
+  stats(): IndexStats {
+    return this.service.stats({
+      skipped: [...this.skipped].map(([uri, reason]) => ({ uri, reason })),
+      indexing: this.indexing,
+    });
+  }
+
+  private scheduleSemanticRefresh(): void {
+    if (!this.opts.capabilities.semanticTokensRefresh || this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.conn.languages.semanticTokens.refresh();
+    }, 300);
+  }
+
+  private disposed = false;
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.opts.cache?.close();
+    for (const t of this.editTimers.values()) clearTimeout(t);
+    this.editTimers.clear();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.generation++;
+  }
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

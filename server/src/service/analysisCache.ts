@@ -1,0 +1,474 @@
+/**
+ * On-disk cache of per-document analyses, so that a second start over an unchanged corpus does
+ * not run the recognisers again.
+ *
+ * - Key: SHA-1 of (fingerprint, NUL, document text). The fingerprint defaults to
+ *   ANALYSER_VERSION; callers add anything else the analysis depends on (model files; see
+ *   `fingerprintFiles`). The project dictionary does not belong in it: the index applies the
+ *   dictionary after the (cached) analysis.
+ * - Storage: ONE packed file `<dir>/analyses.bin`, read once at start-up. Entries are decoded
+ *   lazily (on their first hit), so opening a 20,000-article cache costs one read and one CRC.
+ *   The stored form is compact: spans whose `text`/`sentence` are exactly slices of the document
+ *   are stored as offsets and re-sliced from the text on a hit.
+ * - Writes are debounced (default 2 s after the last new entry) and done off the hot path: the
+ *   file is rewritten to a temporary name and renamed over the old one, so readers never see a
+ *   torn file. `close()` writes synchronously (call it on shutdown).
+ * - Bounded: a rewrite keeps only the entries used in this session (hit or stored, one per
+ *   document URI: an edited document replaces its earlier entry) once the caller has called
+ *   `markComplete()` after its first full pass over the corpus (WorkspaceIndex.fill does). Before
+ *   that, unused entries from the previous file are kept, so a session that ends halfway through
+ *   indexing does not throw half the cache away.
+ * - Robust: a missing, truncated or corrupted file (bad magic, header, CRC or record) is ignored
+ *   with one log message and rebuilt; a record that does not fit its document is a miss. Nothing
+ *   in here throws to the caller.
+ *
+ * File format (little-endian):
+ *   "SLACACHE" | u32 header length | header JSON {format, fingerprint, count, bodyBytes, crc32}
+ *   body: count × ( 20-byte key | u32 payload length | payload: UTF-8 JSON, see `encode` )
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { ANALYSER_VERSION } from './analyse';
+import type { DocumentAnalysis, RawClaim, RawMention } from './types';
+
+const MAGIC = Buffer.from('SLACACHE', 'latin1');
+const FORMAT = 1;
+export const CACHE_FILE_NAME = 'analyses.bin';
+
+export interface AnalysisCacheOptions {
+  /** Everything besides the text that the analysis depends on. Default: ANALYSER_VERSION. */
+  fingerprint?: string;
+  /** Where messages go (default: stderr, which is the server's log channel). */
+  log?: (message: string) => void;
+  /** Delay of the background write after the last new entry, ms (default 2000). */
+  debounceMs?: number;
+}
+
+export interface AnalysisCacheStats {
+  /** Entries read from disk at start-up. */
+  loaded: number;
+  hits: number;
+  misses: number;
+  /** Entries stored in this session. */
+  stored: number;
+  writes: number;
+  /** Size of the file after the last read or write. */
+  fileBytes: number;
+  /** Milliseconds spent reading and checking the file at start-up. */
+  loadMs: number;
+}
+
+interface Entry {
+  /** Encoded payload (from the file, or encoded when stored). */
+  raw: Buffer;
+  /** Number of URIs currently using this entry, plus 1 if used without a URI. */
+  refs: number;
+}
+
+export class AnalysisCache {
+  readonly file: string;
+  readonly fingerprint: string;
+  readonly stats: AnalysisCacheStats = { loaded: 0, hits: 0, misses: 0, stored: 0, writes: 0, fileBytes: 0, loadMs: 0 };
+  private readonly entries = new Map<string, Entry>();
+  private readonly byUri = new Map<string, string>();
+  private readonly log: (message: string) => void;
+  private readonly debounceMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private complete = false;
+  private writing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(readonly dir: string, opts: AnalysisCacheOptions = {}) {
+    this.file = path.join(dir, CACHE_FILE_NAME);
+    this.fingerprint = opts.fingerprint ?? ANALYSER_VERSION;
+    this.log = opts.log ?? ((m) => console.error(`[sourcelens cache] ${m}`));
+    this.debounceMs = opts.debounceMs ?? 2000;
+    this.load();
+  }
+
+  /** The cache key of a text (binary SHA-1 as a latin1 string). */
+  keyOf(text: string): string {
+    return createHash('sha1').update(this.fingerprint).update('\0').update(text).digest('binary');
+  }
+
+  /** The cached analysis of `text`, or undefined. `uri` ties the entry to a document (see class comment). */
+  get(text: string, uri?: string): DocumentAnalysis | undefined {
+    return this.getByKey(this.keyOf(text), text, uri);
+  }
+
+  /** Stores the analysis of `text` (schedules a background write). */
+  set(text: string, analysis: DocumentAnalysis, uri?: string): void {
+    this.setByKey(this.keyOf(text), text, analysis, uri);
+  }
+
+  /** get, else compute and set; hashes the text once. */
+  getOrCompute(text: string, compute: (text: string) => DocumentAnalysis, uri?: string): DocumentAnalysis {
+    const key = this.keyOf(text);
+    const hit = this.getByKey(key, text, uri);
+    if (hit) return hit;
+    const analysis = compute(text);
+    this.setByKey(key, text, analysis, uri);
+    return analysis;
+  }
+
+  /** The document at `uri` is gone: its entry is not written again unless another document uses it. */
+  forget(uri: string): void {
+    const key = this.byUri.get(uri);
+    if (key === undefined) return;
+    this.byUri.delete(uri);
+    this.release(key);
+  }
+
+  /**
+   * The caller has visited every document once: from now on a rewrite keeps only the entries used
+   * in this session. Schedules a write if that drops anything.
+   */
+  markComplete(): void {
+    if (this.complete) return;
+    this.complete = true;
+    for (const e of this.entries.values()) {
+      if (e.refs === 0) {
+        this.dirty = true;
+        break;
+      }
+    }
+    if (this.dirty) this.schedule();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Writes pending changes now (asynchronously; resolves when the file is renamed into place). */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    if (this.writing) await this.writing;
+    if (!this.dirty) return;
+    const parts = this.snapshot();
+    this.writing = this.writeParts(parts).finally(() => (this.writing = undefined));
+    await this.writing;
+  }
+
+  /** Writes pending changes synchronously and stops the timer. Call on shutdown. */
+  close(): void {
+    this.clearTimer();
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.dirty) return;
+    try {
+      const parts = this.snapshot();
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(tmp, Buffer.concat(parts));
+      fs.renameSync(tmp, this.file);
+      this.stats.writes++;
+    } catch (err) {
+      this.log(`could not write ${this.file}: ${String(err)}`);
+    }
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private getByKey(key: string, text: string, uri?: string): DocumentAnalysis | undefined {
+    const e = this.entries.get(key);
+    if (!e) {
+      this.stats.misses++;
+      return undefined;
+    }
+    const analysis = decode(e.raw, text);
+    if (!analysis) {
+      this.log(`dropped a cache entry that does not fit its document`);
+      if (e.refs === 0) this.entries.delete(key);
+      this.dirty = true;
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
+    this.use(key, e, uri);
+    return analysis;
+  }
+
+  private setByKey(key: string, text: string, analysis: DocumentAnalysis, uri?: string): void {
+    let e = this.entries.get(key);
+    if (!e) {
+      let raw: Buffer;
+      try {
+        raw = encode(analysis, text);
+      } catch (err) {
+        this.log(`could not encode an analysis: ${String(err)}`);
+        return;
+      }
+      e = { raw, refs: 0 };
+      this.entries.set(key, e);
+      this.stats.stored++;
+      this.dirty = true;
+      this.schedule();
+    }
+    this.use(key, e, uri);
+  }
+
+  private use(key: string, e: Entry, uri: string | undefined): void {
+    if (uri === undefined) {
+      if (e.refs === 0) e.refs = 1;
+      return;
+    }
+    const prev = this.byUri.get(uri);
+    if (prev === key) return;
+    this.byUri.set(uri, key);
+    e.refs++;
+    if (prev !== undefined) this.release(prev);
+  }
+
+  private release(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    e.refs = Math.max(0, e.refs - 1);
+    if (e.refs === 0 && this.complete) {
+      this.entries.delete(key);
+      this.dirty = true;
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.debounceMs);
+    this.timer.unref?.();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The file's bytes as a list of buffers (header first). Clears `dirty`. */
+  private snapshot(): Buffer[] {
+    const body: Buffer[] = [];
+    let count = 0;
+    let bodyBytes = 0;
+    let crc = 0;
+    for (const [key, e] of this.entries) {
+      if (this.complete && e.refs === 0) continue;
+      const head = Buffer.allocUnsafe(24);
+      head.write(key, 0, 20, 'latin1');
+      head.writeUInt32LE(e.raw.length, 20);
+      body.push(head, e.raw);
+      crc = zlib.crc32(head, crc);
+      crc = zlib.crc32(e.raw, crc);
+      bodyBytes += 24 + e.raw.length;
+      count++;
+    }
+    const header = Buffer.from(JSON.stringify({ format: FORMAT, fingerprint: this.fingerprint, count, bodyBytes, crc32: crc }));
+    const len = Buffer.allocUnsafe(4);
+    len.writeUInt32LE(header.length, 0);
+    this.dirty = false;
+    this.stats.fileBytes = MAGIC.length + 4 + header.length + bodyBytes;
+    return [MAGIC, len, header, ...body];
+  }
+
+  private async writeParts(parts: Buffer[]): Promise<void> {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      const fh = await fs.promises.open(tmp, 'w');
+      try {
+        // writev in chunks (IOV_MAX is 1024 on Linux).
+        for (let i = 0; i < parts.length; i += 512) await fh.writev(parts.slice(i, i + 512));
+      } finally {
+        await fh.close();
+      }
+      // close() wrote a newer snapshot synchronously in the meantime: keep that one.
+      if (this.closed) {
+        await fs.promises.rm(tmp, { force: true });
+        return;
+      }
+      await fs.promises.rename(tmp, this.file);
+      this.stats.writes++;
+    } catch (err) {
+      this.dirty = true;
+      this.log(`could not write ${this.file}: ${String(err)}`);
+      fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  private load(): void {
+    const t0 = performance.now();
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(this.file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`could not read ${this.file}, starting empty: ${String(err)}`);
+      return;
+    }
+    const problem = this.parse(buf);
+    if (problem) {
+      this.entries.clear();
+      this.dirty = true; // rewrite it as soon as there is something to write
+      this.log(`ignored ${this.file} (${problem}); it will be rebuilt`);
+    } else {
+      this.stats.loaded = this.entries.size;
+      this.stats.fileBytes = buf.length;
+    }
+    this.stats.loadMs = performance.now() - t0;
+  }
+
+  /** Fills `entries` from the file's bytes; returns a reason if the file is unusable. */
+  private parse(buf: Buffer): string | undefined {
+    if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return 'not a Sourcelens cache file';
+    const hlen = buf.readUInt32LE(MAGIC.length);
+    const hstart = MAGIC.length + 4;
+    if (hstart + hlen > buf.length) return 'truncated header';
+    let header: { format?: unknown; fingerprint?: unknown; count?: unknown; bodyBytes?: unknown; crc32?: unknown };
+    try {
+      header = JSON.parse(buf.toString('utf8', hstart, hstart + hlen));
+    } catch {
+      return 'unreadable header';
+    }
+    if (header.format !== FORMAT) return `format ${String(header.format)}, expected ${FORMAT}`;
+    if (header.fingerprint !== this.fingerprint) return 'made by another analyser version';
+    const bodyStart = hstart + hlen;
+    if (typeof header.bodyBytes !== 'number' || bodyStart + header.bodyBytes !== buf.length) return 'truncated or extended body';
+    const body = buf.subarray(bodyStart);
+    if (zlib.crc32(body) !== header.crc32) return 'checksum mismatch';
+    let pos = 0;
+    let count = 0;
+    while (pos < body.length) {
+      if (pos + 24 > body.length) return 'truncated record';
+      const key = body.toString('latin1', pos, pos + 20);
+      const n = body.readUInt32LE(pos + 20);
+      if (pos + 24 + n > body.length) return 'truncated record';
+      this.entries.set(key, { raw: body.subarray(pos + 24, pos + 24 + n), refs: 0 });
+      pos += 24 + n;
+      count++;
+    }
+    if (count !== header.count) return 'record count mismatch';
+    return undefined;
+  }
+}
+
+/**
+ * Opens (or creates) the cache in `dir`. Never throws: if the folder cannot be created the
+ * problem is logged and undefined returned (run without a cache).
+ */
+export function openAnalysisCache(dir: string, opts: AnalysisCacheOptions = {}): AnalysisCache | undefined {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    return new AnalysisCache(dir, opts);
+  } catch (err) {
+    (opts.log ?? ((m: string) => console.error(`[sourcelens cache] ${m}`)))(`cache disabled (${dir}): ${String(err)}`);
+    return undefined;
+  }
+}
+
+/**
+ * A fingerprint of ANALYSER_VERSION plus the contents of the given files (e.g. the tagger's model
+ * and gazetteer), so that retraining invalidates the cache even if nobody bumps the version.
+ * Missing files count as empty.
+ */
+export function fingerprintFiles(files: readonly string[], version = ANALYSER_VERSION): string {
+  const h = createHash('sha1').update(version);
+  for (const f of files) {
+    h.update('\0').update(path.basename(f)).update('\0');
+    try {
+      h.update(fs.readFileSync(f));
+    } catch {
+      /* missing */
+    }
+  }
+  return `${version}+${h.digest('hex').slice(0, 16)}`;
+}
+
+// ---- encoding -----------------------------------------------------------------------------
+
+const MENTION_KEYS = 'start,end,text,type';
+const CLAIM_KEYS = 'start,end,text,kind,value,unit,qualifier,checkworthy,sentence,sentenceStart,sentenceEnd';
+
+function keysOf(o: object): string {
+  return Object.keys(o).sort().join(',');
+}
+const MENTION_SORTED = MENTION_KEYS.split(',').sort().join(',');
+const CLAIM_SORTED = CLAIM_KEYS.split(',').sort().join(',');
+
+/**
+ * Payload: {"m":[...],"c":[...],"x":{...}}. A mention is [start, length, type] when its text is
+ * the document's slice, else the object itself; a claim is
+ * [start, length, kind, value, unit, qualifier, checkworthy, sentenceStart, sentenceEnd] when its
+ * text and sentence are slices, else the object. `x` keeps any other field of the analysis.
+ */
+export function encode(a: DocumentAnalysis, text: string): Buffer {
+  const m: unknown[] = [];
+  for (const x of a.mentions) {
+    if (keysOf(x) === MENTION_SORTED && text.slice(x.start, x.end) === x.text) m.push([x.start, x.end - x.start, x.type]);
+    else m.push(x);
+  }
+  const c: unknown[] = [];
+  for (const x of a.claims) {
+    if (
+      keysOf(x) === CLAIM_SORTED &&
+      text.slice(x.start, x.end) === x.text &&
+      text.slice(x.sentenceStart, x.sentenceEnd) === x.sentence
+    ) {
+      c.push([x.start, x.end - x.start, x.kind, x.value, x.unit, x.qualifier, x.checkworthy ? 1 : 0, x.sentenceStart, x.sentenceEnd]);
+    } else c.push(x);
+  }
+  const { mentions: _m, claims: _c, ...rest } = a;
+  const payload: { m: unknown[]; c: unknown[]; x?: unknown } = { m, c };
+  if (Object.keys(rest).length) payload.x = rest;
+  return Buffer.from(JSON.stringify(payload));
+}
+
+/** The analysis back, or undefined if the payload is unreadable or does not fit `text`. */
+export function decode(raw: Buffer, text: string): DocumentAnalysis | undefined {
+  let p: { m?: unknown; c?: unknown; x?: unknown };
+  try {
+    p = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!p || !Array.isArray(p.m) || !Array.isArray(p.c)) return undefined;
+  const n = text.length;
+  const mentions: RawMention[] = [];
+  for (const x of p.m as unknown[]) {
+    if (Array.isArray(x)) {
+      const start = x[0] as number;
+      const end = start + (x[1] as number);
+      if (!(start >= 0 && end <= n && end >= start)) return undefined;
+      mentions.push({ start, end, text: text.slice(start, end), type: x[2] });
+    } else if (x && typeof x === 'object') mentions.push(x as RawMention);
+    else return undefined;
+  }
+  const claims: RawClaim[] = [];
+  for (const x of p.c as unknown[]) {
+    if (Array.isArray(x)) {
+      const start = x[0] as number;
+      const end = start + (x[1] as number);
+      const ss = x[7] as number;
+      const se = x[8] as number;
+      if (!(start >= 0 && end <= n && end >= start && ss >= 0 && se <= n && se >= ss)) return undefined;
+      claims.push({
+        start,
+        end,
+        text: text.slice(start, end),
+        kind: x[2],
+        value: x[3],
+        unit: x[4],
+        qualifier: x[5],
+        checkworthy: x[6] === 1,
+        sentence: text.slice(ss, se),
+        sentenceStart: ss,
+        sentenceEnd: se,
+      });
+    } else if (x && typeof x === 'object') claims.push(x as RawClaim);
+    else return undefined;
+  }
+  const out: DocumentAnalysis = { mentions, claims };
+  if (p.x && typeof p.x === 'object') Object.assign(out, p.x);
+  return out;
+}

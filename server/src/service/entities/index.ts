@@ -1,0 +1,37 @@
+/**
+ * Entity linking: one identity per real-world entity across the corpus.
+ *
+ *   const local = resolveDocument({ uri, text, mentions });   // per document, cache it
+ *   const entities = linkCorpus([...cachedLocals], dictionary); // after any change
+ *
+ * The project dictionary (`.sourcelens/entities.json`, see DICTIONARY.md):
+ *   parseDictionary(text) → { ok, dictionary, warnings } | { ok: false, error: { message, line, column } }
+ *   findDictionaryMentions(text, dictionary) → RawMention[]   (merge with mergeDictionaryMentions)
+ */
+
+import type { Entity } from '../types';
+import type { Dictionary } from './dictionary';
+import { linkCorpus } from './link';
+import { resolveDocument } from './local';
+import type { LinkerDocument } from './model';
+
+export { resolveDocument } from './local';
+export { linkCorpus } from './link';
+export {
+  parseDictionary,
+  findDictionaryMentions,
+  mergeDictionaryMentions,
+  EMPTY_DICTIONARY,
+  type Dictionary,
+  type DictionaryEntity,
+  type DictionaryIgnore,
+  type ParseDictionaryResult,
+} from './dictionary';
+export { LINKER_VERSION, type LinkerDocument, type LocalResult, type LocalCluster, type LocalForm, type LocalEdge } from './model';
+export { resolveCountry, type CountryMatch } from './countries';
+export { matchesAcronym, expansionWords, acronymLetters } from './acronym';
+
+/** Convenience for tests and the CLI: both stages in one call. */
+export function linkDocuments(docs: readonly LinkerDocument[], dictionary?: Dictionary): Entity[] {
+  return linkCorpus(docs.map(resolveDocument), dictionary);
+}

@@ -1,0 +1,617 @@
+/**
+ * Stage 2: corpus linking. Runs over the cached per-document `LocalResult`s after any change.
+ *
+ * Every local form becomes a node; nodes are united (union-find) by, in this order:
+ *  1. key: forms that stand on their own ('name' role) with the same type and match key
+ *     (exact / case / possessive variants), or — for places — the same country (country data);
+ *  2. the in-article edges of stage 1 (surname, acronym);
+ *  3. the project dictionary: an entity's name/aliases, then forced `merge` groups;
+ *  4. transliteration of one token, blocked by the whole-name consonant skeleton and by the
+ *     four-letter prefixes / suffixes of the tokens (edit path);
+ *  5. acronyms that stand alone, blocked by (type, first letter, last-word initial) and a
+ *     letter-mask filter, united only when exactly one entity matches (letters, or an in-article
+ *     definition elsewhere);
+ *  6. surnames that stand alone, united only when exactly one person entity has that surname.
+ * A dictionary `separate` entry puts labels on nodes; a union that would bring two sides of one
+ * entry together is refused, whatever rule asked for it.
+ *
+ * Steps 4–6 work on one representative per distinct join key, so the cost is O(forms) simple
+ * array/map work plus O(distinct keys × small blocks) — no all-pairs comparison. The output
+ * does not depend on the order of `locals` (they are sorted by uri first).
+ */
+
+import type { Entity, EntityMentionRef, EntityType, MergeReason } from '../types';
+import { acronymBlockKeys, acronymLetters, expansionBlockKey, expansionWords, FUNCTION_WORDS, matchesAcronym } from './acronym';
+import type { Dictionary } from './dictionary';
+import { best, variantReason } from './local';
+import { Memo } from './memo';
+import type { LocalForm, LocalResult } from './model';
+import { cmp, matchKey, slugify } from './normalize';
+import { singleDifference, skeleton, tokenVariant } from './translit';
+
+/** Blocks larger than this are not searched pairwise for transliterations (degenerate data). */
+const MAX_VARIANT_BLOCK = 400;
+
+export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictionary): Entity[] {
+  const sorted = [...locals].sort((a, b) => cmp(a.uri, b.uri));
+  const dict = dictionary;
+
+  // ---- Ignore lists.
+  const ignoreAny = new Set<string>();
+  const ignoreTyped = new Set<string>();
+  for (const ig of dict?.ignore ?? []) {
+    const k = matchKey(ig.text);
+    if (ig.type) ignoreTyped.add(`${ig.type}\u0000${k}`);
+    else ignoreAny.add(k);
+  }
+  const hasIgnores = ignoreAny.size + ignoreTyped.size > 0;
+  const ignored = (f: LocalForm) => ignoreAny.has(f.key) || ignoreTyped.has(`${f.type}\u0000${f.key}`);
+
+  // ---- Nodes: one per local form (plus one virtual node per dictionary entity).
+  let total = 0;
+  for (const l of sorted) for (const c of l.clusters) total += c.forms.length;
+  const dictEntities = dict?.entities ?? [];
+  const cap = total + dictEntities.length;
+  const forms: LocalForm[] = new Array(cap);
+  const joinable = new Uint8Array(cap);
+  const isDict = new Uint8Array(cap);
+  let n = 0;
+  const localEdges: { a: number; b: number; reason: MergeReason }[] = [];
+  const definitions = new Map<string, { node: number; written: string }[]>(); // `${type}\0${acronymKey}` → cluster anchors
+  let scratch = new Int32Array(16);
+  for (const local of sorted) {
+    for (const cluster of local.clusters) {
+      const cf = cluster.forms;
+      if (cf.length > scratch.length) scratch = new Int32Array(cf.length * 2);
+      for (let i = 0; i < cf.length; i++) {
+        const f = cf[i];
+        if (hasIgnores && ignored(f)) {
+          scratch[i] = -1;
+          continue;
+        }
+        forms[n] = f;
+        joinable[n] = f.role === 'name' ? 1 : 0;
+        scratch[i] = n++;
+      }
+      if (cluster.edges.length > 0) {
+        const linked: number[] = [];
+        for (const e of cluster.edges) {
+          const a = scratch[e.form];
+          const b = scratch[e.into];
+          if (a < 0 || b < 0) continue;
+          linked.push(a);
+          const fa = cf[e.form];
+          const fb = cf[e.into];
+          localEdges.push({ a, b, reason: { alias: fa.surface, into: fb.surface, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) } });
+        }
+        // A short form whose in-article antecedent was ignored stands on its own again.
+        for (let i = 0; i < cf.length; i++) {
+          const id = scratch[i];
+          if (id >= 0 && joinable[id] === 0 && !linked.includes(id)) joinable[id] = 1;
+        }
+      }
+      const anchor = scratch[cluster.anchor];
+      if (anchor >= 0 && cluster.definedAcronyms.length > 0) {
+        for (const written of cluster.definedAcronyms) {
+          const dk = `${cf[cluster.anchor].type}\u0000${matchKey(written)}`;
+          const list = definitions.get(dk);
+          if (list) list.push({ node: anchor, written });
+          else definitions.set(dk, [{ node: anchor, written }]);
+        }
+      }
+    }
+  }
+  const realNodes = n;
+  for (let i = 0; i < dictEntities.length; i++) {
+    const e = dictEntities[i];
+    const key = matchKey(e.name);
+    forms[n] = { type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', variants: [], merges: [], mentions: [] };
+    isDict[n] = 1;
+    n++;
+  }
+  const N = n;
+
+  // ---- Union-find with `separate` labels.
+  const parent = new Int32Array(N);
+  const size = new Int32Array(N).fill(1);
+  for (let i = 0; i < N; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const labels = new Map<number, Map<number, number>>(); // root → (separate entry → side)
+  const reasonLog: { node: number; reason: MergeReason }[] = [];
+  const union = (a: number, b: number, reason: MergeReason | null): boolean => {
+    let ra = find(a);
+    let rb = find(b);
+    if (ra === rb) return false;
+    if (size[ra] < size[rb]) [ra, rb] = [rb, ra];
+    if (labels.size > 0) {
+      const la = labels.get(ra);
+      const lb = labels.get(rb);
+      if (la && lb) {
+        for (const [entry, side] of lb) {
+          const other = la.get(entry);
+          if (other !== undefined && other !== side) return false; // a `separate` entry forbids it
+        }
+      }
+      if (lb) {
+        const merged = new Map<number, number>(la ?? []);
+        for (const [k, v] of lb) merged.set(k, v);
+        labels.set(ra, merged);
+        labels.delete(rb);
+      }
+    }
+    parent[rb] = ra;
+    size[ra] += size[rb];
+    if (reason) reasonLog.push({ node: a, reason });
+    return true;
+  };
+
+  if (dict && dict.separate.length > 0) {
+    const sepKeys = new Map<string, [number, number][]>();
+    dict.separate.forEach((group, i) =>
+      group.forEach((text, side) => {
+        const k = matchKey(text);
+        const list = sepKeys.get(k) ?? [];
+        list.push([i, side]);
+        sepKeys.set(k, list);
+      }),
+    );
+    for (let x = 0; x < N; x++) {
+      const hits = sepKeys.get(forms[x].key);
+      if (!hits) continue;
+      const m = new Map<number, number>();
+      for (const [i, side] of hits) m.set(i, side);
+      labels.set(x, m);
+    }
+  }
+
+  // 1. Key groups: one representative per join key.
+  const groupRep = new Map<string, number>();
+  const repOf = new Int32Array(N).fill(-1);
+  const groupCount = new Int32Array(N);
+  const reps: number[] = [];
+  for (let x = 0; x < realNodes; x++) {
+    if (joinable[x] === 0) continue;
+    const f = forms[x];
+    const r = groupRep.get(f.join);
+    if (r === undefined) {
+      groupRep.set(f.join, x);
+      repOf[x] = x;
+      groupCount[x] = f.mentions.length;
+      reps.push(x);
+    } else if (union(x, r, null)) {
+      repOf[x] = r;
+      groupCount[r] += f.mentions.length;
+    }
+  }
+
+  // 2. In-article edges.
+  for (const e of localEdges) union(e.a, e.b, e.reason);
+
+  // 3. Dictionary names and aliases, then forced merges.
+  if (dictEntities.length > 0) {
+    const dictKeys = new Map<string, number>();
+    dictEntities.forEach((e, i) => {
+      for (const text of [e.name, ...e.aliases]) {
+        const k = matchKey(text);
+        if (!dictKeys.has(k)) dictKeys.set(k, realNodes + i);
+      }
+    });
+    for (let x = 0; x < realNodes; x++) {
+      const d = dictKeys.get(forms[x].key);
+      if (d === undefined) continue;
+      const f = forms[x];
+      const name = forms[d].surface;
+      union(d, x, f.surface === name ? null : { alias: f.surface, into: name, rule: 'dictionary', detail: 'alias in the project dictionary' });
+    }
+  }
+  if (dict && dict.merge.length > 0) {
+    const mergeKeys = new Map<string, number>();
+    dict.merge.forEach((group, i) => group.forEach((t) => mergeKeys.set(matchKey(t), i)));
+    const first = new Map<number, number>();
+    for (let x = 0; x < realNodes; x++) {
+      const g = mergeKeys.get(forms[x].key);
+      if (g === undefined) continue;
+      const f0 = first.get(g);
+      if (f0 === undefined) first.set(g, x);
+      else union(f0, x, { alias: forms[x].surface, into: forms[f0].surface, rule: 'dictionary', detail: 'forced merge in the project dictionary' });
+    }
+  }
+
+  const weight = (x: number) => (repOf[x] === x ? groupCount[x] : forms[x].mentions.length);
+  /** [alias, into]: the side `best()` would pick as the name is `into` — more mentions, longer, smaller. */
+  const aliasFirst = (a: number, b: number): [number, number] => {
+    const wa = weight(a);
+    const wb = weight(b);
+    if (wa !== wb) return wa < wb ? [a, b] : [b, a];
+    const sa = forms[a].surface;
+    const sb = forms[b].surface;
+    if (sa.length !== sb.length) return sa.length < sb.length ? [a, b] : [b, a];
+    return cmp(sa, sb) > 0 ? [a, b] : [b, a];
+  };
+
+  // 4. Transliteration variants.
+  const blocks = new Map<string, number[]>();
+  const addBlock = (k: string, x: number) => {
+    const list = blocks.get(k);
+    if (list) list.push(x);
+    else blocks.set(k, [x]);
+  };
+  for (const r of reps) {
+    const f = forms[r];
+    if (f.country || f.acronym) continue;
+    if (f.type === 'person' ? f.tokens.length < 2 : f.tokens.length < 1) continue;
+    const keys = variantKeys.get(f.join, computeVariantKeys);
+    for (const k of keys) addBlock(k, r);
+  }
+  for (const list of blocks.values()) {
+    if (list.length < 2 || list.length > MAX_VARIANT_BLOCK) continue;
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const a = forms[list[i]];
+        const b = forms[list[j]];
+        if (a.type !== b.type) continue;
+        const pos = singleDifference(a.tokens, b.tokens);
+        if (pos < 0) continue;
+        if (find(list[i]) === find(list[j])) continue;
+        const v = tokenVariant(a.tokens[pos], b.tokens[pos]);
+        if (!v) continue;
+        if (a.tokens.length === 1 && (v.how !== 'skeleton' || a.tokens[0].length < 5)) continue;
+        const [x, y] = aliasFirst(list[i], list[j]);
+        const fx = forms[x];
+        const fy = forms[y];
+        const detail =
+          `edit distance ${v.distance}` +
+          (v.how === 'skeleton' ? `; same consonant skeleton "${v.skeleton}"` : '') +
+          (fx.tokens.length > 1 ? ` ("${fx.tokens[pos]}" ~ "${fy.tokens[pos]}")` : '');
+        union(x, y, { alias: fx.surface, into: fy.surface, rule: 'transliteration', detail });
+      }
+    }
+  }
+
+  // 5. Stand-alone acronyms.
+  const longIndex = new Map<string, { node: number; info: ExpansionInfo }[]>();
+  const acronymReps: number[] = [];
+  for (const r of reps) {
+    const f = forms[r];
+    if (f.type === 'person' || f.country) continue;
+    if (f.tokens.length === 1) {
+      acronymReps.push(r);
+      continue;
+    }
+    const info = expansionInfo.get(f.surface, computeExpansionInfo);
+    if (!info) continue;
+    const k = `${f.type}\u0000${info.block}`;
+    const list = longIndex.get(k);
+    if (list) list.push({ node: r, info });
+    else longIndex.set(k, [{ node: r, info }]);
+  }
+  for (const r of acronymReps) {
+    const f = forms[r];
+    const defs = definitions.size > 0 ? definitions.get(`${f.type}\u0000${f.key}`) : undefined;
+    if (!defs && !f.acronym) continue;
+    const own = find(r);
+    const roots = new Map<number, { node: number; detail: string }>();
+    for (const { node: d, written } of defs ?? []) {
+      const root = find(d);
+      if (root !== own && !roots.has(root)) roots.set(root, { node: d, detail: `defined as "${forms[d].surface} (${written})" in ${forms[d].mentions[0].uri}` });
+    }
+    if (f.acronym && roots.size < 2) {
+      const letters = acronymLetters(f.surface);
+      const mask = letterMask(letters);
+      search: for (const bk of acronymBlockKeys(letters)) {
+        const cands = longIndex.get(`${f.type}\u0000${bk}`);
+        if (!cands) continue;
+        for (const cand of cands) {
+          const info = cand.info;
+          if (popcount(info.required & ~mask) > info.maxSkips || letters.length < info.minLetters) continue;
+          const root = find(cand.node);
+          if (root === own || roots.has(root)) continue;
+          if (matchesAcronym(letters, info.words)) {
+            roots.set(root, { node: cand.node, detail: `letters of "${forms[cand.node].surface}"` });
+            if (roots.size > 1) break search;
+          }
+        }
+      }
+    }
+    if (roots.size === 1) {
+      const [{ node, detail }] = roots.values();
+      union(r, node, { alias: f.surface, into: forms[node].surface, rule: 'acronym', detail });
+    }
+  }
+
+  // 6. Stand-alone surnames.
+  const bySurname = new Map<string, number[]>();
+  for (const r of reps) {
+    const f = forms[r];
+    if (f.type !== 'person' || f.tokens.length < 2) continue;
+    const last = f.tokens[f.tokens.length - 1];
+    const list = bySurname.get(last);
+    if (list) list.push(r);
+    else bySurname.set(last, [r]);
+  }
+  for (const r of reps) {
+    const f = forms[r];
+    if (f.type !== 'person' || f.tokens.length !== 1 || f.acronym) continue;
+    const cands = bySurname.get(f.tokens[0]);
+    if (!cands) continue;
+    const root0 = find(cands[0]);
+    let unique = true;
+    for (let i = 1; i < cands.length && unique; i++) if (find(cands[i]) !== root0) unique = false;
+    if (!unique) continue;
+    union(r, cands[0], { alias: f.surface, into: forms[cands[0]].surface, rule: 'surname', detail: 'the only person in the corpus with this surname' });
+  }
+
+  // ---- Assemble entities: members of each root, contiguous and in node (uri) order.
+  const rootOf = new Int32Array(N);
+  const count = new Int32Array(N);
+  for (let x = 0; x < N; x++) {
+    const r = find(x);
+    rootOf[x] = r;
+    count[r]++;
+  }
+  const start = new Int32Array(N + 1);
+  for (let x = 0; x < N; x++) start[x + 1] = start[x] + count[x];
+  const fill = start.slice(0, N);
+  const members = new Int32Array(N);
+  for (let x = 0; x < N; x++) members[fill[rootOf[x]]++] = x;
+  const reasonsByRoot = new Map<number, MergeReason[]>();
+  for (const { node, reason } of reasonLog) {
+    const r = rootOf[node];
+    const list = reasonsByRoot.get(r);
+    if (list) list.push(reason);
+    else reasonsByRoot.set(r, [reason]);
+  }
+
+  const out: Entity[] = [];
+  const firstRef: EntityMentionRef[] = [];
+  const ctx: AssembleContext = { forms, isDict, repOf };
+  for (let r = 0; r < N; r++) {
+    if (count[r] === 0) continue;
+    const e =
+      count[r] === 1 && isDict[r] === 0 ? single(forms[r]) : assemble(ctx, members.subarray(start[r], start[r + 1]), reasonsByRoot.get(r));
+    if (!e) continue;
+    out.push(e);
+    firstRef.push(e.mentions[0]);
+  }
+
+  // Ids: type:slug, disambiguated (-2, -3…) in order of first mention.
+  const order = out.map((_, i) => i);
+  order.sort((a, b) => cmp(out[a].id, out[b].id) || cmp(firstRef[a].uri, firstRef[b].uri) || firstRef[a].start - firstRef[b].start);
+  const result: Entity[] = new Array(order.length);
+  let needResort = false;
+  for (let i = 0; i < order.length; ) {
+    let j = i + 1;
+    while (j < order.length && out[order[j]].id === out[order[i]].id) j++;
+    for (let k = i; k < j; k++) {
+      const e = out[order[k]];
+      if (k > i) {
+        e.id = `${e.id}-${k - i + 1}`;
+        needResort = true;
+      }
+      result[k] = e;
+    }
+    i = j;
+  }
+  if (needResort) result.sort((a, b) => cmp(a.id, b.id));
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface ExpansionInfo {
+  words: NonNullable<ReturnType<typeof expansionWords>>;
+  block: string;
+  /** Bit mask (a–z) of content-word initials; an acronym must contain all but `maxSkips`. */
+  required: number;
+  maxSkips: number;
+  minLetters: number;
+}
+
+const expansionInfo = new Memo<ExpansionInfo | null>(200_000);
+function computeExpansionInfo(surface: string): ExpansionInfo | null {
+  const words = expansionWords(surface);
+  if (!words) return null;
+  let required = 0;
+  let content = 0;
+  for (const w of words) {
+    if (w.optional) continue;
+    content++;
+    required |= letterMask(w.parts[0][0]);
+  }
+  const maxSkips = content >= 4 ? 1 : 0;
+  return { words, block: expansionBlockKey(words), required, maxSkips, minLetters: content - maxSkips };
+}
+
+function letterMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 97;
+    if (c >= 0 && c < 26) m |= 1 << c;
+  }
+  return m;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * Block keys for transliteration candidates (see translit.ts): the whole name with every
+ * token of 4+ letters replaced by its skeleton (two names that differ in one token with equal
+ * skeletons share it), and — when a token has 8+ letters — the name with every such token cut
+ * to its first four / last four letters (a single edit leaves one of the two intact).
+ */
+const variantKeys = new Memo<string[]>(300_000);
+function computeVariantKeys(join: string): string[] {
+  const sep = join.indexOf('\u0000');
+  const type = join.slice(0, sep);
+  const tokens = join.slice(sep + 1).split(' ');
+  const sk = tokens.map((t) => (t.length >= 4 && !/\d/.test(t) && !FUNCTION_WORDS.has(t) ? skeleton(t) : t)).join(' ');
+  const keys = [`${type}|${tokens.length}|s|${sk}`];
+  if (tokens.length > 1 && tokens.some((t) => t.length >= 8)) {
+    keys.push(`${type}|${tokens.length}|p|${tokens.map((t) => (t.length >= 8 ? t.slice(0, 4) : t)).join(' ')}`);
+    keys.push(`${type}|${tokens.length}|q|${tokens.map((t) => (t.length >= 8 ? t.slice(-4) : t)).join(' ')}`);
+  }
+  return keys;
+}
+
+interface AssembleContext {
+  forms: LocalForm[];
+  isDict: Uint8Array;
+  repOf: Int32Array;
+}
+
+/** The common case: an entity made of one form. */
+function single(f: LocalForm): Entity | null {
+  if (f.mentions.length === 0) return null;
+  const name = f.country ? f.country.common : f.surface;
+  const merges = f.merges.slice();
+  if (f.country && f.surface !== f.country.common) merges.push(countryReason(f));
+  return {
+    id: `${f.type}:${slugify(name)}`,
+    name,
+    type: f.type,
+    aliases: f.variants.map((v) => v.text),
+    merges,
+    mentions: f.mentions.slice(),
+  };
+}
+
+function countryReason(f: LocalForm): MergeReason {
+  return { alias: f.surface, into: f.country!.common, rule: 'country', detail: `${f.country!.cca3}: ${f.country!.how}` };
+}
+
+/** Small insertion-ordered counter; linear scan (interned strings compare by pointer), Map past 24 keys. */
+class Counter {
+  keys: string[] = [];
+  counts: number[] = [];
+  private map: Map<string, number> | null = null;
+  add(k: string, c: number): void {
+    if (this.map) {
+      const i = this.map.get(k);
+      if (i !== undefined) this.counts[i] += c;
+      else {
+        this.map.set(k, this.keys.length);
+        this.keys.push(k);
+        this.counts.push(c);
+      }
+      return;
+    }
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i] === k) {
+        this.counts[i] += c;
+        return;
+      }
+    }
+    this.keys.push(k);
+    this.counts.push(c);
+    if (this.keys.length > 24) this.map = new Map(this.keys.map((x, i) => [x, i]));
+  }
+  get size(): number {
+    return this.keys.length;
+  }
+  entries(): { s: string; n: number }[] {
+    return this.keys.map((s, i) => ({ s, n: this.counts[i] }));
+  }
+}
+
+function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReason[] | undefined): Entity | null {
+  const { forms, isDict, repOf } = ctx;
+  let dictForm: LocalForm | undefined;
+  const typeCount = new Counter();
+  const countries = new Counter();
+  const countryName = new Map<string, string>();
+  const fullForms = new Counter();
+  const anyForms = new Counter();
+  const variants = new Counter();
+  let total = 0;
+  for (const x of ns) total += forms[x].mentions.length;
+  if (total === 0) return null;
+  const mentions: EntityMentionRef[] = new Array(total);
+  let m = 0;
+  let sortedMentions = true;
+  for (const x of ns) {
+    const f = forms[x];
+    if (isDict[x]) {
+      dictForm ??= f;
+      continue;
+    }
+    const c = f.mentions.length;
+    typeCount.add(f.type, c);
+    if (f.country) {
+      countries.add(f.country.cca3, c);
+      if (countries.size !== countryName.size) countryName.set(f.country.cca3, f.country.common);
+    }
+    anyForms.add(f.surface, c);
+    if (f.role === 'name' && !f.acronym && (f.type !== 'person' || f.tokens.length > 1)) fullForms.add(f.surface, c);
+    for (const v of f.variants) variants.add(v.text, v.count);
+    for (const ref of f.mentions) {
+      if (m > 0 && sortedMentions) {
+        const prev = mentions[m - 1];
+        if (prev.uri === ref.uri ? prev.start > ref.start : cmp(prev.uri, ref.uri) > 0) sortedMentions = false;
+      }
+      mentions[m++] = ref;
+    }
+  }
+  let type: EntityType;
+  let name: string;
+  if (dictForm) {
+    type = dictForm.type;
+    name = dictForm.surface;
+  } else {
+    const types = typeCount.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s));
+    type = types[0].s as EntityType;
+    if (countries.size > 0) {
+      const cc = countries.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s))[0].s;
+      name = countryName.get(cc)!;
+    } else {
+      name = best((fullForms.size > 0 ? fullForms : anyForms).entries());
+    }
+  }
+
+  // Merge reasons: raw variants → form surface (local), form surface → key-group surface or
+  // country, then the unions that built the entity. Deduplicated.
+  const merges: MergeReason[] = [];
+  const seen = new Set<string>();
+  const add = (r: MergeReason) => {
+    if (r.alias === r.into) return;
+    const k = `${r.rule}\u0000${r.alias}\u0000${r.into}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    merges.push(r);
+  };
+  const surfacesDone = new Set<string>(); // form surfaces whose surface→group reason is recorded
+  const localDone = new Set<MergeReason[]>();
+  for (const x of ns) {
+    const f = forms[x];
+    if (f.merges.length > 0 && !localDone.has(f.merges)) {
+      localDone.add(f.merges);
+      for (const r of f.merges) add(r);
+    }
+    if (surfacesDone.has(f.surface)) continue;
+    if (f.country) {
+      surfacesDone.add(f.surface);
+      if (f.surface !== f.country.common) add(countryReason(f));
+      continue;
+    }
+    const rep = repOf[x];
+    if (rep >= 0 && rep !== x) {
+      const rs = forms[rep].surface;
+      if (rs !== f.surface) add(variantReason(f.surface, rs));
+      surfacesDone.add(f.surface);
+    }
+  }
+  for (const r of unionReasons ?? []) add(r);
+
+  if (!sortedMentions) mentions.sort((a, b) => (a.uri === b.uri ? a.start - b.start || a.end - b.end : cmp(a.uri, b.uri)));
+  const vs = variants.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s));
+  return { id: `${type}:${slugify(name)}`, name, type, aliases: vs.map((v) => v.s), merges, mentions };
+}

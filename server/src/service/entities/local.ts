@@ -1,0 +1,315 @@
+/**
+ * Stage 1: within-article coreference. Pure function of one document; cached by the index.
+ *
+ *  - possessive / case / title normalisation: every mention is cleaned (`cleanSurface`) and
+ *    keyed (`matchKey`); mentions with the same type and key form one *form*;
+ *  - surname: a one-token person form ("Beispekov") joins the person form in the same article
+ *    whose last token it equals ("Azamat Beispekov"). With two candidates, each mention goes to
+ *    the nearest preceding full name (else the first following one);
+ *  - acronym: an acronym-looking form joins the one same-type long form in the article that it
+ *    abbreviates (see acronym.ts), or the one it is explicitly paired with in the text
+ *    ("Kazakhstan Temir Zholy (KTZ)" / "KTZ (Kazakhstan Temir Zholy)").
+ */
+
+import type { MergeReason } from '../types';
+import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
+import { resolveCountry } from './countries';
+import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
+import { intern } from './memo';
+import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
+
+interface Draft {
+  form: LocalForm;
+  /** Offsets of mentions (sorted), for nearest-antecedent decisions. */
+  starts: number[];
+  surfaceCounts: Map<string, number>;
+  rawVariants: Map<string, { count: number; surface: string; dropped: string[]; possessive: boolean }>;
+}
+
+export function resolveDocument(doc: LinkerDocument): LocalResult {
+  const mentions = [...doc.mentions].sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.type, b.type));
+  const drafts = new Map<string, Draft>();
+  const order: Draft[] = [];
+  const mentionDraft: Draft[] = [];
+
+  for (const m of mentions) {
+    const cleaned = cleanSurface(m.text, m.type);
+    let key = matchKey(cleaned.surface);
+    if (key === '') key = `#${m.text}`; // punctuation-only span: keep it, exact text only
+    const id = `${m.type}\u0000${key}`;
+    const text = intern(m.text);
+    let d = drafts.get(id);
+    if (!d) {
+      d = {
+        form: {
+          type: m.type,
+          key: intern(key),
+          surface: cleaned.surface,
+          join: '',
+          tokens: keyTokens(key).map(intern),
+          acronym: false,
+          role: 'name',
+          variants: [],
+          merges: [],
+          mentions: [],
+        },
+        starts: [],
+        surfaceCounts: new Map(),
+        rawVariants: new Map(),
+      };
+      drafts.set(id, d);
+      order.push(d);
+    }
+    d.starts.push(m.start);
+    d.form.mentions.push({ uri: doc.uri, start: m.start, end: m.end, text });
+    d.surfaceCounts.set(cleaned.surface, (d.surfaceCounts.get(cleaned.surface) ?? 0) + 1);
+    const v = d.rawVariants.get(text);
+    if (v) v.count++;
+    else
+      d.rawVariants.set(text, {
+        count: 1,
+        surface: cleaned.surface,
+        dropped: cleaned.dropped.filter((x) => x.kind !== 'possessive').map((x) => `${x.kind} "${x.text}" dropped`),
+        possessive: cleaned.dropped.some((x) => x.kind === 'possessive'),
+      });
+    if (looksLikeAcronym(cleaned.surface)) d.form.acronym = true;
+    mentionDraft.push(d);
+  }
+
+  // Finish forms: surface = most frequent cleaned surface; variant merge reasons.
+  for (const d of order) {
+    const f = d.form;
+    f.surface = intern(d.surfaceCounts.size === 1 ? d.surfaceCounts.keys().next().value! : best([...d.surfaceCounts].map(([s, n]) => ({ s, n }))));
+    f.variants = [...d.rawVariants].map(([text, v]) => ({ text, count: v.count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text));
+    for (const [text, v] of [...d.rawVariants].sort((a, b) => cmp(a[0], b[0]))) {
+      if (text === f.surface) continue;
+      if (v.possessive) f.merges.push({ alias: text, into: f.surface, rule: 'possessive', detail: 'possessive ending removed' });
+      else if (v.dropped.length > 0) f.merges.push({ alias: text, into: f.surface, rule: 'exact', detail: v.dropped.join('; ') });
+      else f.merges.push(variantReason(text, f.surface));
+    }
+    if (f.type === 'place') {
+      const c = resolveCountry(f.surface);
+      if (c) f.country = c;
+    }
+    f.join = intern(f.country ? `country\u0000${f.country.cca3}` : id(f));
+  }
+
+  // Union-find over drafts (by index in `order`).
+  const idx = new Map<Draft, number>(order.map((d, i) => [d, i]));
+  const parent = order.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const edges: { form: Draft; into: Draft; rule: MergeReason['rule']; detail?: string }[] = [];
+  const extraForms: Draft[] = [];
+
+  // --- Acronyms: explicit definitions first (adjacent mentions "A (B)").
+  const defined = new Map<Draft, string[]>(); // long form → acronym keys defined for it
+  const explicitPair = new Map<Draft, Draft>(); // acronym form → long form
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i];
+    const d = mentionDraft[i];
+    if (d.form.type === 'person' || !expansionWords(d.form.surface)) continue;
+    const after = doc.text.slice(m.end, m.end + 20);
+    const paren = /^\s*\(\s*([\p{Lu}][\p{L}\p{N}&.]{1,11})\s*\)/u.exec(after);
+    if (paren && plausibleAcronymFor(paren[1], d.form.surface)) {
+      const k = paren[1];
+      const list = defined.get(d) ?? [];
+      if (!list.includes(k)) list.push(k);
+      defined.set(d, list);
+    }
+  }
+  for (let i = 0; i + 1 < mentions.length; i++) {
+    const a = mentions[i];
+    const b = mentions[i + 1];
+    const da = mentionDraft[i];
+    const db = mentionDraft[i + 1];
+    if (da === db || da.form.type !== db.form.type || da.form.type === 'person') continue;
+    if (!/^\s*\(\s*$/.test(doc.text.slice(a.end, b.start)) || !/^\s*\)/.test(doc.text.slice(b.end, b.end + 4))) continue;
+    // "Long (ACR)" or "ACR (Long)"
+    const [short, long] = da.form.tokens.length === 1 && db.form.tokens.length > 1 ? [da, db] : db.form.tokens.length === 1 && da.form.tokens.length > 1 ? [db, da] : [null, null];
+    if (short && long && !explicitPair.has(short) && plausibleAcronymFor(short.form.surface, long.form.surface)) explicitPair.set(short, long);
+  }
+  for (const d of order) {
+    if (d.form.type === 'person' || d.form.tokens.length !== 1) continue;
+    const explicit = explicitPair.get(d);
+    let target: Draft | null = null;
+    let detail = '';
+    if (explicit) {
+      target = explicit;
+      detail = `defined in the article as "${explicit.form.surface} (${d.form.surface})"`;
+    } else if (d.form.acronym) {
+      const letters = acronymLetters(d.form.surface);
+      const hits = order.filter((o) => {
+        if (o === d || o.form.type !== d.form.type || o.form.tokens.length < 2) return false;
+        const w = expansionWords(o.form.surface);
+        if (d.form.country && o.form.country) return false;
+        return (w && matchesAcronym(letters, w)) || isDefined(o, d);
+      });
+      if (hits.length === 1) {
+        target = hits[0];
+        detail = isDefined(target, d)
+          ? `defined in the article as "${target.form.surface} (${d.form.surface})"`
+          : `letters of "${target.form.surface}" in the same article`;
+      }
+    }
+    if (target) {
+      d.form.role = 'acronym';
+      parent[find(idx.get(d)!)] = find(idx.get(target)!);
+      edges.push({ form: d, into: target, rule: 'acronym', detail });
+    }
+  }
+
+  function isDefined(long: Draft, short: Draft): boolean {
+    return defined.get(long)?.some((t) => matchKey(t) === short.form.key) ?? false;
+  }
+
+  // --- Surnames.
+  const byLastToken = new Map<string, Draft[]>();
+  for (const d of order) {
+    if (d.form.type !== 'person' || d.form.tokens.length < 2) continue;
+    const last = d.form.tokens[d.form.tokens.length - 1];
+    const list = byLastToken.get(last) ?? [];
+    list.push(d);
+    byLastToken.set(last, list);
+  }
+  for (const d of order) {
+    if (d.form.type !== 'person' || d.form.tokens.length !== 1 || d.form.acronym) continue;
+    const cands = byLastToken.get(d.form.tokens[0]);
+    if (!cands) continue;
+    d.form.role = 'surname';
+    if (cands.length === 1) {
+      parent[find(idx.get(d)!)] = find(idx.get(cands[0])!);
+      edges.push({ form: d, into: cands[0], rule: 'surname', detail: `surname of "${cands[0].form.surface}" in the same article` });
+      continue;
+    }
+    // Several full names share the surname: split the form's mentions by nearest antecedent.
+    const parts = new Map<Draft, number[]>();
+    d.form.mentions.forEach((_, mi) => {
+      const at = d.starts[mi];
+      let bestDraft: Draft | null = null;
+      let bestPos = -1;
+      for (const c of cands) {
+        for (const s of c.starts) if (s < at && s > bestPos) ((bestPos = s), (bestDraft = c));
+      }
+      if (!bestDraft) {
+        let firstAfter = Infinity;
+        for (const c of cands) if (c.starts[0] > at && c.starts[0] < firstAfter) ((firstAfter = c.starts[0]), (bestDraft = c));
+      }
+      const list = parts.get(bestDraft!) ?? [];
+      list.push(mi);
+      parts.set(bestDraft!, list);
+    });
+    let first = true;
+    for (const c of cands) {
+      const mis = parts.get(c);
+      if (!mis) continue;
+      let part: Draft;
+      if (first) {
+        part = d;
+        first = false;
+      } else {
+        part = splitDraft(d, mis);
+        extraForms.push(part);
+        idx.set(part, parent.length);
+        parent.push(parent.length);
+      }
+      parent[find(idx.get(part)!)] = find(idx.get(c)!);
+      edges.push({ form: part, into: c, rule: 'surname', detail: `surname of "${c.form.surface}", nearest full name in the same article` });
+    }
+    // `d` keeps only the mentions of its own part.
+    const own = [...parts.entries()].find(([c]) => c === cands.find((x) => parts.has(x)))![1];
+    keepMentions(d, own);
+  }
+
+  // --- Assemble clusters in document order.
+  const all = [...order, ...extraForms];
+  const groups = new Map<number, Draft[]>();
+  for (const d of all) {
+    const r = find(idx.get(d)!);
+    const g = groups.get(r) ?? [];
+    g.push(d);
+    groups.set(r, g);
+  }
+  const clusters: LocalCluster[] = [];
+  for (const g of groups.values()) {
+    g.sort((a, b) => a.form.mentions[0].start - b.form.mentions[0].start || cmp(a.form.key, b.form.key));
+    const pos = new Map(g.map((d, i) => [d, i]));
+    const anchorCands = g.filter((d) => d.form.role === 'name');
+    const anchor = (anchorCands.length > 0 ? anchorCands : g).reduce((a, b) => (better(b, a) ? b : a));
+    const cEdges: LocalEdge[] = edges
+      .filter((e) => pos.has(e.form))
+      .map((e) => ({ form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) }));
+    const definedAcronyms = [...new Set(g.flatMap((d) => defined.get(d) ?? []))].sort(cmp);
+    clusters.push({ forms: g.map((d) => d.form), anchor: pos.get(anchor)!, edges: cEdges, definedAcronyms });
+  }
+  clusters.sort((a, b) => a.forms[0].mentions[0].start - b.forms[0].mentions[0].start);
+  return { version: LINKER_VERSION, uri: doc.uri, clusters };
+}
+
+function id(f: LocalForm): string {
+  return `${f.type}\u0000${f.key}`;
+}
+
+function better(a: Draft, b: Draft): boolean {
+  const na = a.form.mentions.length;
+  const nb = b.form.mentions.length;
+  if (a.form.tokens.length !== b.form.tokens.length) return a.form.tokens.length > b.form.tokens.length;
+  if (na !== nb) return na > nb;
+  if (a.form.surface.length !== b.form.surface.length) return a.form.surface.length > b.form.surface.length;
+  return cmp(a.form.surface, b.form.surface) < 0;
+}
+
+/** Most frequent, then longest, then smallest by code units. */
+export function best(items: { s: string; n: number }[]): string {
+  let top = items[0];
+  for (const it of items) {
+    if (it.n > top.n || (it.n === top.n && (it.s.length > top.s.length || (it.s.length === top.s.length && cmp(it.s, top.s) < 0)))) top = it;
+  }
+  return top.s;
+}
+
+export function variantReason(alias: string, into: string): MergeReason {
+  return alias.toLowerCase() === into.toLowerCase()
+    ? { alias, into, rule: 'case', detail: 'differs only in letter case' }
+    : { alias, into, rule: 'exact', detail: 'same name after removing punctuation and accents' };
+}
+
+/**
+ * An explicit "Long (SHORT)" pairing is trusted when SHORT abbreviates Long by the matcher, or
+ * SHORT looks like an acronym and starts with Long's first letter ("Samruk-Kazyna (SK)" is not
+ * matched by letters alone but is plainly a definition). "Almaty region (Kazakhstan)" is not.
+ */
+function plausibleAcronymFor(short: string, long: string): boolean {
+  const words = expansionWords(long);
+  if (!words) return false;
+  const letters = acronymLetters(short);
+  if (matchesAcronym(letters, words)) return true;
+  return looksLikeAcronym(short) && letters[0] === words[0].parts[0][0];
+}
+
+function splitDraft(d: Draft, mentionIdx: number[]): Draft {
+  const mentions = mentionIdx.map((i) => d.form.mentions[i]);
+  const counts = new Map<string, number>();
+  for (const m of mentions) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+  return {
+    form: {
+      ...d.form,
+      mentions,
+      variants: [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text)),
+      merges: d.form.merges.filter((r) => counts.has(r.alias)),
+    },
+    starts: mentionIdx.map((i) => d.starts[i]),
+    surfaceCounts: d.surfaceCounts,
+    rawVariants: d.rawVariants,
+  };
+}
+
+function keepMentions(d: Draft, mentionIdx: number[]): void {
+  const split = splitDraft(d, mentionIdx);
+  d.form.mentions = split.form.mentions;
+  d.form.variants = split.form.variants;
+  d.form.merges = split.form.merges;
+  d.starts = split.starts;
+}

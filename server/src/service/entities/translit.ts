@@ -1,0 +1,115 @@
+/**
+ * Guarded string similarity for transliteration variants ("Erkin"/"Yerkin" Tukumov,
+ * "Kassym"/"Kasym"-Jomart Tokayev, "Uralsk"/"Oralsk").
+ *
+ * Two names of the same type are variants when they have the same number of tokens, all
+ * tokens but one are identical, and the differing pair of tokens
+ *  - are both at least 4 letters long and not acronyms,
+ *  - is not a suffix/gender variant (one is a prefix of the other — "Mirziyoyev"/"Mirziyoyeva";
+ *    or one ends in "a" where the other ends in a consonant — "Alexander"/"Alexandra"),
+ *  - and either share the same *consonant skeleton* (below) and are within 1 + ⌊length/6⌋
+ *    edits, or are within edit distance 1 (both ≥ 8 letters) / 2 (both ≥ 12 letters).
+ *
+ * The skeleton maps the usual romanisation alternations of Cyrillic/Turkic/Korean names onto
+ * one spelling and then drops vowels: kh→h, zh/dzh/dj→j, ts/tz→c, q→k, w→v, ph→f, x→ks,
+ * doubled letters collapse, a, e, i, o, u, y (and their accented forms) are removed.
+ * "yerkin"→"rkn", "erkin"→"rkn"; "kassym"→"ksm", "kasym"→"ksm"; "tokayev"→"tkv" but
+ * "tokarev"→"tkrv".
+ */
+
+export function skeleton(token: string): string {
+  let s = token
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/dzh|dj/g, 'j')
+    .replace(/zh/g, 'j')
+    .replace(/kh/g, 'h')
+    .replace(/t[sz]/g, 'c')
+    .replace(/ph/g, 'f')
+    .replace(/q/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/x/g, 'ks');
+  s = s.replace(/(.)\1+/g, '$1');
+  return s.replace(/[aeiouy]/g, '');
+}
+
+const VOWELS = /[aeiouy]$/;
+
+export interface TokenVariant {
+  /** 'skeleton' when the consonant skeletons are equal, otherwise 'edit'. */
+  how: 'skeleton' | 'edit';
+  distance: number;
+  skeleton?: string;
+}
+
+/** Compare two differing tokens (lower-case keys) under the guards above; null when they are not variants. */
+export function tokenVariant(a: string, b: string): TokenVariant | null {
+  if (a === b) return null;
+  if (a.length < 4 || b.length < 4) return null;
+  if (/\d/.test(a) || /\d/.test(b)) return null;
+  if (a.startsWith(b) || b.startsWith(a)) return null; // Mirziyoyev / Mirziyoyeva
+  const aFem = a.endsWith('a');
+  const bFem = b.endsWith('a');
+  if (aFem !== bFem && (!VOWELS.test(aFem ? b : a))) return null; // Alexandra / Alexander
+  const ska = skeleton(a);
+  const skb = skeleton(b);
+  const minLen = Math.min(a.length, b.length);
+  const limit = minLen >= 12 ? 2 : minLen >= 8 ? 1 : 0;
+  const d = editDistance2(a, b, Math.max(limit, 3));
+  // Skeleton path: equal skeletons and at most 1 + ⌊len/6⌋ edits ("Ulul"/"Olol" share "ll" but are 2 edits apart in 4 letters).
+  if (ska.length >= 2 && ska === skb && d <= 1 + Math.floor(minLen / 6)) return { how: 'skeleton', distance: d, skeleton: ska };
+  if (d <= limit) return { how: 'edit', distance: d };
+  return null;
+}
+
+function editDistance2(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const prev = new Array<number>(b.length + 1);
+  const cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+    }
+    for (let j = 0; j <= b.length; j++) prev[j] = cur[j];
+  }
+  return prev[b.length];
+}
+
+/**
+ * Blocking keys for a key's tokens: one per token position — the other tokens verbatim plus
+ * that token's skeleton — and, for tokens of 8+ letters, the other tokens plus the token's
+ * first four or last four letters. A single edit in a token of 8+ letters leaves either its
+ * first four or its last four letters intact, so every edit-distance-1 pair shares a block;
+ * skeleton-equal pairs share the skeleton block. No all-pairs comparison is needed.
+ */
+export function variantBlockKeys(tokens: string[]): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.length < 4 || /\d/.test(t)) continue;
+    const ctx = tokens.length === 1 ? '1|0||' : `${tokens.length}|${i}|${tokens.slice(0, i).join(' ')}|${tokens.slice(i + 1).join(' ')}|`;
+    keys.push(ctx + 's:' + skeleton(t));
+    if (t.length >= 8) {
+      keys.push(ctx + 'p:' + t.slice(0, 4));
+      keys.push(ctx + 'q:' + t.slice(-4));
+    }
+  }
+  return keys;
+}
+
+/** The single differing token position of two equal-length token lists, or -1. */
+export function singleDifference(a: string[], b: string[]): number {
+  if (a.length !== b.length) return -1;
+  let diff = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      if (diff >= 0) return -1;
+      diff = i;
+    }
+  }
+  return diff;
+}

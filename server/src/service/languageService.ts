@@ -1,0 +1,112 @@
+/**
+ * The Sourcelens language service: every editor feature as a plain function of the workspace
+ * index, with no LSP connection. The server (server.ts + handlers/) and tests call it; the
+ * shape follows vscode-markdown-languageservice's `createLanguageService`.
+ */
+import type {
+  DocumentHighlight,
+  DocumentSymbol,
+  Hover,
+  Location,
+  Position,
+  Range,
+  SemanticTokens,
+  SymbolInformation,
+} from 'vscode-languageserver-protocol';
+import type {
+  ClaimGroup,
+  ClaimListParams,
+  ClaimSummary,
+  EntityArticles,
+  EntityListParams,
+  EntitySummary,
+  IndexStats,
+  RelatedClaimSummary,
+} from '../protocol';
+import { listClaims, summarizeClaim } from './claimList';
+import { DEFAULT_SETTINGS, linesOf, type ServiceContext, type ServiceSettings } from './context';
+import { findDefinition } from './definition';
+import { findDocumentHighlights } from './documentHighlight';
+import { findDocumentSymbols } from './documentSymbols';
+import { entityAt, entityMentions, listEntities } from './entityList';
+import { doHover } from './hover';
+import { LineIndexCache, type LineIndex } from './position';
+import { findReferences, type ReferenceOptions } from './references';
+import { ClaimIndex } from './relatedClaims';
+import { getSemanticTokens, semanticTokensLegend } from './semanticTokens';
+import { computeStats, type StatsExtra } from './stats';
+import type { WorkspaceIndex } from './workspaceIndex';
+import { findWorkspaceSymbols } from './workspaceSymbols';
+
+export { semanticTokensLegend } from './semanticTokens';
+export type { ServiceSettings, TokenCategory } from './context';
+
+export interface LanguageServiceOptions {
+  index: WorkspaceIndex;
+  /** Current settings (read on every call, so changes apply without recreating the service). */
+  settings?: () => Partial<ServiceSettings>;
+}
+
+export interface LanguageService {
+  readonly index: WorkspaceIndex;
+  doHover(uri: string, position: Position): Hover | null;
+  findDefinition(uri: string, position: Position): Location[];
+  findReferences(uri: string, position: Position, opts?: ReferenceOptions): Location[];
+  findDocumentHighlights(uri: string, position: Position): DocumentHighlight[];
+  findDocumentSymbols(uri: string): DocumentSymbol[];
+  findWorkspaceSymbols(query: string): SymbolInformation[];
+  getSemanticTokens(uri: string, range?: Range): SemanticTokens;
+  readonly semanticTokensLegend: typeof semanticTokensLegend;
+  listEntities(params?: EntityListParams): EntitySummary[];
+  entityMentions(id: string): EntityArticles | null;
+  entityAt(uri: string, position: Position): EntitySummary | null;
+  listClaims(params: ClaimListParams): ClaimGroup[];
+  relatedClaims(uri: string, position: Position): { claim: ClaimSummary; related: RelatedClaimSummary[] } | null;
+  stats(extra?: StatsExtra): IndexStats;
+  /** Line table of an indexed document (offset ↔ position). */
+  lines(uri: string): LineIndex | undefined;
+  /** Drops cached line tables of a document (call when it is removed). */
+  forget(uri: string): void;
+}
+
+export function createLanguageService(opts: LanguageServiceOptions): LanguageService {
+  const lines = new LineIndexCache();
+  const claims = new ClaimIndex(opts.index);
+  const ctx: ServiceContext = {
+    index: opts.index,
+    lines,
+    claims,
+    settings: () => ({ ...DEFAULT_SETTINGS, ...(opts.settings?.() ?? {}) }),
+  };
+  return {
+    index: opts.index,
+    doHover: (uri, position) => doHover(ctx, uri, position),
+    findDefinition: (uri, position) => findDefinition(ctx, uri, position),
+    findReferences: (uri, position, o = { includeDeclaration: true }) => findReferences(ctx, uri, position, o),
+    findDocumentHighlights: (uri, position) => findDocumentHighlights(ctx, uri, position),
+    findDocumentSymbols: (uri) => findDocumentSymbols(ctx, uri),
+    findWorkspaceSymbols: (query) => findWorkspaceSymbols(ctx, query),
+    getSemanticTokens: (uri, range) => getSemanticTokens(ctx, uri, range),
+    semanticTokensLegend,
+    listEntities: (params) => listEntities(ctx, params),
+    entityMentions: (id) => entityMentions(ctx, id),
+    entityAt: (uri, position) => entityAt(ctx, uri, position),
+    listClaims: (params) => listClaims(ctx, params),
+    relatedClaims: (uri, position) => {
+      const li = linesOf(ctx, uri);
+      if (!li) return null;
+      const claim = ctx.index.claimAt(uri, li.offsetAt(position));
+      if (!claim) return null;
+      const related = claims.related(uri, claim, { limit: 100 }).map((r) => ({
+        ...summarizeClaim(ctx, r.uri, r.claim),
+        difference: r.difference,
+        shared: r.shared.map((e) => e.name),
+        score: r.score,
+      }));
+      return { claim: summarizeClaim(ctx, uri, claim), related };
+    },
+    stats: (extra) => computeStats(ctx, extra),
+    lines: (uri) => linesOf(ctx, uri),
+    forget: (uri) => lines.delete(uri),
+  };
+}

@@ -1,0 +1,315 @@
+/**
+ * Feature extraction for the tagger, shared by training and inference. Features are hashed
+ * (feature hashing / "hash kernel") into 2^HASH_BITS buckets; the weight of label l for bucket b
+ * lives at b * NUM_LABELS + l.
+ *
+ * Only features that exist in ordinary text are used (no POS/CHUNK): word identity, case, shape,
+ * affixes, neighbouring words, sentence position, the casing mode of the line (headline/all-caps),
+ * document-level casing evidence and gazetteer membership.
+ */
+import type { Token } from './tokenizer';
+import { gazetteerMarks, type Gazetteer } from './gazetteer';
+
+export const HASH_BITS = 18;
+export const NUM_BUCKETS = 1 << HASH_BITS;
+export const LABELS = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC', 'B-MISC', 'I-MISC'] as const;
+export const NUM_LABELS = LABELS.length;
+export const TYPES = ['PER', 'ORG', 'LOC', 'MISC'] as const;
+
+/** FNV-1a over UTF-16 code units. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+function mix3(t: number, a: number, b: number): number {
+  return mix(mix(t, a), b);
+}
+
+function shapeOf(s: string): string {
+  let out = '';
+  let last = '';
+  let run = 0;
+  for (const ch of s) {
+    let c: string;
+    if (ch >= 'a' && ch <= 'z') c = 'x';
+    else if (ch >= 'A' && ch <= 'Z') c = 'X';
+    else if (ch >= '0' && ch <= '9') c = 'd';
+    else if (/\p{Lu}/u.test(ch)) c = 'X';
+    else if (/\p{L}/u.test(ch)) c = 'x';
+    else if (/\p{N}/u.test(ch)) c = 'd';
+    else c = ch;
+    if (c === last) {
+      run++;
+      if (run >= 4) continue;
+    } else run = 1;
+    out += c;
+    last = c;
+  }
+  return out;
+}
+function shortShapeOf(s: string): string {
+  let out = '';
+  for (const ch of shapeOf(s)) if (out[out.length - 1] !== ch) out += ch;
+  return out;
+}
+
+interface WordInfo {
+  lower: string;
+  lowerH: number;
+  exactH: number;
+  shapeH: number;
+  sshapeH: number;
+  /** word-intrinsic feature hashes */
+  intrinsic: Int32Array;
+  /** 0 = no letters, 1 = lowercase initial, 2 = capitalised, 3 = all caps (≥2 letters) */
+  cap: number;
+  alpha: boolean;
+}
+
+const wordCache = new Map<string, WordInfo>();
+
+function wordInfo(norm: string): WordInfo {
+  let w = wordCache.get(norm);
+  if (w) return w;
+  if (wordCache.size > 200000) wordCache.clear();
+  const lower = norm.toLowerCase();
+  const shape = shapeOf(norm);
+  const sshape = shortShapeOf(norm);
+  const lowerH = hashString(lower);
+  const exactH = hashString(norm);
+  const shapeH = hashString(shape);
+  const sshapeH = hashString(sshape);
+  const feats: number[] = [mix(2, exactH), mix(3, lowerH), mix(4, shapeH), mix(5, sshapeH)];
+  const L = lower.length;
+  for (let k = 1; k <= 4; k++) {
+    if (L > k) {
+      feats.push(mix(5 + k, hashString(lower.slice(0, k))));
+      feats.push(mix(10 + k, hashString(lower.slice(L - k))));
+    }
+  }
+  feats.push(mix(15, Math.min(L, 12)));
+  const hasUpper = norm !== lower;
+  const first = norm.charAt(0);
+  const firstUpper = first !== first.toLowerCase();
+  const alpha = /\p{L}/u.test(norm);
+  let cap = 0;
+  if (alpha) {
+    const letters = norm.replace(/[^\p{L}]/gu, '');
+    if (letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) cap = 3;
+    else if (firstUpper) cap = 2;
+    else if (hasUpper) cap = 2;
+    else cap = 1;
+  }
+  if (norm.includes('-')) {
+    const parts = norm.split('-');
+    feats.push(mix(16, hashString(parts[parts.length - 1].toLowerCase())));
+    feats.push(mix(17, hashString(parts[0].toLowerCase())));
+  }
+  w = { lower, lowerH, exactH, shapeH, sshapeH, intrinsic: Int32Array.from(feats), cap, alpha };
+  wordCache.set(norm, w);
+  return w;
+}
+
+/** Casing mode of a sentence: 0 normal, 1 title-case headline, 2 all caps. */
+function sentenceModes(infos: WordInfo[], tokens: Token[]): Int8Array {
+  const n = tokens.length;
+  const mode = new Int8Array(n);
+  let s = 0;
+  while (s < n) {
+    let e = s + 1;
+    while (e < n && !tokens[e].sentStart) e++;
+    let alphaLong = 0;
+    let caps = 0;
+    let titled = 0;
+    for (let i = s; i < e; i++) {
+      const w = infos[i];
+      if (!w.alpha || w.lower.length < 2) continue;
+      alphaLong++;
+      if (w.cap === 3) caps++;
+      if (w.cap >= 2 && w.lower.length > 3) titled++;
+    }
+    let longWords = 0;
+    for (let i = s; i < e; i++) if (infos[i].alpha && infos[i].lower.length > 3) longWords++;
+    let m = 0;
+    if (alphaLong >= 2 && caps / alphaLong >= 0.6) m = 2;
+    else if (longWords >= 3 && titled / longWords >= 0.8) m = 1;
+    for (let i = s; i < e; i++) mode[i] = m;
+    s = e;
+  }
+  return mode;
+}
+
+export interface DocFeatures {
+  /** flattened feature buckets, token i uses feats[offsets[i] .. offsets[i+1]) */
+  feats: Int32Array;
+  offsets: Int32Array;
+}
+
+const BOS = hashString('<S>');
+const EOS = hashString('</S>');
+
+/** Extracts hashed features for every token of one document. */
+export function extractFeatures(tokens: Token[], gaz: Gazetteer | null): DocFeatures {
+  const n = tokens.length;
+  const infos: WordInfo[] = new Array(n);
+  for (let i = 0; i < n; i++) infos[i] = wordInfo(tokens[i].norm);
+  const mode = sentenceModes(infos, tokens);
+  const sentIdx = new Int32Array(n);
+  for (let i = 0, k = -1; i < n; i++) {
+    if (tokens[i].sentStart) k = i;
+    sentIdx[i] = i - Math.max(k, 0);
+  }
+  // document-level casing evidence per lower-cased word
+  const DOC_CAPMID = 1;
+  const DOC_LOWER = 2;
+  const DOC_CAPS = 4;
+  const docEv = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const w = infos[i];
+    if (!w.alpha) continue;
+    let f = 0;
+    if (w.cap === 1) f = DOC_LOWER;
+    else if (mode[i] === 0 && sentIdx[i] > 0 && w.cap === 2) f = DOC_CAPMID;
+    else if (mode[i] === 0 && w.cap === 3) f = DOC_CAPS;
+    if (f) docEv.set(w.lower, (docEv.get(w.lower) ?? 0) | f);
+  }
+  let marks: Int32Array | null = null;
+  if (gaz) {
+    const lower = infos.map((w) => w.lower);
+    const capital = infos.map((w) => w.cap >= 2);
+    marks = gazetteerMarks(lower, capital, gaz);
+  }
+
+  let feats = new Int32Array(n * 48 + 16);
+  let len = 0;
+  const offsets = new Int32Array(n + 1);
+  const NB = NUM_BUCKETS - 1;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = len;
+    if (len + 64 > feats.length) {
+      const bigger = new Int32Array(feats.length * 2);
+      bigger.set(feats);
+      feats = bigger;
+    }
+    const w = infos[i];
+    const first = sentIdx[i] === 0;
+    const sameSentPrev = i > 0 && !first;
+    const sameSentNext = i + 1 < n && !tokens[i + 1].sentStart;
+    const p1 = sameSentPrev ? infos[i - 1] : null;
+    const n1 = sameSentNext ? infos[i + 1] : null;
+    const p2 = sameSentPrev && sentIdx[i] >= 2 ? infos[i - 2] : null;
+    const n2 = sameSentNext && i + 2 < n && !tokens[i + 2].sentStart ? infos[i + 2] : null;
+    feats[len++] = (1) & NB;
+    for (let k = 0; k < w.intrinsic.length; k++) feats[len++] = (w.intrinsic[k]) & NB;
+    const p1l = p1 ? p1.lowerH : BOS;
+    const n1l = n1 ? n1.lowerH : EOS;
+    const p1s = p1 ? p1.shapeH : BOS;
+    const n1s = n1 ? n1.shapeH : EOS;
+    feats[len++] = (mix(20, p1l)) & NB;
+    feats[len++] = (mix(21, n1l)) & NB;
+    feats[len++] = (mix(22, p2 ? p2.lowerH : BOS)) & NB;
+    feats[len++] = (mix(23, n2 ? n2.lowerH : EOS)) & NB;
+    feats[len++] = (mix(24, p1s)) & NB;
+    feats[len++] = (mix(25, n1s)) & NB;
+    feats[len++] = (mix3(26, p1s, w.shapeH)) & NB;
+    feats[len++] = (mix3(27, w.shapeH, n1s)) & NB;
+    feats[len++] = (mix3(28, p1l, w.lowerH)) & NB;
+    feats[len++] = (mix3(29, w.lowerH, n1l)) & NB;
+    feats[len++] = (mix3(30, p1l, w.sshapeH)) & NB;
+    feats[len++] = (mix3(31, w.sshapeH, n1l)) & NB;
+    feats[len++] = (mix3(32, first ? 1 : 0, w.sshapeH)) & NB;
+    feats[len++] = (mix3(33, first ? 1 : 0, w.lowerH)) & NB;
+    const md = mode[i];
+    feats[len++] = (mix3(34, md, w.sshapeH)) & NB;
+    if (md) feats[len++] = (mix3(35, md, w.lowerH)) & NB;
+    if (tokens[i].lineStart) feats[len++] = (mix3(36, Math.min(sentIdx[i], 1), w.sshapeH)) & NB;
+    // position of the line in the document (headline / dateline) for the first tokens
+    if (w.alpha) {
+      const ev = docEv.get(w.lower) ?? 0;
+      feats[len++] = (mix3(37, ev, w.cap)) & NB;
+      feats[len++] = (mix3(38, ev, md * 4 + (first ? 1 : 0))) & NB;
+    }
+    if (marks) {
+      const m0 = marks[i];
+      if (m0) {
+        for (let k = 0; k < 6; k++) {
+          if (m0 & (1 << k)) feats[len++] = (mix3(40, k, w.cap)) & NB;
+          if (m0 & (1 << (k + 8))) feats[len++] = (mix(41, k)) & NB;
+        }
+        feats[len++] = (mix(42, m0)) & NB;
+      }
+      const mp = i > 0 && sameSentPrev ? marks[i - 1] : 0;
+      const mn = sameSentNext ? marks[i + 1] : 0;
+      if (mp) feats[len++] = (mix(43, mp)) & NB;
+      if (mn) feats[len++] = (mix(44, mn)) & NB;
+    }
+  }
+  offsets[n] = len;
+  return { feats: feats.subarray(0, len), offsets };
+}
+
+/**
+ * Second-stage (document-level) features: for every capitalised word, what the first-stage
+ * tagger predicted for the *other* occurrences of the same word in the document (label
+ * consistency across a document, as in Ratinov & Roth 2009's "prediction aggregation").
+ * Returns a new feature set = first-stage features + these.
+ */
+export function extendWithPredictions(tokens: Token[], df: DocFeatures, labels: ArrayLike<number>): DocFeatures {
+  const n = tokens.length;
+  const NB = NUM_BUCKETS - 1;
+  const counts = new Map<string, Int32Array>();
+  const keys: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const w = wordInfo(tokens[i].norm);
+    if (!w.alpha || w.cap < 2) {
+      keys[i] = null;
+      continue;
+    }
+    keys[i] = w.lower;
+    let c = counts.get(w.lower);
+    if (!c) counts.set(w.lower, (c = new Int32Array(5)));
+    c[labels[i] === 0 ? 0 : ((labels[i] - 1) >> 1) + 1]++;
+  }
+  const out = new Int32Array(df.feats.length + n * 4);
+  const offsets = new Int32Array(n + 1);
+  let len = 0;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = len;
+    for (let k = df.offsets[i]; k < df.offsets[i + 1]; k++) out[len++] = df.feats[k];
+    const key = keys[i];
+    if (key === null) continue;
+    const c = counts.get(key)!;
+    const own = labels[i] === 0 ? 0 : ((labels[i] - 1) >> 1) + 1;
+    let total = 0;
+    let best = -1;
+    let bestN = 0;
+    for (let t = 0; t < 5; t++) {
+      const v = c[t] - (t === own ? 1 : 0);
+      total += v;
+      if (t > 0 && v > bestN) {
+        bestN = v;
+        best = t;
+      }
+    }
+    if (total === 0) continue;
+    const w = wordInfo(tokens[i].norm);
+    if (best > 0) {
+      out[len++] = mix3(60, best, w.cap) & NB;
+      out[len++] = mix3(61, best, bestN * 2 >= total ? 1 : 0) & NB;
+    } else out[len++] = mix(62, w.cap) & NB;
+    for (let t = 1; t < 5; t++) if (c[t] - (t === own ? 1 : 0) > 0 && t !== best) out[len++] = mix(63, t) & NB;
+  }
+  offsets[n] = len;
+  return { feats: out.subarray(0, len), offsets };
+}

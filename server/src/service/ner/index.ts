@@ -1,0 +1,75 @@
+/**
+ * Statistical named-entity recogniser (averaged structured perceptron, see README.md).
+ *
+ *   recognizeEntities(text) → RawMention[]  (sorted, non-overlapping, offsets into `text`)
+ *
+ * The model (`ner-model.bin`) and gazetteer (`gazetteer.tsv`) are loaded synchronously on the
+ * first call, from the first existing of: next to this file (bundled `dist/`), `../../model/`
+ * (source layout under tsx), and a few similar places.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RawMention } from '../types';
+import { tokenize } from './tokenizer';
+import { parseGazetteer, type Gazetteer } from './gazetteer';
+import { deserializeModel, type Weights } from './model';
+import { labelsToSpans, tagTokens } from './tagger';
+import { toMentions } from './postprocess';
+
+export const MODEL_FILE = 'ner-model.bin';
+/** Optional second stage (document-level label consistency). */
+export const MODEL2_FILE = 'ner-model-doc.bin';
+export const GAZETTEER_FILE = 'gazetteer.tsv';
+
+export function findModelFile(file: string): string {
+  const candidates = [
+    process.env.SOURCELENS_NER_MODEL_DIR ? path.join(process.env.SOURCELENS_NER_MODEL_DIR, file) : '',
+    path.join(__dirname, file),
+    path.join(__dirname, 'model', file),
+    path.join(__dirname, '../../model', file),
+    path.join(__dirname, '../../../model', file),
+    path.join(__dirname, '../model', file),
+    path.join(__dirname, '../../../server/model', file),
+  ].filter(Boolean);
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  throw new Error(`ner: ${file} not found (tried ${candidates.join(', ')}); run \`npm run train\``);
+}
+
+interface Loaded {
+  model: Weights;
+  model2: Weights | null;
+  gaz: Gazetteer;
+}
+let loaded: Loaded | null = null;
+
+export function loadGazetteer(): Gazetteer {
+  return parseGazetteer(fs.readFileSync(findModelFile(GAZETTEER_FILE), 'utf8'), tokenize);
+}
+
+function load(): Loaded {
+  if (!loaded) {
+    const { model } = deserializeModel(fs.readFileSync(findModelFile(MODEL_FILE)));
+    let model2: Weights | null = null;
+    const f2 = path.join(path.dirname(findModelFile(MODEL_FILE)), MODEL2_FILE);
+    if (fs.existsSync(f2)) model2 = deserializeModel(fs.readFileSync(f2)).model;
+    loaded = { model, model2, gaz: loadGazetteer() };
+  }
+  return loaded;
+}
+
+/** Replaces the loaded model (used by training to evaluate float weights without a file). */
+export function setModelForTesting(model: Weights | null, gaz?: Gazetteer, model2: Weights | null = null): void {
+  loaded = model ? { model, model2, gaz: gaz ?? loadGazetteer() } : null;
+}
+
+/** Finds person, organisation, place and event mentions in raw text. */
+export function recognizeEntities(text: string): RawMention[] {
+  if (typeof text !== 'string' || text.length === 0) return [];
+  const { model, model2, gaz } = load();
+  const tokens = tokenize(text);
+  if (!tokens.length) return [];
+  const labels = tagTokens(model, gaz, tokens, model2);
+  return toMentions(text, tokens, labelsToSpans(labels), gaz);
+}
+
+export { tokenize } from './tokenizer';

@@ -1,0 +1,32 @@
+/**
+ * Find All References: on an entity, every mention in every indexed article (open or not),
+ * across spellings; the first mention in the corpus counts as the declaration. On a claim,
+ * the related figures in other articles (and the claim itself as the declaration).
+ */
+import type { Location, Position } from 'vscode-languageserver-protocol';
+import { linesOf, locationOf, sortedMentions, type ServiceContext } from './context';
+
+export interface ReferenceOptions {
+  includeDeclaration: boolean;
+}
+
+export function findReferences(ctx: ServiceContext, uri: string, position: Position, opts: ReferenceOptions): Location[] {
+  const li = linesOf(ctx, uri);
+  if (!li) return [];
+  const offset = li.offsetAt(position);
+  const hit = ctx.index.mentionAt(uri, offset);
+  if (hit) {
+    const mentions = sortedMentions(hit.entity);
+    return (opts.includeDeclaration ? mentions : mentions.slice(1)).map((m) => locationOf(ctx, m));
+  }
+  const claim = ctx.index.claimAt(uri, offset);
+  if (claim) {
+    const out: Location[] = [];
+    if (opts.includeDeclaration) out.push(locationOf(ctx, { uri, start: claim.start, end: claim.end }));
+    for (const r of ctx.claims.related(uri, claim, { limit: 1000 })) {
+      out.push(locationOf(ctx, { uri: r.uri, start: r.claim.start, end: r.claim.end }));
+    }
+    return out;
+  }
+  return [];
+}

@@ -1,0 +1,222 @@
+/**
+ * Figures in other articles about the same quantity as a claim: same kind and unit (for counts,
+ * the same counted noun), sharing context entities — entities mentioned in the claim's sentence
+ * or the one before it.
+ *
+ * Index: claims are grouped by quantity key (kept up to date per changed document), and for
+ * each (quantity key, context entity) there is a posting list of the claims with that entity in
+ * context. Entity ids come from corpus-wide linking, so the posting lists are rebuilt lazily,
+ * once per link generation, in one linear sweep; a query then reads only the posting lists of
+ * its own context entities within its own group, rarest entity first, with a work budget —
+ * never every claim of the corpus.
+ */
+import { articleCount } from './context';
+import { describeDifference, quantityKey, relativeDistance } from './claimReading';
+import { compareStrings, previousSentenceStart } from './text';
+import type { Entity, RawClaim } from './types';
+import type { IndexedDocument, ResolvedMention, WorkspaceIndex } from './workspaceIndex';
+
+export interface RelatedClaim {
+  uri: string;
+  claim: RawClaim;
+  score: number;
+  /** Context entities the two figures share, most specific first. */
+  shared: Entity[];
+  /** How the related figure differs from the queried one ("+2.4%"). */
+  difference: string;
+}
+
+export interface RelatedOptions {
+  limit?: number;
+}
+
+interface Posting {
+  uri: string;
+  claim: RawClaim;
+}
+
+/** Postings read per query before the more common entities are skipped (once enough candidates exist). */
+const POSTING_BUDGET = 20_000;
+/** Hard cap on postings read per query (a single very common entity in a huge corpus). */
+const POSTING_CAP = 60_000;
+
+export class ClaimIndex {
+  /** quantity key → uri → claims of that document with that key. */
+  private readonly groups = new Map<string, Map<string, RawClaim[]>>();
+  /** What was grouped per document (by identity), to find what changed. */
+  private readonly indexed = new Map<string, IndexedDocument>();
+  private groupedFor: readonly Entity[] | undefined;
+  /** (quantity key, entity id) → claims with that entity in context; valid for `postingsFor`. */
+  private postings = new Map<string, Posting[]>();
+  private postingsFor: readonly Entity[] | undefined;
+  private contextCache = new WeakMap<RawClaim, string[]>();
+  private readonly windowCache = new WeakMap<RawClaim, number>();
+  /** Postings read by the last query (tests, diagnostics). */
+  lastQueryCost = 0;
+
+  constructor(private readonly index: WorkspaceIndex) {}
+
+  /** Brings the quantity groups up to date with the index (only changed documents are regrouped). */
+  sync(): void {
+    const entities = this.index.entities();
+    if (entities === this.groupedFor) return;
+    this.groupedFor = entities;
+    this.contextCache = new WeakMap();
+    const seen = new Set<string>();
+    for (const doc of this.index.documents()) {
+      seen.add(doc.uri);
+      const prev = this.indexed.get(doc.uri);
+      if (prev === doc) continue;
+      if (prev) this.removeDoc(prev);
+      this.addDoc(doc);
+    }
+    for (const [uri, prev] of [...this.indexed]) if (!seen.has(uri)) this.removeDoc(prev);
+  }
+
+  /** Number of claims in the group of `key`. */
+  groupSize(key: string): number {
+    this.sync();
+    let n = 0;
+    for (const list of this.groups.get(key)?.values() ?? []) n += list.length;
+    return n;
+  }
+
+  /** Every quantity group: key → (uri → claims). */
+  allGroups(): ReadonlyMap<string, ReadonlyMap<string, readonly RawClaim[]>> {
+    this.sync();
+    return this.groups;
+  }
+
+  /** Entity ids mentioned in the claim's sentence or the preceding one. */
+  contextEntities(uri: string, claim: RawClaim): string[] {
+    this.sync();
+    let ids = this.contextCache.get(claim);
+    if (!ids) {
+      ids = this.computeContext(uri, claim, this.index.mentionsIn(uri));
+      this.contextCache.set(claim, ids);
+    }
+    return ids;
+  }
+
+  /** Figures in other articles about the same quantity, best first. */
+  related(uri: string, claim: RawClaim, opts: RelatedOptions = {}): RelatedClaim[] {
+    this.sync();
+    this.ensurePostings();
+    const limit = opts.limit ?? 10;
+    const key = quantityKey(claim);
+    const mine = this.contextEntities(uri, claim);
+    this.lastQueryCost = 0;
+    if (mine.length === 0) return [];
+    const totalArticles = Math.max(1, this.index.size);
+    const weighted: Array<{ id: string; weight: number }> = [];
+    for (const id of mine) {
+      const e = this.index.entity(id);
+      // Rarer entities say more about which quantity is meant.
+      if (e) weighted.push({ id, weight: Math.log(1 + totalArticles / Math.max(1, articleCount(e))) + 0.1 });
+    }
+    weighted.sort((a, b) => b.weight - a.weight || compareStrings(a.id, b.id));
+
+    const acc = new Map<RawClaim, { uri: string; claim: RawClaim; weight: number; shared: string[] }>();
+    let cost = 0;
+    for (const { id, weight } of weighted) {
+      if (cost >= POSTING_BUDGET && acc.size >= limit) break;
+      for (const p of this.postings.get(`${key}\u0000${id}`) ?? []) {
+        if (++cost > POSTING_CAP) break;
+        if (p.uri === uri) continue;
+        let a = acc.get(p.claim);
+        if (!a) acc.set(p.claim, (a = { uri: p.uri, claim: p.claim, weight: 0, shared: [] }));
+        a.weight += weight;
+        a.shared.push(id);
+      }
+    }
+    this.lastQueryCost = cost;
+    const scored = [...acc.values()].map((a) => ({ ...a, score: a.weight + (1 - relativeDistance(claim, a.claim)) }));
+    scored.sort((a, b) => b.score - a.score || compareStrings(a.uri, b.uri) || a.claim.start - b.claim.start);
+    return scored.slice(0, limit).map((a) => ({
+      uri: a.uri,
+      claim: a.claim,
+      score: a.score,
+      shared: a.shared.map((id) => this.index.entity(id)).filter((e): e is Entity => !!e),
+      difference: describeDifference(claim, a.claim),
+    }));
+  }
+
+  /** Rebuilds the posting lists after the entities were re-linked: one sweep over all claims. */
+  private ensurePostings(): void {
+    const entities = this.index.entities();
+    if (entities === this.postingsFor) return;
+    this.postingsFor = entities;
+    const postings = new Map<string, Posting[]>();
+    for (const [key, byUri] of this.groups) {
+      for (const [uri, claims] of byUri) {
+        const mentions = this.index.mentionsIn(uri);
+        for (const claim of claims) {
+          let ids = this.contextCache.get(claim);
+          if (!ids) {
+            ids = this.computeContext(uri, claim, mentions);
+            this.contextCache.set(claim, ids);
+          }
+          for (const id of ids) {
+            const k = `${key}\u0000${id}`;
+            let list = postings.get(k);
+            if (!list) postings.set(k, (list = []));
+            list.push({ uri, claim });
+          }
+        }
+      }
+    }
+    this.postings = postings;
+  }
+
+  private computeContext(uri: string, claim: RawClaim, mentions: readonly ResolvedMention[]): string[] {
+    const from = this.windowStart(uri, claim);
+    const set = new Set<string>();
+    for (let i = lowerBound(mentions, from); i < mentions.length && mentions[i].start < claim.sentenceEnd; i++) set.add(mentions[i].entityId);
+    return [...set];
+  }
+
+  private windowStart(uri: string, claim: RawClaim): number {
+    let from = this.windowCache.get(claim);
+    if (from === undefined) {
+      const text = this.index.document(uri)?.text ?? '';
+      from = previousSentenceStart(text, claim.sentenceStart);
+      this.windowCache.set(claim, from);
+    }
+    return from;
+  }
+
+  private addDoc(doc: IndexedDocument): void {
+    this.indexed.set(doc.uri, doc);
+    for (const c of doc.analysis.claims) {
+      const key = quantityKey(c);
+      let group = this.groups.get(key);
+      if (!group) this.groups.set(key, (group = new Map()));
+      let list = group.get(doc.uri);
+      if (!list) group.set(doc.uri, (list = []));
+      list.push(c);
+    }
+  }
+
+  private removeDoc(doc: IndexedDocument): void {
+    this.indexed.delete(doc.uri);
+    for (const c of doc.analysis.claims) {
+      const key = quantityKey(c);
+      const group = this.groups.get(key);
+      if (!group) continue;
+      group.delete(doc.uri);
+      if (group.size === 0) this.groups.delete(key);
+    }
+  }
+}
+
+/** First mention ending after `offset` (mentions sorted by start, non-overlapping). */
+function lowerBound(list: readonly ResolvedMention[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,120 @@
+/**
+ * Small text helpers shared by the features: sentence bounds around an offset, article names
+ * and titles, one-line context.
+ */
+
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'sr', 'jr', 'gen', 'col', 'lt', 'sgt', 'capt', 'gov', 'sen', 'rep', 'rev',
+  'inc', 'ltd', 'co', 'corp', 'no', 'vs', 'etc', 'approx', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep',
+  'sept', 'oct', 'nov', 'dec', 'e.g', 'i.e', 'u.s', 'u.k', 'u.n', 'a.m', 'p.m',
+]);
+
+const MAX_SENTENCE_REACH = 1500;
+
+/** Whether a sentence ends just after `i` (the index of `.`, `!`, `?` or a line break). */
+function endsSentenceAt(text: string, i: number): boolean {
+  const c = text[i];
+  if (c === '\n') {
+    // A blank line always ends a sentence; a single line break does unless the line reads on.
+    const prev = previousNonSpace(text, i - 1);
+    if (prev < 0 || text[prev] === '\n') return true;
+    let k = i + 1;
+    while (k < text.length && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k++;
+    if (k >= text.length || text[k] === '\n') return true;
+    const p = text[prev];
+    return !/[a-z,;(\-–]/.test(p);
+  }
+  if (c !== '.' && c !== '!' && c !== '?') return false;
+  // Skip closing quotes/brackets, then require whitespace or end.
+  let j = i + 1;
+  while (j < text.length && /["'”’)\]»]/.test(text[j])) j++;
+  if (j < text.length && !/\s/.test(text[j])) return false;
+  if (c === '.') {
+    // Abbreviation or initial before the dot?
+    let k = i - 1;
+    while (k >= 0 && /[A-Za-z.]/.test(text[k])) k--;
+    const word = text.slice(k + 1, i).toLowerCase();
+    if (word.length === 1 && /[a-z]/.test(word)) return false; // initials: "J. Smith"
+    if (ABBREVIATIONS.has(word)) return false;
+    // A number continuing after the dot ("No. 5") or a lowercase continuation is not an end.
+    let n = j;
+    while (n < text.length && text[n] === ' ') n++;
+    if (n < text.length && /[a-z]/.test(text[n])) return false;
+  }
+  return true;
+}
+
+function previousNonSpace(text: string, i: number): number {
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i--;
+  return i;
+}
+
+/** The sentence containing `offset`: trimmed start and end offsets. */
+export function sentenceAround(text: string, offset: number): { start: number; end: number } {
+  const o = Math.max(0, Math.min(offset, text.length));
+  let start = 0;
+  for (let i = o - 1; i >= 0 && o - i < MAX_SENTENCE_REACH; i--) {
+    if ((text[i] === '\n' || /[.!?]/.test(text[i])) && endsSentenceAt(text, i)) {
+      start = i + 1;
+      break;
+    }
+    if (o - i === MAX_SENTENCE_REACH - 1) start = i;
+  }
+  let end = text.length;
+  for (let i = o; i < text.length && i - o < MAX_SENTENCE_REACH; i++) {
+    if (text[i] === '\n' && endsSentenceAt(text, i)) {
+      end = i;
+      break;
+    }
+    if (/[.!?]/.test(text[i]) && endsSentenceAt(text, i)) {
+      end = i + 1;
+      while (end < text.length && /["'”’)\]»]/.test(text[end])) end++;
+      break;
+    }
+    if (i - o === MAX_SENTENCE_REACH - 1) end = i + 1;
+  }
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return { start, end };
+}
+
+/** Start of the sentence before the one starting at `sentenceStart` (or `sentenceStart` itself). */
+export function previousSentenceStart(text: string, sentenceStart: number): number {
+  let i = sentenceStart - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  if (i < 0) return sentenceStart;
+  return sentenceAround(text, i).start;
+}
+
+/** The file name of a URI, decoded ("003_dc10.txt"). */
+export function articleName(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(base);
+  } catch {
+    return base;
+  }
+}
+
+/** The article's title: its first non-empty line, without Markdown heading marks, shortened. */
+export function articleTitle(text: string, max = 120): string {
+  const re = /[^\r\n]+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const line = m[0].replace(/^\s*#+\s*/, '').trim();
+    if (line) return shorten(line, max);
+  }
+  return '';
+}
+
+/** Collapses whitespace and cuts to `max` characters with an ellipsis. */
+export function shorten(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : t.slice(0, max - 1).trimEnd() + '…';
+}
+
+/** Compares two strings by UTF-16 code units (the order URIs are sorted in). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,91 @@
+/**
+ * Workspace symbols: entities by name or any alias, fuzzy (the query's characters in order),
+ * ranked; the location is the entity's first mention. Only the entity table is searched,
+ * never document text.
+ */
+import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-protocol';
+import { firstMention, locationOf, type ServiceContext } from './context';
+import type { Entity, EntityType } from './types';
+
+const KINDS: Record<EntityType, SymbolKind> = {
+  person: SymbolKind.Object,
+  organization: SymbolKind.Class,
+  place: SymbolKind.Package,
+  event: SymbolKind.Event,
+};
+
+const TYPE_NAMES: Record<EntityType, string> = { person: 'person', organization: 'organization', place: 'place', event: 'event' };
+
+/**
+ * Scores `candidate` against `query` (both compared case-insensitively): undefined if the
+ * query is not a subsequence; higher is better. Exact > prefix > word-start > substring >
+ * scattered subsequence; shorter candidates and consecutive runs win ties.
+ */
+export function fuzzyScore(query: string, candidate: string): number | undefined {
+  const q = query.toLowerCase().replace(/\s+/g, ' ').trim();
+  const c = candidate.toLowerCase();
+  if (q.length === 0) return 1;
+  if (c === q) return 1000;
+  if (c.startsWith(q)) return 800 - c.length / 100;
+  const idx = c.indexOf(q);
+  if (idx >= 0) {
+    const wordStart = idx === 0 || /[\s\-'’.(]/.test(c[idx - 1]);
+    return (wordStart ? 600 : 400) - c.length / 100 - idx / 1000;
+  }
+  // Subsequence: reward matches at word starts and consecutive runs.
+  let score = 0;
+  let ci = 0;
+  let prev = -2;
+  for (let qi = 0; qi < q.length; qi++) {
+    const ch = q[qi];
+    if (ch === ' ') continue;
+    while (ci < c.length && c[ci] !== ch) ci++;
+    if (ci >= c.length) return undefined;
+    if (ci === 0 || /[\s\-'’.(]/.test(c[ci - 1])) score += 8;
+    if (ci === prev + 1) score += 5;
+    else score += 1;
+    prev = ci;
+    ci++;
+  }
+  return 100 + score - c.length / 100;
+}
+
+export interface EntityMatch {
+  entity: Entity;
+  score: number;
+  /** The name or alias that matched best. */
+  matched: string;
+}
+
+export function searchEntities(entities: readonly Entity[], query: string, limit = 200): EntityMatch[] {
+  const out: EntityMatch[] = [];
+  for (const entity of entities) {
+    let best: number | undefined;
+    let matched = entity.name;
+    for (const form of [entity.name, ...entity.aliases]) {
+      const s = fuzzyScore(query, form);
+      if (s !== undefined && (best === undefined || s > best)) {
+        best = s;
+        matched = form;
+      }
+    }
+    if (best !== undefined) out.push({ entity, score: best + Math.log(1 + entity.mentions.length) / 10, matched });
+  }
+  out.sort((a, b) => b.score - a.score || (a.entity.name < b.entity.name ? -1 : a.entity.name > b.entity.name ? 1 : 0));
+  return out.slice(0, limit);
+}
+
+export function findWorkspaceSymbols(ctx: ServiceContext, query: string, limit = 200): SymbolInformation[] {
+  const out: SymbolInformation[] = [];
+  for (const { entity, matched } of searchEntities(ctx.index.entities(), query, limit)) {
+    const first = firstMention(entity);
+    if (!first) continue;
+    out.push({
+      name: entity.name,
+      kind: KINDS[entity.type],
+      containerName: matched !== entity.name ? `${TYPE_NAMES[entity.type]} · alias “${matched}”` : TYPE_NAMES[entity.type],
+      location: locationOf(ctx, first),
+    });
+  }
+  return out;
+}

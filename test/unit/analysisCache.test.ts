@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { ANALYSER_VERSION } from '../../server/src/service/analyse';
+import { AnalysisCache, CACHE_FILE_NAME, decode, encode, fingerprintFiles, openAnalysisCache } from '../../server/src/service/analysisCache';
+import type { DocumentAnalysis } from '../../server/src/service/types';
+import { repoRoot } from '../helpers/paths';
+
+const TEXT = 'Azamat Beispekov met officials in Astana on May 9, 2024, and pledged $1.8 billion.';
+
+function fixture(text = TEXT): DocumentAnalysis {
+  const span = (s: string, from = 0) => {
+    const start = text.indexOf(s, from);
+    assert.ok(start >= 0, s);
+    return { start, end: start + s.length, text: s };
+  };
+  const money = span('$1.8 billion');
+  return {
+    mentions: [
+      { ...span('Azamat Beispekov'), type: 'person' },
+      { ...span('Astana'), type: 'place' },
+    ],
+    claims: [
+      {
+        ...money,
+        kind: 'money',
+        value: 1_800_000_000,
+        unit: 'USD',
+        qualifier: 'exact',
+        checkworthy: true,
+        sentence: text,
+        sentenceStart: 0,
+        sentenceEnd: text.length,
+      },
+    ],
+  };
+}
+
+let dir: string;
+let logs: string[];
+const open = (opts: { fingerprint?: string } = {}) => new AnalysisCache(dir, { log: (m) => logs.push(m), ...opts });
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-'));
+  logs = [];
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('analysis cache', () => {
+  it('encodes compactly and decodes to the same analysis', () => {
+    const a = fixture();
+    const raw = encode(a, TEXT);
+    assert.deepEqual(decode(raw, TEXT), a);
+    // Span texts and sentences are not stored, only offsets.
+    assert.ok(!raw.toString().includes('Beispekov'));
+    // Fields that are not plain slices, and unknown fields, survive as they are.
+    const odd = { ...a, mentions: [...a.mentions, { start: 0, end: 6, text: 'AZAMAT', type: 'person' as const }], extra: [1, 2] };
+    assert.deepEqual(decode(encode(odd, TEXT), TEXT), odd);
+  });
+
+  it('round-trips through the file', async () => {
+    const c = open();
+    assert.equal(c.get(TEXT), undefined);
+    c.set(TEXT, fixture(), 'file:///a.txt');
+    assert.deepEqual(c.get(TEXT), fixture());
+    await c.flush();
+    assert.ok(fs.existsSync(path.join(dir, CACHE_FILE_NAME)));
+    c.close();
+
+    const d = open();
+    assert.equal(d.stats.loaded, 1);
+    assert.deepEqual(d.get(TEXT, 'file:///a.txt'), fixture());
+    assert.equal(d.stats.hits, 1);
+    d.close();
+    assert.deepEqual(logs, []);
+  });
+
+  it('keys change with the content and with the analyser version', () => {
+    const c = open();
+    assert.notEqual(c.keyOf(TEXT), c.keyOf(TEXT + ' '));
+    assert.equal(c.keyOf(TEXT), open().keyOf(TEXT));
+    assert.notEqual(c.keyOf(TEXT), open({ fingerprint: `${ANALYSER_VERSION}-next` }).keyOf(TEXT));
+    assert.notEqual(fingerprintFiles([], '1'), fingerprintFiles([], '2'));
+
+    c.set(TEXT, fixture());
+    c.close();
+    assert.equal(open().get(TEXT + ' '), undefined);
+    // A cache written by another analyser version is ignored (and said so), never used.
+    const other = open({ fingerprint: `${ANALYSER_VERSION}-next` });
+    assert.equal(other.stats.loaded, 0);
+    assert.equal(other.get(TEXT), undefined);
+    assert.ok(logs.some((l) => l.includes('another analyser version')));
+  });
+
+  it('ignores a corrupted, truncated or foreign file with a message, and rebuilds it', () => {
+    const c = open();
+    c.set(TEXT, fixture());
+    c.set(TEXT + ' More.', fixture(TEXT + ' More.'));
+    c.close();
+    const file = path.join(dir, CACHE_FILE_NAME);
+    const good = fs.readFileSync(file);
+
+    const variants: Array<[string, Buffer]> = [
+      ['flipped byte', Buffer.from(good.map((b, i) => (i === good.length - 5 ? b ^ 0xff : b)))],
+      ['truncated', good.subarray(0, good.length - 10)],
+      ['garbage', Buffer.from('not a cache at all')],
+      ['empty', Buffer.alloc(0)],
+    ];
+    for (const [what, bytes] of variants) {
+      fs.writeFileSync(file, bytes);
+      logs = [];
+      const d = open();
+      assert.equal(d.stats.loaded, 0, what);
+      assert.equal(d.get(TEXT), undefined, what);
+      assert.equal(logs.length, 1, `${what}: ${logs.join(' | ')}`);
+      assert.match(logs[0], /ignored .* it will be rebuilt/, what);
+      d.set(TEXT, fixture());
+      d.close();
+      const e = open();
+      assert.equal(e.stats.loaded, 1, `${what}: rebuilt`);
+      assert.deepEqual(e.get(TEXT), fixture());
+    }
+  });
+
+  it('treats a record that does not fit its document as a miss', () => {
+    const c = open();
+    // A valid file whose record claims spans beyond the text (as if the hash had collided).
+    (c as unknown as { setByKey(k: string, t: string, a: DocumentAnalysis): void }).setByKey(c.keyOf('short'), TEXT, fixture());
+    assert.equal(c.get('short'), undefined);
+    assert.ok(logs.some((l) => l.includes('does not fit')));
+  });
+
+  it('keeps only the entries used in this session once the pass is complete', () => {
+    const t1 = TEXT;
+    const t2 = TEXT + ' Second.';
+    const t3 = TEXT + ' Third.';
+    const c = open();
+    c.set(t1, fixture(t1), 'file:///1');
+    c.set(t2, fixture(t2), 'file:///2');
+    c.close();
+
+    // A session that stops halfway (never complete) keeps what it did not touch.
+    const half = open();
+    assert.ok(half.get(t1, 'file:///1'));
+    half.set(t3, fixture(t3), 'file:///3');
+    half.close();
+    assert.equal(open().stats.loaded, 3);
+
+    // A complete session drops t2 (not used), and an edit of 1 replaces its entry.
+    const d = open();
+    assert.ok(d.get(t1, 'file:///1'));
+    assert.ok(d.get(t3, 'file:///3'));
+    d.markComplete();
+    d.set(t2 + ' edited', fixture(t2 + ' edited'), 'file:///1');
+    d.close();
+    const e = open();
+    assert.equal(e.stats.loaded, 2);
+    assert.equal(e.get(t1), undefined);
+    assert.equal(e.get(t2), undefined);
+    assert.ok(e.get(t3));
+    assert.ok(e.get(t2 + ' edited'));
+  });
+
+  it('openAnalysisCache never throws', () => {
+    const blocker = path.join(dir, 'file');
+    fs.writeFileSync(blocker, 'x');
+    const c = openAnalysisCache(path.join(blocker, 'sub'), { log: (m) => logs.push(m) });
+    assert.equal(c, undefined);
+    assert.match(logs[0], /cache disabled/);
+  });
+
+  it('an index with the cache gives the same entities and claims as without', async () => {
+    const { WorkspaceIndex } = await import('../../server/src/service/workspaceIndex');
+    const { InMemoryCorpus } = await import('../../server/src/service/corpus');
+    const { analyseText } = await import('../../server/src/service/analyse');
+    const samples = path.join(repoRoot, 'samples');
+    const corpus = new InMemoryCorpus(
+      fs
+        .readdirSync(samples)
+        .sort()
+        .map((f) => ({ uri: `file:///samples/${f}`, text: fs.readFileSync(path.join(samples, f), 'utf8'), version: 1 })),
+    );
+    const snapshot = (ix: InstanceType<typeof WorkspaceIndex>) => ({
+      entities: ix.entities(),
+      claims: [...corpus.all()].map((d) => ix.claimsIn(d.uri)),
+      mentions: [...corpus.all()].map((d) => ix.mentionsIn(d.uri)),
+    });
+
+    const plain = new WorkspaceIndex();
+    plain.fill(corpus);
+    const expected = snapshot(plain);
+    assert.ok(expected.entities.length > 0);
+
+    let calls = 0;
+    const counting = (t: string) => (calls++, analyseText(t));
+    const cold = open();
+    const first = new WorkspaceIndex({ analyse: counting, cache: cold });
+    first.fill(corpus);
+    assert.equal(calls, corpus.size);
+    assert.deepEqual(snapshot(first), expected);
+    cold.close();
+
+    calls = 0;
+    const warm = open();
+    const second = new WorkspaceIndex({ analyse: counting, cache: warm });
+    second.fill(corpus);
+    assert.equal(calls, 0, 'every analysis came from the cache');
+    assert.equal(warm.stats.hits, corpus.size);
+    assert.deepEqual(snapshot(second), expected);
+    warm.close();
+    assert.deepEqual(logs, []);
+  });
+});
