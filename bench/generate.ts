@@ -12,8 +12,12 @@
  *   "Beispekov", "Kazakhstan", "CORFO"; title words such as "Minister" are kept) are replaced,
  *   consistently inside one article, by a variant of that token: variant 0 is the original
  *   word, variant k > 0 a word built from syllable tables by a PRNG seeded with (seed, token,
- *   k). The variant index is skewed toward 0 and its range grows with N, so a few entities occur
- *   in many articles and the number of distinct names grows with the corpus.
+ *   k). Each article belongs to a "story world" w (skewed toward 0, the original names; W ≈
+ *   2·N^0.6 worlds) and uses variant w of every token, so articles of one world share their
+ *   people, places and organisations the way articles about one story do; 10% of the tokens of
+ *   an article take an independent variant instead (new people in every article). Distinct
+ *   names therefore grow with N (≈ linearly, 10 % per article) and recurring entities are
+ *   referenced from many articles.
  * - Numbers are perturbed keeping their shape (separators, digit count; years stay plausible,
  *   one- and two-digit numbers stay valid days).
  *
@@ -27,7 +31,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const DEFAULT_SEED = 'sourcelens-bench';
 
 export const repoRoot = path.resolve(__dirname, '..');
@@ -177,8 +181,10 @@ interface Prepared {
   /** Heads (first paragraphs up to ~600 chars) of every source. */
   heads: string[][];
   isName: (w: string) => boolean;
-  /** Number of non-zero variants per name token. */
+  /** Number of non-zero variants per name token for independent picks. */
   variants: number;
+  /** Number of story worlds. */
+  worlds: number;
 }
 
 export function prepare(sources: readonly SourceArticle[], n: number, seed = DEFAULT_SEED): Prepared {
@@ -200,7 +206,15 @@ export function prepare(sources: readonly SourceArticle[], n: number, seed = DEF
     // Body paragraphs: long enough to be prose, not bylines and photo credits.
     for (const p of paras) if (p.length >= 80) paragraphs.push(p);
   }
-  return { seed, n, paragraphs, heads, isName: nameTokenTest(sources), variants: Math.ceil(n / 8) + 4 };
+  return {
+    seed,
+    n,
+    paragraphs,
+    heads,
+    isName: nameTokenTest(sources),
+    variants: Math.ceil(n / 4) + 8,
+    worlds: Math.ceil(2 * Math.pow(n, 0.6)),
+  };
 }
 
 /** Article `i` of a corpus of `p.n` (deterministic, independent of the other articles). */
@@ -220,14 +234,16 @@ export function generateArticle(p: Prepared, i: number, targetSize?: number): st
     len += para.length + 2;
   }
   const mapping = new Map<string, string>();
+  // The article's story world: 0 (original names) is the most frequent, then 1, 2, ...
+  const world = Math.floor(p.worlds * r() * r());
   const text = parts.join('\n\n');
   const out = text.replace(WORD_OR_NUMBER, (m, word: string | undefined) => {
     if (word !== undefined) {
       if (!p.isName(word)) return m;
       let v = mapping.get(word);
       if (v === undefined) {
-        // Skewed toward 0 (the original) and the low variants: P(k=0) = (1 / (variants + 1))^(1/3).
-        const k = Math.floor((p.variants + 1) * Math.pow(r(), 3));
+        // The world's variant, or (10%) an independent one (offset past the world variants).
+        const k = r() < 0.1 ? p.worlds + 1 + Math.floor(p.variants * r()) : world;
         v = variantOf(p.seed, word, k);
         mapping.set(word, v);
       }

@@ -59,8 +59,14 @@ function clip(s: string, n: number): string {
   return one.length > n ? one.slice(0, n - 1) + '…' : one;
 }
 
-function table(rows: string[][], widths: number[]): string {
-  return rows.map((r) => r.map((c, i) => pad(clip(c, widths[i]), widths[i])).join('  ').trimEnd()).join('\n');
+function table(rows: string[][], widths: number[], indent = '  '): string {
+  return rows.map((r) => indent + r.map((c, i) => pad(clip(c, widths[i]), widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+function formatValue(kind: string, value: number | string): string {
+  if (typeof value !== 'number') return value;
+  if (kind === 'year') return String(value);
+  return value.toLocaleString('en-US', { maximumFractionDigits: 4 });
 }
 
 export function formatHuman(report: Report): string {
@@ -75,20 +81,19 @@ export function formatHuman(report: Report): string {
       .sort((a, b) => b.n - a.n || a.e.name.localeCompare(b.e.name));
     out.push(`\n  Entities (${ents.length})`);
     if (ents.length) {
-      const rows = [['  NAME', 'TYPE', 'HERE', 'ARTICLES', 'ALSO WRITTEN']];
+      const rows = [['NAME', 'TYPE', 'HERE', 'ARTICLES', 'ALSO WRITTEN']];
       for (const { e, n } of ents) {
         const articles = new Set(e.mentions.map((m) => m.path)).size;
-        rows.push(['  ' + e.name, e.type, String(n), String(articles), e.aliases.filter((a) => a !== e.name).join(', ')]);
+        rows.push([e.name, e.type, String(n), String(articles), e.aliases.filter((a) => a !== e.name).join(', ')]);
       }
       out.push(table(rows, [40, 12, 5, 9, 40]));
     }
     const claims = report.claims.filter((c) => c.path === doc.path);
     out.push(`\n  Claims (${claims.length}, ${claims.filter((c) => c.checkworthy).length} check-worthy)`);
     if (claims.length) {
-      const rows = [['  TEXT', 'KIND', 'VALUE', 'UNIT', 'QUALIFIER', 'CHECK']];
+      const rows = [['TEXT', 'KIND', 'VALUE', 'UNIT', 'QUALIFIER', 'CHECK']];
       for (const c of claims) {
-        const v = typeof c.value === 'number' ? c.value.toLocaleString('en-US', { maximumFractionDigits: 4 }) : c.value;
-        rows.push(['  ' + c.text, c.kind, v, c.unit ?? '', c.qualifier, c.checkworthy ? 'yes' : '']);
+        rows.push([c.text, c.kind, formatValue(c.kind, c.value), c.unit ?? '', c.qualifier, c.checkworthy ? 'yes' : '']);
       }
       out.push(table(rows, [30, 9, 18, 14, 10, 5]));
     }

@@ -31,6 +31,8 @@ import {
   quickOpen,
   runCommand,
   screenshot,
+  setDiagnostics,
+  sourcelensErrors,
   startCodeServer,
   statusBarItem,
   step,
@@ -101,6 +103,8 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
     log(`setup and packaging took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const runDir = newRunDir();
     cs = await startCodeServer(entry, vsix, runDir);
+    const userDataDir = cs.userDataDir;
+    setDiagnostics(() => sourcelensErrors(userDataDir));
     browser = await launchBrowser(runDir);
     page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(15_000);
@@ -145,15 +149,19 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
       // The client gives corpus .txt files the Article language.
       await statusBarItem(page, /^Article$/, 15_000);
       await goToLine(page, lineOf('000', 'Azamat Beispekov'));
+      let seen: unknown;
       const style = await waitFor(
         '"Azamat Beispekov" rendered with an underline (a semantic token)',
         async () => {
           const s = await tokenStyle(page, 'Azamat Beispekov');
-          return s && s.spans.length > 0 && s.spans.every((sp) => sp.decoration.includes('underline')) ? s : (log(JSON.stringify(s)), undefined);
+          seen = s?.spans;
+          return s && s.spans.length > 0 && s.spans.every((sp) => sp.decoration.includes('underline')) ? s : undefined;
         },
         40_000,
         500,
-      );
+      ).catch((err) => {
+        throw new Error(`${err.message}; rendered as ${JSON.stringify(seen)}`);
+      });
       // The rest of the line is not underlined: the underline is the entity's, not the line's.
       const plain = await tokenStyle(page, 'proposes enhanced cooperation');
       assert.ok(plain && plain.spans.every((sp) => !sp.decoration.includes('underline')), `plain text not underlined: ${JSON.stringify(plain)}`);

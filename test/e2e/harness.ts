@@ -246,6 +246,35 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeout
 }
 
 let shotCounter = 0;
+let diagnostics: (() => string | undefined) | undefined;
+
+/** Adds context to every failed step's message (e.g. the server's last errors). */
+export function setDiagnostics(fn: () => string | undefined): void {
+  diagnostics = fn;
+}
+
+/** The first line of the last `max` errors the language client logged in the Sourcelens output. */
+export function sourcelensErrors(userDataDir: string, max = 3): string | undefined {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/Sourcelens\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  try {
+    walk(path.join(userDataDir, 'logs'));
+  } catch {
+    return undefined;
+  }
+  const errors = found
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+    .filter((l) => /^\[Error/.test(l));
+  if (!errors.length) return undefined;
+  const unique = [...new Set(errors.map((l) => l.replace(/^\[Error - [^\]]*\] /, '')))];
+  return `the Sourcelens output has ${errors.length} error(s), e.g.: ${unique.slice(-max).join(' | ')}`;
+}
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(screenshotsDir, { recursive: true });
@@ -273,7 +302,9 @@ export async function step(page: Page, name: string, timeoutMs: number, fn: () =
     log(`step ${label} passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (err) {
     const file = await screenshot(page, `${label}-FAILED`);
-    const msg = err instanceof Error ? err.message : String(err);
+    let msg = err instanceof Error ? err.message : String(err);
+    const extra = diagnostics?.();
+    if (extra) msg += `\n  ${extra}`;
     log(`step ${label} FAILED after ${((Date.now() - started) / 1000).toFixed(1)} s: ${msg}`);
     throw new Error(`step "${name}" failed: ${msg}\n  screenshot: ${path.relative(repoRoot, file)}`, { cause: err });
   } finally {
@@ -303,7 +334,12 @@ export async function runCommand(page: Page, label: string): Promise<void> {
     return first?.toLowerCase().includes(label.toLowerCase());
   }, 10_000);
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  // The palette closes, or the same widget turns into the command's own input box.
+  await waitFor(
+    `the command palette to close after "${label}"`,
+    async () => !(await input.isVisible()) || !(await input.inputValue()).startsWith('>'),
+    10_000,
+  );
 }
 
 /** Opens Quick Open (Ctrl+P, or a click on the command center) and returns its input. */

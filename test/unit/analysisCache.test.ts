@@ -77,6 +77,19 @@ describe('analysis cache', () => {
     assert.deepEqual(logs, []);
   });
 
+  it('close() during a background write leaves a complete file', async () => {
+    const c = open();
+    for (let i = 0; i < 200; i++) c.set(`${TEXT} ${i}`, fixture(`${TEXT} ${i}`), `file:///${i}`);
+    const pending = c.flush(); // not awaited: the process is shutting down
+    c.close();
+    await pending;
+    const d = open();
+    assert.equal(d.stats.loaded, 200);
+    assert.deepEqual(d.get(`${TEXT} 7`), fixture(`${TEXT} 7`));
+    assert.deepEqual(fs.readdirSync(dir), [CACHE_FILE_NAME]);
+    assert.deepEqual(logs, []);
+  });
+
   it('keys change with the content and with the analyser version', () => {
     const c = open();
     assert.notEqual(c.keyOf(TEXT), c.keyOf(TEXT + ' '));

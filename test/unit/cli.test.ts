@@ -66,9 +66,11 @@ test('analyze on the shared corpus: the $854.4 million claim and a linked person
 test('human output: a table per article and a summary line', () => {
   const r = run('analyze', path.join(repoRoot, 'samples'));
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /━━ 01-hydrogen-corridor\.txt \(1,465 characters\)/);
+  assert.match(r.stdout, /━━ 01-hydrogen-corridor\.txt \(1,463 characters\)/);
   assert.match(r.stdout, /Claims \(\d+, \d+ check-worthy\)/);
   assert.match(r.stdout, /\n4 articles · \d+ entities/);
+  assert.match(r.stdout, /\n  NAME +TYPE +HERE/, 'tables are indented under their article');
+  assert.match(r.stdout, /\n  2035 +year +2035 /, 'years print without a thousands separator');
 });
 
 test('bad input: skipped files are named with a reason; an empty folder is an empty result', () => {

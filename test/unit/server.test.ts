@@ -60,26 +60,28 @@ class TestClient {
     this.conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     // Catch-all handlers: supported by the underlying JSON-RPC connection, not in ProtocolConnection's types.
     const raw = this.conn as unknown as MessageConnection;
-    raw.onNotification((method: string, params: any) => {
-      const n = { method, params };
-      this.notifications.push(n);
-      this.waiters = this.waiters.filter((w) => {
-        if (!w.pred(n)) return true;
-        w.resolve(n);
-        return false;
-      });
-    });
+    raw.onNotification((method: string, params: any) => this.record({ method, params }));
     raw.onRequest((method: string, params: any) => {
-      this.notifications.push({ method: `request:${method}`, params });
+      this.record({ method: `request:${method}`, params });
       if (method === 'window/workDoneProgress/create') {
         // $/progress is routed by token, not to the catch-all notification handler.
-        this.conn.onProgress(WorkDoneProgress.type, params.token, (value) => this.notifications.push({ method: '$/progress', params: { token: params.token, value } }));
+        this.conn.onProgress(WorkDoneProgress.type, params.token, (value) => this.record({ method: '$/progress', params: { token: params.token, value } }));
         return null;
       }
       if (method === 'workspace/configuration') return (params.items ?? []).map(() => ({ include: ['**/*.txt', '**/*.md'], maxFileSize: 1_000_000 }));
       return null; // window/workDoneProgress/create, client/registerCapability, semanticTokens/refresh
     });
     this.conn.listen();
+  }
+
+  /** Records a message from the server (notification or request) and wakes matching waiters. */
+  private record(n: Notification): void {
+    this.notifications.push(n);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.pred(n)) return true;
+      w.resolve(n);
+      return false;
+    });
   }
 
   /** Resolves with the first notification (already received after `since`, or future) matching `pred`. */

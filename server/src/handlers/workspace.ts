@@ -245,7 +245,7 @@ export class Workspace {
       // Open articles the disk pass did not see (unsaved, or outside every folder).
       for (const doc of this.documents().all()) {
         const uri = canonicalUri(doc.uri);
-        if (this.isArticle(uri)) this.index.update({ uri, text: doc.getText(), version: doc.version });
+        if (this.isArticle(uri)) this.safeUpdate(uri, doc.getText(), doc.version);
       }
       this.opts.cache?.markComplete();
       this.log.info(`Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''}.`);
@@ -279,7 +279,7 @@ export class Workspace {
     const r = this.readArticle(uri);
     if (r.ok) {
       this.skipped.delete(uri);
-      this.index.update({ uri, text: r.text, version: 0 });
+      this.safeUpdate(uri, r.text, 0);
     } else {
       this.index.remove(uri);
       if (r.reason === 'missing') {
@@ -291,6 +291,26 @@ export class Workspace {
       if (!this.loggedSkips.has(key)) {
         this.loggedSkips.add(key);
         this.log.warn(`Skipped ${fileURLToPath(uri)}: ${r.reason}`);
+      }
+    }
+  }
+
+  /**
+   * Analyses one document into the index. A failing analysis (a bug, a broken model) skips that
+   * article with a logged reason instead of aborting the indexing pass.
+   */
+  private safeUpdate(uri: string, text: string, version: number): void {
+    try {
+      this.index.update({ uri, text, version });
+      if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);
+    } catch (err) {
+      const reason = `analysis failed (${err instanceof Error ? err.message : String(err)})`;
+      this.index.remove(uri);
+      this.skipped.set(uri, reason);
+      const key = `${uri}\u0000${reason}`;
+      if (!this.loggedSkips.has(key)) {
+        this.loggedSkips.add(key);
+        this.log.error(`Skipped ${uri}: ${reason}${err instanceof Error && err.stack ? `\n${err.stack}` : ''}`);
       }
     }
   }
@@ -331,7 +351,8 @@ export class Workspace {
     const uri = canonicalUri(doc.uri);
     if (!this.isArticle(uri)) return;
     this.cancelEdit(uri);
-    if (this.index.update({ uri, text: doc.getText(), version: doc.version })) this.flushPending();
+    this.safeUpdate(uri, doc.getText(), doc.version);
+    this.flushPending();
   }
 
   didChange(doc: TextDocument): void {
@@ -354,7 +375,7 @@ export class Workspace {
     if (this.isArticle(uri) && uri.startsWith('file:') && this.folderOf(uri)) {
       // The editor is still registered during this event; read disk directly.
       const r = this.readArticle(uri);
-      if (r.ok) this.index.update({ uri, text: r.text, version: 0 });
+      if (r.ok) this.safeUpdate(uri, r.text, 0);
       else this.index.remove(uri);
     } else {
       this.index.remove(uri);
@@ -373,7 +394,7 @@ export class Workspace {
     if (!this.index.document(c)) {
       const doc = this.documents().get(c) ?? this.opts.documents.get(uri);
       if (doc && this.isArticle(c)) {
-        this.index.update({ uri: c, text: doc.getText(), version: doc.version });
+        this.safeUpdate(c, doc.getText(), doc.version);
         this.flushPending();
       }
     }
@@ -382,7 +403,8 @@ export class Workspace {
   private applyEditor(uri: string): void {
     const doc = this.documents().get(uri);
     if (!doc) return;
-    if (this.index.update({ uri, text: doc.getText(), version: doc.version })) this.flushPending();
+    this.safeUpdate(uri, doc.getText(), doc.version);
+    this.flushPending();
   }
 
   private cancelEdit(uri: string): void {

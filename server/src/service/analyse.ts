@@ -4,11 +4,29 @@
  */
 import { extractClaims } from './claims';
 import { recognizeEntities } from './ner';
-import type { DocumentAnalysis } from './types';
+import type { DocumentAnalysis, RawClaim, RawMention } from './types';
 
 /** Bumped whenever the output of `analyseText` can change for the same input (keys the disk cache). */
-export const ANALYSER_VERSION = '1';
+export const ANALYSER_VERSION = '2';
 
 export function analyseText(text: string): DocumentAnalysis {
-  return { mentions: recognizeEntities(text), claims: extractClaims(text) };
+  const claims = extractClaims(text);
+  return { mentions: withoutClaimParts(recognizeEntities(text), claims), claims };
+}
+
+/**
+ * Drops entity mentions that lie inside a claim's span: a currency code or sign the tagger took
+ * for a name ("NOK 4.5 billion", "US$300m") belongs to the figure, not to an entity.
+ * Both lists are sorted by offset, so one merge pass does it.
+ */
+export function withoutClaimParts(mentions: readonly RawMention[], claims: readonly RawClaim[]): RawMention[] {
+  const out: RawMention[] = [];
+  let j = 0;
+  for (const m of mentions) {
+    while (j < claims.length && claims[j].end <= m.start) j++;
+    const c = claims[j];
+    if (c && c.start <= m.start && m.end <= c.end) continue;
+    out.push(m);
+  }
+  return out;
 }

@@ -152,15 +152,18 @@ export class AnalysisCache {
     await this.writing;
   }
 
-  /** Writes pending changes synchronously and stops the timer. Call on shutdown. */
+  /**
+   * Writes pending changes synchronously and stops the timer. Call on shutdown. A background
+   * write still in flight is superseded (the process may exit before it finishes).
+   */
   close(): void {
     this.clearTimer();
     if (this.closed) return;
     this.closed = true;
-    if (!this.dirty) return;
+    if (!this.dirty && !this.writing) return;
     try {
       const parts = this.snapshot();
-      const tmp = `${this.file}.${process.pid}.tmp`;
+      const tmp = `${this.file}.${process.pid}.sync.tmp`;
       fs.mkdirSync(this.dir, { recursive: true });
       fs.writeFileSync(tmp, Buffer.concat(parts));
       fs.renameSync(tmp, this.file);
@@ -274,7 +277,7 @@ export class AnalysisCache {
   }
 
   private async writeParts(parts: Buffer[]): Promise<void> {
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const tmp = `${this.file}.${process.pid}.async.tmp`;
     try {
       await fs.promises.mkdir(this.dir, { recursive: true });
       const fh = await fs.promises.open(tmp, 'w');
@@ -300,6 +303,7 @@ export class AnalysisCache {
 
   private load(): void {
     const t0 = performance.now();
+    this.removeStaleTemporaries();
     let buf: Buffer;
     try {
       buf = fs.readFileSync(this.file);
@@ -317,6 +321,20 @@ export class AnalysisCache {
       this.stats.fileBytes = buf.length;
     }
     this.stats.loadMs = performance.now() - t0;
+  }
+
+  /** Temporary files left by a process that died while writing (older than 10 minutes). */
+  private removeStaleTemporaries(): void {
+    try {
+      const base = path.basename(this.file);
+      for (const f of fs.readdirSync(this.dir)) {
+        if (!f.startsWith(`${base}.`) || !f.endsWith('.tmp')) continue;
+        const full = path.join(this.dir, f);
+        if (Date.now() - fs.statSync(full).mtimeMs > 10 * 60_000) fs.rmSync(full, { force: true });
+      }
+    } catch {
+      /* best effort */
+    }
   }
 
   /** Fills `entries` from the file's bytes; returns a reason if the file is unusable. */

@@ -54,15 +54,27 @@ export function acronymLetters(surface: string): string {
   return fold(surface).replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-/** Blocking key of a long form: initial of its first and of its last content word. */
-export function expansionBlockKey(words: Word[]): string {
-  return words[0].parts[0][0] + words[words.length - 1].parts[0][0];
+/**
+ * Blocking keys of a long form: initials of (first content word, second content word, last
+ * content word), plus (first, third, last) when an inner content word may be skipped.
+ */
+export function expansionBlockKeys(words: Word[]): string[] {
+  const initials: string[] = [];
+  for (const w of words) if (!w.optional) initials.push(w.parts[0][0]);
+  const first = initials[0];
+  const last = initials[initials.length - 1];
+  const keys = [first + initials[1] + last];
+  if (initials.length >= 4) keys.push(first + initials[2] + last);
+  return keys;
 }
 
-/** Every block key an acronym's expansion could have (first letter + any later letter). */
+/**
+ * Every block key an acronym's expansion could have: its first letter, then any later letter
+ * (the second used content word begins there), then that or any later letter (the last word).
+ */
 export function acronymBlockKeys(letters: string): string[] {
   const out = new Set<string>();
-  for (let j = 1; j < letters.length; j++) out.add(letters[0] + letters[j]);
+  for (let j = 1; j < letters.length; j++) for (let k = j; k < letters.length; k++) out.add(letters[0] + letters[j] + letters[k]);
   return [...out];
 }
 

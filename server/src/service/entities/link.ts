@@ -8,8 +8,8 @@
  *  3. the project dictionary: an entity's name/aliases, then forced `merge` groups;
  *  4. transliteration of one token, blocked by the whole-name consonant skeleton and by the
  *     four-letter prefixes / suffixes of the tokens (edit path);
- *  5. acronyms that stand alone, blocked by (type, first letter, last-word initial) and a
- *     letter-mask filter, united only when exactly one entity matches (letters, or an in-article
+ *  5. acronyms that stand alone, blocked by (type, initials of the first, second and last
+ *     content words) and a letter-mask filter, united only when exactly one entity matches (letters, or an in-article
  *     definition elsewhere);
  *  6. surnames that stand alone, united only when exactly one person entity has that surname.
  * A dictionary `separate` entry puts labels on nodes; a union that would bring two sides of one
@@ -21,7 +21,7 @@
  */
 
 import type { Entity, EntityMentionRef, EntityType, MergeReason } from '../types';
-import { acronymBlockKeys, acronymLetters, expansionBlockKey, expansionWords, FUNCTION_WORDS, matchesAcronym } from './acronym';
+import { acronymBlockKeys, acronymLetters, expansionBlockKeys, expansionWords, FUNCTION_WORDS, matchesAcronym } from './acronym';
 import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { Memo } from './memo';
@@ -55,11 +55,14 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
   const forms: LocalForm[] = new Array(cap);
   const joinable = new Uint8Array(cap);
   const isDict = new Uint8Array(cap);
+  const docOf = new Int32Array(cap).fill(-1);
   let n = 0;
+  let docIndex = -1;
   const localEdges: { a: number; b: number; reason: MergeReason }[] = [];
   const definitions = new Map<string, { node: number; written: string }[]>(); // `${type}\0${acronymKey}` → cluster anchors
   let scratch = new Int32Array(16);
   for (const local of sorted) {
+    docIndex++;
     for (const cluster of local.clusters) {
       const cf = cluster.forms;
       if (cf.length > scratch.length) scratch = new Int32Array(cf.length * 2);
@@ -70,6 +73,7 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
           continue;
         }
         forms[n] = f;
+        docOf[n] = docIndex;
         joinable[n] = f.role === 'name' ? 1 : 0;
         scratch[i] = n++;
       }
@@ -105,7 +109,7 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
   for (let i = 0; i < dictEntities.length; i++) {
     const e = dictEntities[i];
     const key = matchKey(e.name);
-    forms[n] = { type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', variants: [], merges: [], mentions: [] };
+    forms[n] = { type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', plain: true, variants: [], merges: [], mentions: [] };
     isDict[n] = 1;
     n++;
   }
@@ -286,10 +290,12 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
     }
     const info = expansionInfo.get(f.surface, computeExpansionInfo);
     if (!info) continue;
-    const k = `${f.type}\u0000${info.block}`;
-    const list = longIndex.get(k);
-    if (list) list.push({ node: r, info });
-    else longIndex.set(k, [{ node: r, info }]);
+    for (const b of info.blocks) {
+      const k = `${f.type}\u0000${b}`;
+      const list = longIndex.get(k);
+      if (list) list.push({ node: r, info });
+      else longIndex.set(k, [{ node: r, info }]);
+    }
   }
   for (const r of acronymReps) {
     const f = forms[r];
@@ -370,7 +376,7 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
 
   const out: Entity[] = [];
   const firstRef: EntityMentionRef[] = [];
-  const ctx: AssembleContext = { forms, isDict, repOf };
+  const ctx: AssembleContext = { forms, isDict, repOf, docOf };
   for (let r = 0; r < N; r++) {
     if (count[r] === 0) continue;
     const e =
@@ -406,7 +412,7 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
 
 interface ExpansionInfo {
   words: NonNullable<ReturnType<typeof expansionWords>>;
-  block: string;
+  blocks: string[];
   /** Bit mask (a–z) of content-word initials; an acronym must contain all but `maxSkips`. */
   required: number;
   maxSkips: number;
@@ -425,7 +431,7 @@ function computeExpansionInfo(surface: string): ExpansionInfo | null {
     required |= letterMask(w.parts[0][0]);
   }
   const maxSkips = content >= 4 ? 1 : 0;
-  return { words, block: expansionBlockKey(words), required, maxSkips, minLetters: content - maxSkips };
+  return { words, blocks: expansionBlockKeys(words), required, maxSkips, minLetters: content - maxSkips };
 }
 
 function letterMask(s: string): number {
@@ -467,6 +473,15 @@ interface AssembleContext {
   forms: LocalForm[];
   isDict: Uint8Array;
   repOf: Int32Array;
+  docOf: Int32Array;
+}
+
+const TYPES: EntityType[] = ['event', 'organization', 'person', 'place']; // alphabetical: ties go to the first
+const TYPE_INDEX: Record<EntityType, number> = { event: 0, organization: 1, person: 2, place: 3 };
+
+const slugs = new Memo<string>(500_000);
+function slug(name: string): string {
+  return slugs.get(name, slugify);
 }
 
 /** The common case: an entity made of one form. */
@@ -476,10 +491,10 @@ function single(f: LocalForm): Entity | null {
   const merges = f.merges.slice();
   if (f.country && f.surface !== f.country.common) merges.push(countryReason(f));
   return {
-    id: `${f.type}:${slugify(name)}`,
+    id: `${f.type}:${slug(name)}`,
     name,
     type: f.type,
-    aliases: f.variants.map((v) => v.text),
+    aliases: f.plain ? [f.surface] : f.variants.map((v) => v.text),
     merges,
     mentions: f.mentions.slice(),
   };
@@ -524,42 +539,44 @@ class Counter {
 }
 
 function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReason[] | undefined): Entity | null {
-  const { forms, isDict, repOf } = ctx;
+  const { forms, isDict, repOf, docOf } = ctx;
   let dictForm: LocalForm | undefined;
-  const typeCount = new Counter();
+  const typeCount = [0, 0, 0, 0];
   const countries = new Counter();
   const countryName = new Map<string, string>();
   const fullForms = new Counter();
   const anyForms = new Counter();
   const variants = new Counter();
   let total = 0;
-  for (const x of ns) total += forms[x].mentions.length;
-  if (total === 0) return null;
-  const mentions: EntityMentionRef[] = new Array(total);
-  let m = 0;
   let sortedMentions = true;
+  let prevDoc = -1;
   for (const x of ns) {
     const f = forms[x];
+    const c = f.mentions.length;
+    total += c;
     if (isDict[x]) {
       dictForm ??= f;
       continue;
     }
-    const c = f.mentions.length;
-    typeCount.add(f.type, c);
+    // Members come in document order; two members from one document may interleave.
+    if (docOf[x] === prevDoc) sortedMentions = false;
+    prevDoc = docOf[x];
+    typeCount[TYPE_INDEX[f.type]] += c;
     if (f.country) {
       countries.add(f.country.cca3, c);
       if (countries.size !== countryName.size) countryName.set(f.country.cca3, f.country.common);
     }
     anyForms.add(f.surface, c);
     if (f.role === 'name' && !f.acronym && (f.type !== 'person' || f.tokens.length > 1)) fullForms.add(f.surface, c);
-    for (const v of f.variants) variants.add(v.text, v.count);
-    for (const ref of f.mentions) {
-      if (m > 0 && sortedMentions) {
-        const prev = mentions[m - 1];
-        if (prev.uri === ref.uri ? prev.start > ref.start : cmp(prev.uri, ref.uri) > 0) sortedMentions = false;
-      }
-      mentions[m++] = ref;
-    }
+    if (f.plain) variants.add(f.surface, c);
+    else for (const v of f.variants) variants.add(v.text, v.count);
+  }
+  if (total === 0) return null;
+  const mentions: EntityMentionRef[] = new Array(total);
+  let m = 0;
+  for (const x of ns) {
+    const list = forms[x].mentions;
+    for (let i = 0; i < list.length; i++) mentions[m++] = list[i];
   }
   let type: EntityType;
   let name: string;
@@ -567,8 +584,9 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
     type = dictForm.type;
     name = dictForm.surface;
   } else {
-    const types = typeCount.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s));
-    type = types[0].s as EntityType;
+    let t = 0;
+    for (let i = 1; i < 4; i++) if (typeCount[i] > typeCount[t]) t = i;
+    type = TYPES[t];
     if (countries.size > 0) {
       const cc = countries.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s))[0].s;
       name = countryName.get(cc)!;
@@ -613,5 +631,5 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
 
   if (!sortedMentions) mentions.sort((a, b) => (a.uri === b.uri ? a.start - b.start || a.end - b.end : cmp(a.uri, b.uri)));
   const vs = variants.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s));
-  return { id: `${type}:${slugify(name)}`, name, type, aliases: vs.map((v) => v.s), merges, mentions };
+  return { id: `${type}:${slug(name)}`, name, type, aliases: vs.map((v) => v.s), merges, mentions };
 }

@@ -49,6 +49,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
           tokens: keyTokens(key).map(intern),
           acronym: false,
           role: 'name',
+          plain: false,
           variants: [],
           merges: [],
           mentions: [],
@@ -81,6 +82,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     const f = d.form;
     f.surface = intern(d.surfaceCounts.size === 1 ? d.surfaceCounts.keys().next().value! : best([...d.surfaceCounts].map(([s, n]) => ({ s, n }))));
     f.variants = [...d.rawVariants].map(([text, v]) => ({ text, count: v.count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text));
+    f.plain = f.variants.length === 1 && f.variants[0].text === f.surface;
     for (const [text, v] of [...d.rawVariants].sort((a, b) => cmp(a[0], b[0]))) {
       if (text === f.surface) continue;
       if (v.possessive) f.merges.push({ alias: text, into: f.surface, rule: 'possessive', detail: 'possessive ending removed' });
@@ -298,6 +300,7 @@ function splitDraft(d: Draft, mentionIdx: number[]): Draft {
       ...d.form,
       mentions,
       variants: [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text)),
+      plain: counts.size === 1 && counts.has(d.form.surface),
       merges: d.form.merges.filter((r) => counts.has(r.alias)),
     },
     starts: mentionIdx.map((i) => d.starts[i]),
@@ -310,6 +313,7 @@ function keepMentions(d: Draft, mentionIdx: number[]): void {
   const split = splitDraft(d, mentionIdx);
   d.form.mentions = split.form.mentions;
   d.form.variants = split.form.variants;
+  d.form.plain = split.form.plain;
   d.form.merges = split.form.merges;
   d.starts = split.starts;
 }

@@ -39,6 +39,8 @@ export interface LocalForm {
   role: 'name' | 'surname' | 'acronym';
   /** Country this place form denotes, from country data. */
   country?: { cca3: string; common: string; how: string };
+  /** True when every mention's raw text equals `surface` (the common case; lets the corpus stage skip `variants`). */
+  plain: boolean;
   /** Distinct raw mention texts with their counts. */
   variants: { text: string; count: number }[];
   /** Reasons raw variants were folded into `surface` (possessive, case, title…). */

@@ -64,7 +64,9 @@ function shortShapeOf(s: string): string {
   return out;
 }
 
-interface WordInfo {
+export interface WordInfo {
+  /** per-model cache of the summed emission scores of `intrinsic` (index = model id) */
+  scores: (Float32Array | undefined)[];
   lower: string;
   lowerH: number;
   exactH: number;
@@ -116,7 +118,7 @@ function wordInfo(norm: string): WordInfo {
     feats.push(mix(16, hashString(parts[parts.length - 1].toLowerCase())));
     feats.push(mix(17, hashString(parts[0].toLowerCase())));
   }
-  w = { lower, lowerH, exactH, shapeH, sshapeH, intrinsic: Int32Array.from(feats), cap, alpha };
+  w = { scores: [], lower, lowerH, exactH, shapeH, sshapeH, intrinsic: Int32Array.from(feats.map((h) => h & (NUM_BUCKETS - 1))), cap, alpha };
   wordCache.set(norm, w);
   return w;
 }
@@ -154,13 +156,15 @@ export interface DocFeatures {
   /** flattened feature buckets, token i uses feats[offsets[i] .. offsets[i+1]) */
   feats: Int32Array;
   offsets: Int32Array;
+  /** when set (inference), the word-intrinsic features are not in `feats`: token i adds words[i]'s cached scores */
+  words?: WordInfo[];
 }
 
 const BOS = hashString('<S>');
 const EOS = hashString('</S>');
 
 /** Extracts hashed features for every token of one document. */
-export function extractFeatures(tokens: Token[], gaz: Gazetteer | null): DocFeatures {
+export function extractFeatures(tokens: Token[], gaz: Gazetteer | null, separateIntrinsic = false): DocFeatures {
   const n = tokens.length;
   const infos: WordInfo[] = new Array(n);
   for (let i = 0; i < n; i++) infos[i] = wordInfo(tokens[i].norm);
@@ -211,7 +215,7 @@ export function extractFeatures(tokens: Token[], gaz: Gazetteer | null): DocFeat
     const p2 = sameSentPrev && sentIdx[i] >= 2 ? infos[i - 2] : null;
     const n2 = sameSentNext && i + 2 < n && !tokens[i + 2].sentStart ? infos[i + 2] : null;
     feats[len++] = (1) & NB;
-    for (let k = 0; k < w.intrinsic.length; k++) feats[len++] = (w.intrinsic[k]) & NB;
+    if (!separateIntrinsic) for (let k = 0; k < w.intrinsic.length; k++) feats[len++] = w.intrinsic[k];
     const p1l = p1 ? p1.lowerH : BOS;
     const n1l = n1 ? n1.lowerH : EOS;
     const p1s = p1 ? p1.shapeH : BOS;
@@ -256,7 +260,7 @@ export function extractFeatures(tokens: Token[], gaz: Gazetteer | null): DocFeat
     }
   }
   offsets[n] = len;
-  return { feats: feats.subarray(0, len), offsets };
+  return { feats: feats.subarray(0, len), offsets, words: separateIntrinsic ? infos : undefined };
 }
 
 /**
@@ -311,5 +315,5 @@ export function extendWithPredictions(tokens: Token[], df: DocFeatures, labels: 
     for (let t = 1; t < 5; t++) if (c[t] - (t === own ? 1 : 0) > 0 && t !== best) out[len++] = mix(63, t) & NB;
   }
   offsets[n] = len;
-  return { feats: out.subarray(0, len), offsets };
+  return { feats: out.subarray(0, len), offsets, words: df.words };
 }

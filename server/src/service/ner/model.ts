@@ -7,7 +7,9 @@
  *   nnz delta-encoded LEB128 varints: flat indices (bucket * L + label) of the kept weights
  *   i16[nnz] quantised weights (weight ≈ q * scale), little-endian
  */
-import { NUM_LABELS, NUM_BUCKETS, HASH_BITS, LABELS, type DocFeatures } from './features';
+import { NUM_LABELS, NUM_BUCKETS, HASH_BITS, LABELS, type DocFeatures, type WordInfo } from './features';
+
+let nextModelId = 0;
 
 export interface Weights {
   /** Per (bucket, label) emission weights; Float32Array while training, Int16Array (× scale) when loaded. */
@@ -15,6 +17,8 @@ export interface Weights {
   scale: number;
   /** When set, `w` is compact: bucket b uses row rows[b] - 1 of `w` (0 = no weights). */
   rows?: Uint16Array | Int32Array;
+  /** small integer identifying a loaded model (keys the per-word score cache) */
+  id?: number;
   trans: Float32Array;
   start: Float32Array;
 }
@@ -37,6 +41,23 @@ const NEG = -1e30;
 /** Quantisation range: weights are stored as int16 in [-QMAX, QMAX]. */
 const QMAX = 32000;
 
+/** Summed (unscaled) weights of a word's intrinsic features, cached on the word per model. */
+function wordScores(model: Weights, w: WordInfo): Float32Array {
+  let v = w.scores[model.id!];
+  if (v) return v;
+  v = new Float32Array(NUM_LABELS);
+  const rows = model.rows!;
+  const wt = model.w;
+  for (let k = 0; k < w.intrinsic.length; k++) {
+    const r = rows[w.intrinsic[k]];
+    if (r === 0) continue;
+    const b = (r - 1) * NUM_LABELS;
+    for (let l = 0; l < NUM_LABELS; l++) v[l] += wt[b + l];
+  }
+  w.scores[model.id!] = v;
+  return v;
+}
+
 /** Emission scores for each token (n * L). */
 export function emissions(model: Weights, df: DocFeatures, n: number, out?: Float32Array): Float32Array {
   const L = NUM_LABELS;
@@ -46,6 +67,7 @@ export function emissions(model: Weights, df: DocFeatures, n: number, out?: Floa
   const rows = model.rows;
   const feats = df.feats;
   const offs = df.offsets;
+  const words = model.id !== undefined ? df.words : undefined;
   for (let i = 0; i < n; i++) {
     const base = i * L;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0;
@@ -60,6 +82,10 @@ export function emissions(model: Weights, df: DocFeatures, n: number, out?: Floa
       s5 += w[b + 5]; s6 += w[b + 6]; s7 += w[b + 7]; s8 += w[b + 8];
     }
     const sc = model.scale;
+    if (words) {
+      const ws = wordScores(model, words[i]);
+      s0 += ws[0]; s1 += ws[1]; s2 += ws[2]; s3 += ws[3]; s4 += ws[4]; s5 += ws[5]; s6 += ws[6]; s7 += ws[7]; s8 += ws[8];
+    }
     em[base] = s0 * sc; em[base + 1] = s1 * sc; em[base + 2] = s2 * sc; em[base + 3] = s3 * sc;
     em[base + 4] = s4 * sc; em[base + 5] = s5 * sc; em[base + 6] = s6 * sc; em[base + 7] = s7 * sc; em[base + 8] = s8 * sc;
   }
@@ -209,5 +235,5 @@ export function deserializeModel(buf: Uint8Array): { model: Weights; header: Mod
     }
     w[(row - 1) * L + (indices[k] % L)] = dv.getInt16(p, true);
   }
-  return { model: { w, scale: header.scale, rows, trans, start }, header };
+  return { model: { w, scale: header.scale, rows, trans, start, id: nextModelId++ }, header };
 }

@@ -23,7 +23,8 @@ export function decode(model: Weights, df: DocFeatures, tokens: Token[]): Uint8A
 
 /** Two-stage tagging: the second model (if any) sees document-level aggregates of the first's labels. */
 export function tagTokens(model: Weights, gaz: Gazetteer | null, tokens: Token[], model2?: Weights | null): Uint8Array {
-  const df = extractFeatures(tokens, gaz);
+  // loaded (compact) models cache word-intrinsic scores; float training models take all features
+  const df = extractFeatures(tokens, gaz, model.id !== undefined && (!model2 || model2.id !== undefined));
   const labels = decode(model, df, tokens);
   if (!model2) return labels;
   return decode(model2, extendWithPredictions(tokens, df, labels), tokens);
