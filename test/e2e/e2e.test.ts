@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -200,10 +201,17 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
         },
         40_000,
       );
-      // The row for 002 expands to the mention as it is written there.
+      // The row for 002 expands to the mention as it is written there: "Erkin", not "Yerkin".
+      const fileRow = sidebar.locator('.monaco-list-row', { hasText: b.name }).first();
+      if ((await fileRow.getAttribute('aria-expanded')) === 'false') await fileRow.click();
+      const written = await waitFor(
+        'a reference in 002 that reads "Erkin Tukumov"',
+        async () => (await sidebar.locator('.monaco-list-row').allInnerTexts()).find((t) => /(^|[^Y])Erkin Tukumov/.test(t)),
+        15_000,
+      );
       const rows = await sidebar.locator('.monaco-list-row').allInnerTexts();
       log(`references: ${rows.map((t) => t.replace(/\s+/g, ' ')).join(' | ').slice(0, 400)}`);
-      assert.ok(rows.some((t) => /Erkin Tukumov/.test(t) && !/Yerkin/.test(t)) || rows.some((t) => t.includes(b.name)), 'the 002 mention is listed');
+      assert.match(written, /Erkin Tukumov/);
     });
   });
 
@@ -280,6 +288,38 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
       assert.match(text, /money|USD|\$|dollar/i);
     });
     await page.keyboard.press('Escape');
+  });
+
+  it('in Restricted Mode (folder not trusted) the articles are still read and underlined', async () => {
+    // Trust is per folder: a copy of the corpus outside the repository is a folder not yet trusted.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'sourcelens-untrusted-'));
+    for (const f of articleFiles) fs.copyFileSync(path.join(corpus, f), path.join(copy, f));
+    const restricted = await browser!.newPage();
+    try {
+      await step(restricted, 'restricted-mode', 90_000, async () => {
+        await restricted.goto(`${cs!.url}/?folder=${encodeURIComponent(copy)}`);
+        await restricted.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+        const dontTrust = restricted.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
+        await dontTrust.waitFor({ state: 'visible', timeout: 60_000 });
+        await dontTrust.click();
+        await statusBarItem(restricted, /Restricted Mode/, 20_000);
+        await statusBarItem(restricted, new RegExp(`^Sourcelens: ${articleFiles.length} articles\\b`), 60_000);
+        await quickOpen(restricted, article('000').name);
+        await goToLine(restricted, lineOf('000', 'Azamat Beispekov'));
+        await waitFor(
+          '"Azamat Beispekov" underlined in Restricted Mode',
+          async () => {
+            const st = await tokenStyle(restricted, 'Azamat Beispekov');
+            return st && st.spans.length > 0 && st.spans.every((sp) => sp.decoration.includes('underline'));
+          },
+          40_000,
+          500,
+        );
+      });
+    } finally {
+      await restricted.close().catch(() => undefined);
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('the status bar still shows the index after browsing', async () => {

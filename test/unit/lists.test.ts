@@ -5,7 +5,7 @@ import { fixture } from '../helpers/serviceFixture';
 
 const ARTICLES = {
   'a.txt': '# Kotra and Kazakhstan\n\nYerkin Tukumov met Kotra. Tukumov said Kotra would invest $854.4 million in Kazakhstan.\n',
-  'b.txt': '\n  Second title  \n\nErkin Tukumov said Kazakhstan plans $870 million and 12% growth.\n',
+  'b.txt': '\n  The second title  \n\nErkin Tukumov said Kazakhstan plans $870 million and 12% growth.\n',
   'c.txt': 'Third\n\nKorea only.\n',
 };
 
@@ -35,7 +35,7 @@ test('entity mentions: grouped by article with titles and one line of context ea
   assert.equal(r.id, id);
   assert.deepEqual(r.articles.map((a) => [a.uri, a.title]), [
     [f.uri('a.txt'), 'Kotra and Kazakhstan'],
-    [f.uri('b.txt'), 'Second title'],
+    [f.uri('b.txt'), 'The second title'],
   ]);
   assert.deepEqual(r.articles[0].mentions.map((m) => m.text), ['Yerkin Tukumov', 'Tukumov']);
   assert.equal(r.articles[0].mentions[1].context, 'Yerkin Tukumov met Kotra. Tukumov said Kotra would invest $854.4 million in Kazakhstan.');
@@ -62,7 +62,7 @@ test('claim list: by article (title label, check-worthy first) and by quantity',
   const byArticle = f.service.listClaims({ groupBy: 'article' });
   assert.deepEqual(byArticle.map((g) => [g.label, g.uri]), [
     ['Kotra and Kazakhstan', f.uri('a.txt')],
-    ['Second title', f.uri('b.txt')],
+    ['The second title', f.uri('b.txt')],
   ]);
   // In b.txt the percentage is not check-worthy (fake analyser), so the money claim comes first.
   assert.deepEqual(byArticle[1].claims.map((c) => [c.reading, c.checkworthy]), [
@@ -95,4 +95,13 @@ test('stats: articles, entities, claims, per-type counts, skipped and indexing f
   const r = f.service.relatedClaims(f.uri('a.txt'), { line: 2, character: f.text('a.txt').split('\n')[2].indexOf('$854') + 1 });
   assert.equal(r?.claim.reading, 'US$854.4 million');
   assert.deepEqual(r?.related.map((x) => [x.text, x.difference, x.shared.sort()]), [['$870 million', '+1.8%', ['Kazakhstan', 'Yerkin Tukumov']]]);
+});
+
+test('articleTitle: skips navigation, breadcrumbs and photo credits at the top of a scraped page', async () => {
+  const { articleTitle } = await import('../../server/src/service/text');
+  assert.equal(articleTitle('Send to\n\nOslo port expands container terminal\n\nBody text.'), 'Oslo port expands container terminal');
+  assert.equal(articleTitle('Skip to content\nHome » Oslo port expands container terminal\nOslo port expands container terminal\n'), 'Oslo port expands container terminal');
+  assert.equal(articleTitle('photo: Port of Oslo press office\nOslo port expands container terminal'), 'Oslo port expands container terminal');
+  assert.equal(articleTitle('# Short\n'), 'Short', 'falls back to the first line');
+  assert.equal(articleTitle(''), '');
 });

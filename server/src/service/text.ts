@@ -97,15 +97,30 @@ export function articleName(uri: string): string {
   }
 }
 
-/** The article's title: its first non-empty line, without Markdown heading marks, shortened. */
+/**
+ * The article's title: the first line near the top that reads like a headline, without
+ * Markdown heading marks, shortened. Scraped pages open with navigation and credits
+ * ("Send to", "Skip to content", "Main page » …", "photo: …"), so lines of fewer than three
+ * words, "skip to …"/"send to …" links, breadcrumb lines and credit labels are passed over; a
+ * Markdown heading is always a title; if nothing qualifies, the first non-empty line is.
+ */
 export function articleTitle(text: string, max = 120): string {
   const re = /[^\r\n]+/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
+  let first = '';
+  for (let n = 0; n < 12 && (m = re.exec(text)); ) {
+    const heading = /^\s*#+\s/.test(m[0]);
     const line = m[0].replace(/^\s*#+\s*/, '').trim();
-    if (line) return shorten(line, max);
+    if (!line) continue;
+    n++;
+    if (!first) first = line;
+    if (heading) return shorten(line, max);
+    if (line.split(/\s+/).length < 3 || /^(skip|send|go|jump) to\b/i.test(line)) continue;
+    if (/[»›|]/.test(line)) continue;
+    if (/^(photo|image|picture|source|credit|caption)s?\b[^:]{0,20}:/i.test(line)) continue;
+    return shorten(line, max);
   }
-  return '';
+  return shorten(first, max);
 }
 
 /** Collapses whitespace and cuts to `max` characters with an ellipsis. */
