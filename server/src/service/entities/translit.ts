@@ -17,6 +17,11 @@
  * "tokarev"→"tkrv".
  */
 
+import { Memo } from './memo';
+import { editDistance } from './normalize';
+
+const skeletons = new Memo<string>(200_000);
+
 export function skeleton(token: string): string {
   let s = token
     .normalize('NFKD')
@@ -52,53 +57,17 @@ export function tokenVariant(a: string, b: string): TokenVariant | null {
   const aFem = a.endsWith('a');
   const bFem = b.endsWith('a');
   if (aFem !== bFem && (!VOWELS.test(aFem ? b : a))) return null; // Alexandra / Alexander
-  const ska = skeleton(a);
-  const skb = skeleton(b);
+  const ska = skeletons.get(a, skeleton);
+  const skb = skeletons.get(b, skeleton);
   const minLen = Math.min(a.length, b.length);
   const limit = minLen >= 12 ? 2 : minLen >= 8 ? 1 : 0;
-  const d = editDistance2(a, b, Math.max(limit, 3));
+  const sameSkeleton = ska.length >= 2 && ska === skb;
+  if (!sameSkeleton && limit === 0) return null;
+  const d = editDistance(a, b, Math.max(limit, 1 + Math.floor(minLen / 6)));
   // Skeleton path: equal skeletons and at most 1 + ⌊len/6⌋ edits ("Ulul"/"Olol" share "ll" but are 2 edits apart in 4 letters).
-  if (ska.length >= 2 && ska === skb && d <= 1 + Math.floor(minLen / 6)) return { how: 'skeleton', distance: d, skeleton: ska };
+  if (sameSkeleton && d <= 1 + Math.floor(minLen / 6)) return { how: 'skeleton', distance: d, skeleton: ska };
   if (d <= limit) return { how: 'edit', distance: d };
   return null;
-}
-
-function editDistance2(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const prev = new Array<number>(b.length + 1);
-  const cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-    }
-    for (let j = 0; j <= b.length; j++) prev[j] = cur[j];
-  }
-  return prev[b.length];
-}
-
-/**
- * Blocking keys for a key's tokens: one per token position — the other tokens verbatim plus
- * that token's skeleton — and, for tokens of 8+ letters, the other tokens plus the token's
- * first four or last four letters. A single edit in a token of 8+ letters leaves either its
- * first four or its last four letters intact, so every edit-distance-1 pair shares a block;
- * skeleton-equal pairs share the skeleton block. No all-pairs comparison is needed.
- */
-export function variantBlockKeys(tokens: string[]): string[] {
-  const keys: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.length < 4 || /\d/.test(t)) continue;
-    const ctx = tokens.length === 1 ? '1|0||' : `${tokens.length}|${i}|${tokens.slice(0, i).join(' ')}|${tokens.slice(i + 1).join(' ')}|`;
-    keys.push(ctx + 's:' + skeleton(t));
-    if (t.length >= 8) {
-      keys.push(ctx + 'p:' + t.slice(0, 4));
-      keys.push(ctx + 'q:' + t.slice(-4));
-    }
-  }
-  return keys;
 }
 
 /** The single differing token position of two equal-length token lists, or -1. */
