@@ -72,7 +72,7 @@ export class SourcelensClient implements vscode.Disposable {
         untrusted: !vscode.workspace.isTrusted,
       }),
       outputChannel: this.output,
-      markdown: { isTrusted: { enabledCommands: ['sourcelens.revealInEntities', 'sourcelens.revealEntity'] }, supportHtml: false },
+      markdown: { isTrusted: { enabledCommands: ['sourcelens.revealInEntities'] }, supportHtml: false },
     };
     const client = new LanguageClient('sourcelens', 'Sourcelens', serverOptions, clientOptions);
     this.client = client;

@@ -8,9 +8,19 @@ import type { EntitiesProvider } from './entitiesView';
 
 export const DICTIONARY_PATH = '.sourcelens/entities.json';
 
-/** Written when the user opens a dictionary that does not exist yet. */
+/** Written when the user opens a dictionary that does not exist yet (JSON with comments). */
 export const DICTIONARY_TEMPLATE = `{
-  "entities": []
+  // The Sourcelens project dictionary. Changes apply when the file is saved.
+  "version": 1,
+  // Names the recogniser should know, with their other spellings, e.g.
+  // { "name": "Yerkin Tukumov", "type": "person", "aliases": ["Erkin Tukumov"] }
+  "entities": [],
+  // Forms that are never entities: "Send to", or { "text": "Photo", "type": "person" }.
+  "ignore": [],
+  // Groups of forms that are one entity, e.g. ["KazISS", "Kazakhstan Institute for Strategic Studies"].
+  "merge": [],
+  // Groups of forms that must stay apart, e.g. ["Korea", "North Korea"].
+  "separate": []
 }
 `;
 

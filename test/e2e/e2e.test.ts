@@ -289,7 +289,18 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
       await page.mouse.click(r.x + 10, r.y + r.height / 2, { button: 'right' });
       const item = page.locator('.monaco-menu .action-item', { hasText: 'Reveal in Entities' }).first();
       await item.waitFor({ state: 'visible', timeout: 10_000 });
-      await item.click();
+      // The menu ignores a click that comes right after it opened: point at the item until
+      // it is focused, then choose it with Enter.
+      await waitFor(
+        '"Reveal in Entities" focused in the context menu',
+        async () => {
+          await item.hover();
+          return /\bfocused\b/.test((await item.getAttribute('class')) ?? '');
+        },
+        5_000,
+      );
+      await page.keyboard.press('Enter');
+      await item.waitFor({ state: 'hidden', timeout: 5_000 });
       // The view drops the "Beispekov" filter of the previous step, which would hide the entity.
       const view = page.locator('#workbench\\.parts\\.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Entities' }) });
       const selected = await waitFor(
@@ -317,6 +328,46 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
       assert.match(text, /money|USD|\$|dollar/i);
     });
     await page.keyboard.press('Escape');
+  });
+
+  it('switching "person" off in the Settings editor removes the underline without a reload', async () => {
+    const underlined = async (text: string) => {
+      const st = await tokenStyle(page, text);
+      return st && st.spans.length > 0 ? st.spans.every((sp) => sp.decoration.includes('underline')) : undefined;
+    };
+    /** Opens the Settings editor on sourcelens.entityTypes and clicks the "person" checkbox. */
+    const togglePerson = async (expectChecked: boolean) => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press(`${MOD}+,`);
+      const item = page.locator('.settings-editor .setting-item-contents', { hasText: 'Entity Types' }).first();
+      if (!(await item.isVisible().catch(() => false))) {
+        await page.locator('.settings-editor .suggest-input-container').first().waitFor({ state: 'visible', timeout: 20_000 });
+        await page.keyboard.press(`${MOD}+A`);
+        await page.keyboard.type('sourcelens.entityTypes');
+      }
+      const box = item.locator('[role="checkbox"][aria-label*="`person`"]');
+      await box.waitFor({ state: 'visible', timeout: 20_000 });
+      await box.click();
+      await waitFor(`the "person" checkbox ${expectChecked ? 'checked' : 'cleared'}`, async () => (await box.getAttribute('aria-checked')) === String(expectChecked), 5_000);
+    };
+    await step(page, 'setting-entity-types', 90_000, async () => {
+      await quickOpen(page, article('000').name);
+      await goToLine(page, lineOf('000', 'Azamat Beispekov'));
+      await waitFor('"Azamat Beispekov" underlined before the change', async () => (await underlined('Azamat Beispekov')) === true, 20_000);
+      await togglePerson(false);
+      await quickOpen(page, article('000').name);
+      await goToLine(page, lineOf('000', 'Azamat Beispekov'));
+      await waitFor('"Azamat Beispekov" (a person) no longer underlined', async () => (await underlined('Azamat Beispekov')) === false, 30_000, 500);
+      // Other types keep theirs.
+      await goToLine(page, lineOf('000', 'S. Korea'));
+      assert.equal(await underlined('S. Korea'), true, '"S. Korea" (a place) is still underlined');
+    });
+    await step(page, 'setting-restored', 60_000, async () => {
+      await togglePerson(true);
+      await quickOpen(page, article('000').name);
+      await goToLine(page, lineOf('000', 'Azamat Beispekov'));
+      await waitFor('"Azamat Beispekov" underlined again after switching "person" back on', async () => (await underlined('Azamat Beispekov')) === true, 30_000, 500);
+    });
   });
 
   it('in Restricted Mode (folder not trusted) the articles are still read and underlined', async () => {

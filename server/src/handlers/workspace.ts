@@ -106,7 +106,8 @@ export class Workspace {
   readonly index: WorkspaceIndex;
   readonly service: LanguageService;
   settings: Settings = { ...DEFAULT_SERVER_SETTINGS };
-  indexing = false;
+  /** True from start-up until the first indexing pass ends (the pass starts after `initialized`). */
+  indexing = true;
   private folders: Folder[] = [];
   private readonly skipped = new Map<string, string>();
   private readonly loggedSkips = new Set<string>();

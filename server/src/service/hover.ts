@@ -66,6 +66,8 @@ export function mergeExplanation(m: MergeReason): string {
       return `different capitalisation of ${into}`;
     case 'possessive':
       return `possessive of ${into}`;
+    case 'type':
+      return `${into} given one type by majority`;
   }
   return `merged into ${into} (${String(m.rule)})`;
 }

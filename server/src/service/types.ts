@@ -51,7 +51,7 @@ export interface MergeReason {
   alias: string;
   /** The form it was merged into (usually the canonical name). */
   into: string;
-  rule: 'exact' | 'surname' | 'acronym' | 'transliteration' | 'country' | 'dictionary' | 'case' | 'possessive';
+  rule: 'exact' | 'surname' | 'acronym' | 'transliteration' | 'country' | 'dictionary' | 'case' | 'possessive' | 'type';
   detail?: string;
 }
 

@@ -1,14 +1,15 @@
 /**
  * The corpus index: analyses every document once, then one document per change. Entity
- * identity across documents is recomputed lazily from the cached per-document results, so an
- * edit costs one analysis plus a link pass over surface forms, never a re-read of the corpus.
+ * identity across documents is kept by an incremental CorpusLinker fed with the cached
+ * per-document results: an edit re-links only the components of the corpus it can influence
+ * (lazily, on the next query), and the sorted entity list is rebuilt only when asked for.
  */
 import { analyseText } from './analyse';
 import type { AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
 import {
+  CorpusLinker,
   findDictionaryMentions,
-  linkCorpus,
   resolveDocument,
   type Dictionary,
   type LocalResult,
@@ -45,7 +46,10 @@ export class WorkspaceIndex {
   private readonly docs = new Map<string, IndexedDocument>();
   private readonly analyse: (text: string) => DocumentAnalysis;
   private dictionary: Dictionary | undefined;
-  private linked: { entities: Entity[]; byId: Map<string, Entity>; byDoc: Map<string, ResolvedMention[]> } | undefined;
+  private readonly linker: CorpusLinker;
+  /** Per-document mention views, valid while the linker's version is unchanged. */
+  private byDoc = new Map<string, readonly ResolvedMention[]>();
+  private byDocVersion = -1;
   private readonly listeners = new Set<(e: IndexChange) => void>();
   private pending = new Set<string>();
   private readonly cache: AnalysisCache | undefined;
@@ -54,6 +58,7 @@ export class WorkspaceIndex {
     this.analyse = opts.analyse ?? analyseText;
     this.dictionary = opts.dictionary;
     this.cache = opts.cache;
+    this.linker = new CorpusLinker(opts.dictionary);
   }
 
   /** Analyses every document of the corpus (documents already indexed at the same version are kept). */
@@ -79,12 +84,14 @@ export class WorkspaceIndex {
     const analysis = this.analyseWithDictionary(doc.text, doc.uri);
     const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
     this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, analysis, local });
+    this.linker.add(local);
     this.invalidate(doc.uri);
     return true;
   }
 
   remove(uri: string): boolean {
     if (!this.docs.delete(uri)) return false;
+    this.linker.remove(uri);
     this.cache?.forget(uri);
     this.invalidate(uri);
     return true;
@@ -93,6 +100,7 @@ export class WorkspaceIndex {
   /** Replaces the project dictionary; every document's mentions are re-resolved against it. */
   setDictionary(dictionary: Dictionary | undefined): void {
     this.dictionary = dictionary;
+    this.linker.setDictionary(dictionary);
     for (const d of [...this.docs.values()]) {
       this.docs.delete(d.uri);
       this.update(d);
@@ -130,17 +138,28 @@ export class WorkspaceIndex {
     return this.docs.get(uri);
   }
 
+  /** All entities sorted by id (built lazily; an edit does not rebuild it until someone asks). */
   entities(): readonly Entity[] {
-    return this.link().entities;
+    return this.linker.entities();
   }
 
   entity(id: string): Entity | undefined {
-    return this.link().byId.get(id);
+    return this.linker.entity(id);
   }
 
-  /** Mentions of one document with their entity ids, sorted by offset. */
+  /** Mentions of one document with their entity ids, sorted by offset. Touches only this document. */
   mentionsIn(uri: string): readonly ResolvedMention[] {
-    return this.link().byDoc.get(uri) ?? [];
+    this.linker.flush(); // applies pending changes (re-links only what they touch)
+    if (this.byDocVersion !== this.linker.version) {
+      this.byDoc = new Map();
+      this.byDocVersion = this.linker.version;
+    }
+    let out = this.byDoc.get(uri);
+    if (!out) {
+      out = this.linker.mentionsOf(uri).map(({ mention, entity }) => ({ ...mention, entityId: entity.id }));
+      this.byDoc.set(uri, out);
+    }
+    return out;
   }
 
   /** The mention (and its entity) covering `offset` in `uri`, if any. */
@@ -171,29 +190,7 @@ export class WorkspaceIndex {
   }
 
   private invalidate(uri: string): void {
-    this.linked = undefined;
     this.pending.add(uri);
-  }
-
-  private link() {
-    if (this.linked) return this.linked;
-    const entities = linkCorpus(
-      [...this.docs.values()].map((d) => d.local),
-      this.dictionary,
-    );
-    const byId = new Map<string, Entity>();
-    const byDoc = new Map<string, ResolvedMention[]>();
-    for (const e of entities) {
-      byId.set(e.id, e);
-      for (const m of e.mentions) {
-        let list = byDoc.get(m.uri);
-        if (!list) byDoc.set(m.uri, (list = []));
-        list.push({ ...m, entityId: e.id });
-      }
-    }
-    for (const list of byDoc.values()) list.sort((a, b) => a.start - b.start);
-    this.linked = { entities, byId, byDoc };
-    return this.linked;
   }
 }
 

@@ -2,7 +2,11 @@
  * Entity linking: one identity per real-world entity across the corpus.
  *
  *   const local = resolveDocument({ uri, text, mentions });   // per document, cache it
- *   const entities = linkCorpus([...cachedLocals], dictionary); // after any change
+ *   const entities = linkCorpus([...cachedLocals], dictionary); // from scratch
+ *
+ * or incrementally (same result; an edit re-links only what it can influence):
+ *   const linker = new CorpusLinker(dictionary);
+ *   linker.add(local); linker.remove(uri); linker.entities(); linker.mentionsOf(uri);
  *
  * The project dictionary (`.sourcelens/entities.json`, see DICTIONARY.md):
  *   parseDictionary(text) → { ok, dictionary, warnings } | { ok: false, error: { message, line, column } }
@@ -17,6 +21,7 @@ import type { LinkerDocument } from './model';
 
 export { resolveDocument } from './local';
 export { linkCorpus } from './link';
+export { CorpusLinker } from './corpusLinker';
 export {
   parseDictionary,
   findDictionaryMentions,

@@ -24,6 +24,7 @@ import type { Entity, EntityMentionRef, EntityType, MergeReason } from '../types
 import { acronymBlockKeys, acronymLetters, expansionBlockKeys, expansionWords, FUNCTION_WORDS, matchesAcronym } from './acronym';
 import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
+import { resolveCountry } from './countries';
 import { Memo } from './memo';
 import type { LocalForm, LocalResult } from './model';
 import { cmp, matchKey, slugify } from './normalize';
@@ -34,9 +35,31 @@ const MAX_VARIANT_BLOCK = 400;
 
 export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictionary): Entity[] {
   const sorted = [...locals].sort((a, b) => cmp(a.uri, b.uri));
-  const dict = dictionary;
+  const pd = prepareDictionary(dictionary);
+  const input: ClusterNodes[] = [];
+  for (const l of sorted) for (const c of prepareDocument(l, pd)) input.push(c);
+  return assignIds(linkClusters(input, pd, null).entities);
+}
 
-  // ---- Ignore lists.
+// ---- Dictionary and per-document preparation (pure; cached per document by CorpusLinker) ----
+
+export interface PreparedDictionary {
+  readonly dict: Dictionary | undefined;
+  readonly ignoreAny: Set<string>;
+  readonly ignoreTyped: Set<string>;
+  /** Virtual forms of the dictionary entities (no mentions). */
+  readonly entityForms: LocalForm[];
+  /** Match key → dictionary entity index (first entity wins). */
+  readonly dictKeys: Map<string, number>;
+  /** Match key → `merge` group index. */
+  readonly mergeKeys: Map<string, number>;
+  /** Match key → `separate` (entry, side) pairs. */
+  readonly sepKeys: Map<string, [number, number][]>;
+  /** Key sets that tie mentions together (dictionary entity names/aliases, merge groups): for the incremental linker. */
+  readonly keySets: string[][];
+}
+
+export function prepareDictionary(dict?: Dictionary): PreparedDictionary {
   const ignoreAny = new Set<string>();
   const ignoreTyped = new Set<string>();
   for (const ig of dict?.ignore ?? []) {
@@ -44,72 +67,235 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
     if (ig.type) ignoreTyped.add(`${ig.type}\u0000${k}`);
     else ignoreAny.add(k);
   }
-  const hasIgnores = ignoreAny.size + ignoreTyped.size > 0;
-  const ignored = (f: LocalForm) => ignoreAny.has(f.key) || ignoreTyped.has(`${f.type}\u0000${f.key}`);
+  const entityForms: LocalForm[] = [];
+  const dictKeys = new Map<string, number>();
+  const keySets: string[][] = [];
+  (dict?.entities ?? []).forEach((e, i) => {
+    const key = matchKey(e.name);
+    entityForms.push({ type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', plain: true, variants: [], merges: [], mentions: [] });
+    const set: string[] = [];
+    for (const text of [e.name, ...e.aliases]) {
+      const k = matchKey(text);
+      if (!dictKeys.has(k)) {
+        dictKeys.set(k, i);
+        set.push(k);
+      }
+    }
+    keySets.push(set);
+  });
+  const mergeKeys = new Map<string, number>();
+  (dict?.merge ?? []).forEach((group, i) => group.forEach((t) => mergeKeys.set(matchKey(t), i)));
+  const mergeSets = new Map<number, string[]>();
+  for (const [k, g] of mergeKeys) {
+    const list = mergeSets.get(g);
+    if (list) list.push(k);
+    else mergeSets.set(g, [k]);
+  }
+  for (const set of mergeSets.values()) keySets.push(set);
+  const sepKeys = new Map<string, [number, number][]>();
+  (dict?.separate ?? []).forEach((group, i) =>
+    group.forEach((text, side) => {
+      const k = matchKey(text);
+      const list = sepKeys.get(k) ?? [];
+      list.push([i, side]);
+      sepKeys.set(k, list);
+    }),
+  );
+  return { dict, ignoreAny, ignoreTyped, entityForms, dictKeys, mergeKeys, sepKeys, keySets };
+}
 
-  // ---- Nodes: one per local form (plus one virtual node per dictionary entity).
+/** The forms of one local cluster as they enter the corpus stage (ignored forms removed). */
+export interface ClusterNodes {
+  uri: string;
+  forms: LocalForm[];
+  /** 1 when the form stands on its own and joins others by key. */
+  joinable: Uint8Array;
+  /** In-article merges, as indices into `forms`. */
+  edges: { a: number; b: number; reason: MergeReason }[];
+  /** Acronyms defined for the cluster anchor `forms[at]`. */
+  defs: { at: number; acrKey: string; written: string }[];
+}
+
+export function prepareDocument(local: LocalResult, pd: PreparedDictionary): ClusterNodes[] {
+  const out: ClusterNodes[] = [];
+  const hasIgnores = pd.ignoreAny.size + pd.ignoreTyped.size > 0;
+  for (const cluster of local.clusters) {
+    const cf = cluster.forms;
+    const idx = new Int32Array(cf.length);
+    const forms: LocalForm[] = [];
+    for (let i = 0; i < cf.length; i++) {
+      const f = cf[i];
+      if (hasIgnores && (pd.ignoreAny.has(f.key) || pd.ignoreTyped.has(`${f.type}\u0000${f.key}`))) {
+        idx[i] = -1;
+        continue;
+      }
+      idx[i] = forms.length;
+      forms.push(f);
+    }
+    if (forms.length === 0) continue;
+    const joinable = new Uint8Array(forms.length);
+    for (let i = 0; i < forms.length; i++) joinable[i] = forms[i].role === 'name' ? 1 : 0;
+    const edges: ClusterNodes['edges'] = [];
+    if (cluster.edges.length > 0) {
+      const linked = new Uint8Array(forms.length);
+      for (const e of cluster.edges) {
+        const a = idx[e.form];
+        const b = idx[e.into];
+        if (a < 0 || b < 0) continue;
+        linked[a] = 1;
+        const fa = cf[e.form];
+        const fb = cf[e.into];
+        edges.push({ a, b, reason: { alias: fa.surface, into: fb.surface, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) } });
+      }
+      // A short form whose in-article antecedent was ignored stands on its own again.
+      for (let i = 0; i < forms.length; i++) if (joinable[i] === 0 && linked[i] === 0) joinable[i] = 1;
+    }
+    const defs: ClusterNodes['defs'] = [];
+    const at = idx[cluster.anchor];
+    if (at >= 0) for (const written of cluster.definedAcronyms) defs.push({ at, acrKey: matchKey(written), written });
+    out.push({ uri: local.uri, forms, joinable, edges, defs });
+  }
+  return out;
+}
+
+// ---- Corpus-level type consensus ---------------------------------------------------------
+
+export const TYPE_LIST: EntityType[] = ['event', 'organization', 'person', 'place']; // alphabetical: ties go to the first
+export const TYPE_INDEX: Record<EntityType, number> = { event: 0, organization: 1, person: 2, place: 3 };
+
+/**
+ * Type consensus across the corpus for forms that stand on their own: `votes[t]` is the number of
+ * mentions of the match key typed `t` (over all documents and forms, after the per-article consensus). A
+ * form keeps its type unless another type has a clear majority — at least twice its mentions and
+ * the most of all types (a unique maximum). Different real entities that share a name and are both
+ * well attested (a city and a football club) therefore stay apart.
+ */
+export function consensusType(votes: ArrayLike<number>, own: number): number {
+  let w = -1;
+  let top = 0;
+  let tie = false;
+  for (let t = 0; t < 4; t++) {
+    if (votes[t] > top) ((top = votes[t]), (w = t), (tie = false));
+    else if (votes[t] === top && top > 0) tie = true;
+  }
+  if (w < 0 || tie || w === own) return own;
+  return top >= 2 * votes[own] ? w : own;
+}
+
+const countryOf = new Memo<LocalForm['country'] | null>(100_000);
+
+/** `f` typed `type` (join key and country recomputed). */
+export function retypedJoin(f: LocalForm, type: EntityType): { join: string; country: LocalForm['country'] | undefined } {
+  const country = type === 'place' ? (f.type === 'place' ? f.country : countryOf.get(f.surface, (s) => resolveCountry(s) ?? null) ?? undefined) : undefined;
+  return { join: country ? `country\u0000${country.cca3}` : `${type}\u0000${f.key}`, country };
+}
+
+function retype(f: LocalForm, own: number, w: number, votes: ArrayLike<number>): LocalForm {
+  const type = TYPE_LIST[w];
+  const { join, country } = retypedJoin(f, type);
+  const counts = [0, 1, 2, 3]
+    .filter((t) => votes[t] > 0)
+    .sort((a, b) => votes[b] - votes[a] || a - b)
+    .map((t) => `${TYPE_LIST[t]} ${votes[t]}`)
+    .join(', ');
+  const reason: MergeReason = {
+    alias: f.surface,
+    into: f.surface,
+    rule: 'type',
+    detail: `tagged ${TYPE_LIST[own]} here; majority type across the corpus is ${type} (mentions: ${counts})`,
+  };
+  const out: LocalForm = { ...f, type, join, merges: [...f.merges, reason] };
+  if (country) out.country = country;
+  else delete out.country;
+  return out;
+}
+
+// ---- The corpus stage over a closed set of clusters ----------------------------------------
+
+export interface ClusterLinkResult {
+  /** Entities with their base ids (`type:slug`, not yet disambiguated), one per union root. */
+  entities: Entity[];
+  /** For each input cluster, for each of its forms: index into `entities`, or -1. */
+  formEntity: Int32Array[];
+}
+
+/**
+ * Links a set of clusters given in corpus order (documents by uri, clusters and forms in
+ * document order). The set must be closed under every rule (CorpusLinker guarantees it; the
+ * whole corpus trivially is): then the result for it is the same as within the whole corpus.
+ * `oversized(blockKey)` says whether a transliteration block is too large corpus-wide; null
+ * computes it from the input (whole corpus).
+ */
+export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDictionary, oversized: ((blockKey: string) => boolean) | null): ClusterLinkResult {
+  // ---- Nodes: one per form (plus one virtual node per dictionary entity).
   let total = 0;
-  for (const l of sorted) for (const c of l.clusters) total += c.forms.length;
-  const dictEntities = dict?.entities ?? [];
-  const cap = total + dictEntities.length;
+  for (const c of input) total += c.forms.length;
+  const dictForms = pd.entityForms;
+  const cap = total + dictForms.length;
   const forms: LocalForm[] = new Array(cap);
   const joinable = new Uint8Array(cap);
   const isDict = new Uint8Array(cap);
   const docOf = new Int32Array(cap).fill(-1);
+  const clusterStart = new Int32Array(input.length);
   let n = 0;
   let docIndex = -1;
-  const localEdges: { a: number; b: number; reason: MergeReason }[] = [];
-  const definitions = new Map<string, { node: number; written: string }[]>(); // `${type}\0${acronymKey}` → cluster anchors
-  let scratch = new Int32Array(16);
-  for (const local of sorted) {
-    docIndex++;
-    for (const cluster of local.clusters) {
-      const cf = cluster.forms;
-      if (cf.length > scratch.length) scratch = new Int32Array(cf.length * 2);
-      for (let i = 0; i < cf.length; i++) {
-        const f = cf[i];
-        if (hasIgnores && ignored(f)) {
-          scratch[i] = -1;
-          continue;
-        }
-        forms[n] = f;
-        docOf[n] = docIndex;
-        joinable[n] = f.role === 'name' ? 1 : 0;
-        scratch[i] = n++;
-      }
-      if (cluster.edges.length > 0) {
-        const linked: number[] = [];
-        for (const e of cluster.edges) {
-          const a = scratch[e.form];
-          const b = scratch[e.into];
-          if (a < 0 || b < 0) continue;
-          linked.push(a);
-          const fa = cf[e.form];
-          const fb = cf[e.into];
-          localEdges.push({ a, b, reason: { alias: fa.surface, into: fb.surface, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) } });
-        }
-        // A short form whose in-article antecedent was ignored stands on its own again.
-        for (let i = 0; i < cf.length; i++) {
-          const id = scratch[i];
-          if (id >= 0 && joinable[id] === 0 && !linked.includes(id)) joinable[id] = 1;
-        }
-      }
-      const anchor = scratch[cluster.anchor];
-      if (anchor >= 0 && cluster.definedAcronyms.length > 0) {
-        for (const written of cluster.definedAcronyms) {
-          const dk = `${cf[cluster.anchor].type}\u0000${matchKey(written)}`;
-          const list = definitions.get(dk);
-          if (list) list.push({ node: anchor, written });
-          else definitions.set(dk, [{ node: anchor, written }]);
-        }
-      }
+  let prevUri: string | null = null;
+  for (let ci = 0; ci < input.length; ci++) {
+    const c = input[ci];
+    if (c.uri !== prevUri) ((docIndex++), (prevUri = c.uri));
+    clusterStart[ci] = n;
+    for (let i = 0; i < c.forms.length; i++) {
+      forms[n] = c.forms[i];
+      joinable[n] = c.joinable[i];
+      docOf[n] = docIndex;
+      n++;
     }
   }
   const realNodes = n;
-  for (let i = 0; i < dictEntities.length; i++) {
-    const e = dictEntities[i];
-    const key = matchKey(e.name);
-    forms[n] = { type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', plain: true, variants: [], merges: [], mentions: [] };
+
+  // ---- 0. Type consensus by match key: every form votes, forms that stand on their own follow.
+  let votes: Map<string, Int32Array> | null = null;
+  {
+    const firstType = new Map<string, number>();
+    for (let x = 0; x < realNodes; x++) {
+      const f = forms[x];
+      const t = TYPE_INDEX[f.type];
+      const ft = firstType.get(f.key);
+      if (ft === undefined) firstType.set(f.key, t);
+      else if (ft !== t) (votes ??= new Map()).set(f.key, new Int32Array(4));
+    }
+    if (votes) {
+      for (let x = 0; x < realNodes; x++) {
+        const v = votes.get(forms[x].key);
+        if (v) v[TYPE_INDEX[forms[x].type]] += forms[x].mentions.length;
+      }
+      for (let x = 0; x < realNodes; x++) {
+        if (joinable[x] === 0) continue;
+        const v = votes.get(forms[x].key);
+        if (!v) continue;
+        const own = TYPE_INDEX[forms[x].type];
+        const w = consensusType(v, own);
+        if (w !== own) forms[x] = retype(forms[x], own, w, v);
+      }
+    }
+  }
+
+  const localEdges: { a: number; b: number; reason: MergeReason }[] = [];
+  const definitions = new Map<string, { node: number; written: string }[]>(); // `${type}\0${acronymKey}` → cluster anchors
+  for (let ci = 0; ci < input.length; ci++) {
+    const c = input[ci];
+    const base = clusterStart[ci];
+    for (const e of c.edges) localEdges.push({ a: base + e.a, b: base + e.b, reason: e.reason });
+    for (const d of c.defs) {
+      const node = base + d.at;
+      const dk = `${forms[node].type}\u0000${d.acrKey}`;
+      const list = definitions.get(dk);
+      if (list) list.push({ node, written: d.written });
+      else definitions.set(dk, [{ node, written: d.written }]);
+    }
+  }
+  for (let i = 0; i < dictForms.length; i++) {
+    forms[n] = dictForms[i];
     isDict[n] = 1;
     n++;
   }
@@ -155,18 +341,9 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
     return true;
   };
 
-  if (dict && dict.separate.length > 0) {
-    const sepKeys = new Map<string, [number, number][]>();
-    dict.separate.forEach((group, i) =>
-      group.forEach((text, side) => {
-        const k = matchKey(text);
-        const list = sepKeys.get(k) ?? [];
-        list.push([i, side]);
-        sepKeys.set(k, list);
-      }),
-    );
+  if (pd.sepKeys.size > 0) {
     for (let x = 0; x < N; x++) {
-      const hits = sepKeys.get(forms[x].key);
+      const hits = pd.sepKeys.get(forms[x].key);
       if (!hits) continue;
       const m = new Map<number, number>();
       for (const [i, side] of hits) m.set(i, side);
@@ -198,28 +375,19 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
   for (const e of localEdges) union(e.a, e.b, e.reason);
 
   // 3. Dictionary names and aliases, then forced merges.
-  if (dictEntities.length > 0) {
-    const dictKeys = new Map<string, number>();
-    dictEntities.forEach((e, i) => {
-      for (const text of [e.name, ...e.aliases]) {
-        const k = matchKey(text);
-        if (!dictKeys.has(k)) dictKeys.set(k, realNodes + i);
-      }
-    });
+  if (dictForms.length > 0) {
     for (let x = 0; x < realNodes; x++) {
-      const d = dictKeys.get(forms[x].key);
+      const d = pd.dictKeys.get(forms[x].key);
       if (d === undefined) continue;
       const f = forms[x];
-      const name = forms[d].surface;
-      union(d, x, f.surface === name ? null : { alias: f.surface, into: name, rule: 'dictionary', detail: 'alias in the project dictionary' });
+      const name = dictForms[d].surface;
+      union(realNodes + d, x, f.surface === name ? null : { alias: f.surface, into: name, rule: 'dictionary', detail: 'alias in the project dictionary' });
     }
   }
-  if (dict && dict.merge.length > 0) {
-    const mergeKeys = new Map<string, number>();
-    dict.merge.forEach((group, i) => group.forEach((t) => mergeKeys.set(matchKey(t), i)));
+  if (pd.mergeKeys.size > 0) {
     const first = new Map<number, number>();
     for (let x = 0; x < realNodes; x++) {
-      const g = mergeKeys.get(forms[x].key);
+      const g = pd.mergeKeys.get(forms[x].key);
       if (g === undefined) continue;
       const f0 = first.get(g);
       if (f0 === undefined) first.set(g, x);
@@ -239,42 +407,53 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
     return cmp(sa, sb) > 0 ? [a, b] : [b, a];
   };
 
-  // 4. Transliteration variants.
+  // 4. Transliteration variants. Candidate pairs from all blocks are tried in node order
+  //    (first node, then second), so the result does not depend on how blocks are enumerated.
   const blocks = new Map<string, number[]>();
-  const addBlock = (k: string, x: number) => {
-    const list = blocks.get(k);
-    if (list) list.push(x);
-    else blocks.set(k, [x]);
-  };
   for (const r of reps) {
     const f = forms[r];
-    if (f.country || f.acronym) continue;
-    if (f.type === 'person' ? f.tokens.length < 2 : f.tokens.length < 1) continue;
-    const keys = variantKeys.get(f.join, computeVariantKeys);
-    for (const k of keys) addBlock(k, r);
+    if (!variantCandidate(f)) continue;
+    for (const k of variantKeys.get(f.join, computeVariantKeys)) {
+      const list = blocks.get(k);
+      if (list) list.push(r);
+      else blocks.set(k, [r]);
+    }
   }
-  for (const list of blocks.values()) {
-    if (list.length < 2 || list.length > MAX_VARIANT_BLOCK) continue;
+  const pairs: number[] = [];
+  for (const [k, list] of blocks) {
+    if (list.length < 2) continue;
+    if (oversized ? oversized(k) : list.length > MAX_VARIANT_BLOCK) continue;
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
-        const a = forms[list[i]];
-        const b = forms[list[j]];
-        if (a.type !== b.type) continue;
-        const pos = singleDifference(a.tokens, b.tokens);
-        if (pos < 0) continue;
-        if (find(list[i]) === find(list[j])) continue;
-        const v = tokenVariant(a.tokens[pos], b.tokens[pos]);
-        if (!v) continue;
-        if (a.tokens.length === 1 && (v.how !== 'skeleton' || a.tokens[0].length < 5)) continue;
-        const [x, y] = aliasFirst(list[i], list[j]);
-        const fx = forms[x];
-        const fy = forms[y];
-        const detail =
-          `edit distance ${v.distance}` +
-          (v.how === 'skeleton' ? `; same consonant skeleton "${v.skeleton}"` : '') +
-          (fx.tokens.length > 1 ? ` ("${fx.tokens[pos]}" ~ "${fy.tokens[pos]}")` : '');
-        union(x, y, { alias: fx.surface, into: fy.surface, rule: 'transliteration', detail });
+        if (variantPair(forms[list[i]], forms[list[j]])) pairs.push(list[i], list[j]);
       }
+    }
+  }
+  if (pairs.length > 0) {
+    const order: number[] = [];
+    for (let p = 0; p < pairs.length; p += 2) order.push(p);
+    order.sort((p, q) => pairs[p] - pairs[q] || pairs[p + 1] - pairs[q + 1]);
+    let lastA = -1;
+    let lastB = -1;
+    for (const p of order) {
+      const i = pairs[p];
+      const j = pairs[p + 1];
+      if (i === lastA && j === lastB) continue; // the same pair from two blocks
+      lastA = i;
+      lastB = j;
+      if (find(i) === find(j)) continue;
+      const a = forms[i];
+      const b = forms[j];
+      const pos = singleDifference(a.tokens, b.tokens);
+      const v = tokenVariant(a.tokens[pos], b.tokens[pos])!;
+      const [x, y] = aliasFirst(i, j);
+      const fx = forms[x];
+      const fy = forms[y];
+      const detail =
+        `edit distance ${v.distance}` +
+        (v.how === 'skeleton' ? `; same consonant skeleton "${v.skeleton}"` : '') +
+        (fx.tokens.length > 1 ? ` ("${fx.tokens[pos]}" ~ "${fy.tokens[pos]}")` : '');
+      union(x, y, { alias: fx.surface, into: fy.surface, rule: 'transliteration', detail });
     }
   }
 
@@ -375,20 +554,30 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
   }
 
   const out: Entity[] = [];
-  const firstRef: EntityMentionRef[] = [];
+  const entityOfRoot = new Int32Array(N).fill(-1);
   const ctx: AssembleContext = { forms, isDict, repOf, docOf };
   for (let r = 0; r < N; r++) {
     if (count[r] === 0) continue;
     const e =
       count[r] === 1 && isDict[r] === 0 ? single(forms[r]) : assemble(ctx, members.subarray(start[r], start[r + 1]), reasonsByRoot.get(r));
     if (!e) continue;
+    entityOfRoot[r] = out.length;
     out.push(e);
-    firstRef.push(e.mentions[0]);
   }
+  const formEntity: Int32Array[] = new Array(input.length);
+  for (let ci = 0; ci < input.length; ci++) {
+    const base = clusterStart[ci];
+    const fe = new Int32Array(input[ci].forms.length);
+    for (let i = 0; i < fe.length; i++) fe[i] = entityOfRoot[rootOf[base + i]];
+    formEntity[ci] = fe;
+  }
+  return { entities: out, formEntity };
+}
 
-  // Ids: type:slug, disambiguated (-2, -3…) in order of first mention.
+/** Orders entities by (base id, first mention) and disambiguates equal base ids in place (-2, -3…); returns them sorted by id. */
+export function assignIds(out: Entity[]): Entity[] {
   const order = out.map((_, i) => i);
-  order.sort((a, b) => cmp(out[a].id, out[b].id) || cmp(firstRef[a].uri, firstRef[b].uri) || firstRef[a].start - firstRef[b].start);
+  order.sort((a, b) => compareBase(out[a], out[b]));
   const result: Entity[] = new Array(order.length);
   let needResort = false;
   for (let i = 0; i < order.length; ) {
@@ -408,9 +597,50 @@ export function linkCorpus(locals: readonly LocalResult[], dictionary?: Dictiona
   return result;
 }
 
+/** (base id, first mention uri, first mention start): the order `assignIds` numbers equal ids in. */
+export function compareBase(a: Entity, b: Entity): number {
+  const ma = a.mentions[0];
+  const mb = b.mentions[0];
+  return cmp(a.id, b.id) || cmp(ma.uri, mb.uri) || ma.start - mb.start;
+}
+
+/** Does this key-group representative take part in transliteration matching? */
+export function variantCandidate(f: LocalForm): boolean {
+  if (f.country || f.acronym) return false;
+  return f.type === 'person' ? f.tokens.length >= 2 : f.tokens.length >= 1;
+}
+
+/** Static part of the transliteration rule for two representatives sharing a block. */
+export function variantPair(a: LocalForm, b: LocalForm): boolean {
+  if (a.type !== b.type) return false;
+  const pos = singleDifference(a.tokens, b.tokens);
+  if (pos < 0) return false;
+  const v = tokenVariant(a.tokens[pos], b.tokens[pos]);
+  if (!v) return false;
+  if (a.tokens.length === 1 && (v.how !== 'skeleton' || a.tokens[0].length < 5)) return false;
+  return true;
+}
+
+export function transliterationBlocks(join: string): string[] {
+  return variantKeys.get(join, computeVariantKeys);
+}
+
+export function expansionOf(surface: string): ExpansionInfo | null {
+  return expansionInfo.get(surface, computeExpansionInfo);
+}
+
+/** Static part of the stand-alone acronym rule: could acronym `short` stand for long form `info`? */
+export function acronymCouldMatch(short: LocalForm, info: ExpansionInfo): boolean {
+  const letters = acronymLetters(short.surface);
+  if (popcount(info.required & ~letterMask(letters)) > info.maxSkips || letters.length < info.minLetters) return false;
+  return matchesAcronym(letters, info.words);
+}
+
+export { MAX_VARIANT_BLOCK };
+
 // ---------------------------------------------------------------------------------------------
 
-interface ExpansionInfo {
+export interface ExpansionInfo {
   words: NonNullable<ReturnType<typeof expansionWords>>;
   blocks: string[];
   /** Bit mask (a–z) of content-word initials; an acronym must contain all but `maxSkips`. */
@@ -476,8 +706,6 @@ interface AssembleContext {
   docOf: Int32Array;
 }
 
-const TYPES: EntityType[] = ['event', 'organization', 'person', 'place']; // alphabetical: ties go to the first
-const TYPE_INDEX: Record<EntityType, number> = { event: 0, organization: 1, person: 2, place: 3 };
 
 const slugs = new Memo<string>(500_000);
 function slug(name: string): string {
@@ -586,7 +814,7 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
   } else {
     let t = 0;
     for (let i = 1; i < 4; i++) if (typeCount[i] > typeCount[t]) t = i;
-    type = TYPES[t];
+    type = TYPE_LIST[t];
     if (countries.size > 0) {
       const cc = countries.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s))[0].s;
       name = countryName.get(cc)!;
@@ -600,7 +828,7 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
   const merges: MergeReason[] = [];
   const seen = new Set<string>();
   const add = (r: MergeReason) => {
-    if (r.alias === r.into) return;
+    if (r.alias === r.into && r.rule !== 'type') return;
     const k = `${r.rule}\u0000${r.alias}\u0000${r.into}`;
     if (seen.has(k)) return;
     seen.add(k);

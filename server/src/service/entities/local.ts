@@ -11,11 +11,11 @@
  *    ("Kazakhstan Temir Zholy (KTZ)" / "KTZ (Kazakhstan Temir Zholy)").
  */
 
-import type { MergeReason } from '../types';
+import type { EntityType, MergeReason, RawMention } from '../types';
 import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { resolveCountry } from './countries';
-import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
-import { intern } from './memo';
+import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey, type CleanedSurface } from './normalize';
+import { intern, Memo } from './memo';
 import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 interface Draft {
@@ -24,29 +24,33 @@ interface Draft {
   starts: number[];
   surfaceCounts: Map<string, number>;
   rawVariants: Map<string, { count: number; surface: string; dropped: string[]; possessive: boolean }>;
+  /** Mentions whose tagger type was overruled by the article's type consensus. */
+  retyped?: Map<string, { text: string; detail: string }>;
 }
 
 export function resolveDocument(doc: LinkerDocument): LocalResult {
-  const mentions = [...doc.mentions].sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.type, b.type));
+  const sortedMentions = [...doc.mentions].sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.type, b.type));
+  const { mentions, cleaned: cleanedAll, keys, retyped } = typeConsensus(sortedMentions);
   const drafts = new Map<string, Draft>();
   const order: Draft[] = [];
   const mentionDraft: Draft[] = [];
 
-  for (const m of mentions) {
-    const cleaned = cleanSurface(m.text, m.type);
-    let key = matchKey(cleaned.surface);
-    if (key === '') key = `#${m.text}`; // punctuation-only span: keep it, exact text only
-    const id = `${m.type}\u0000${key}`;
-    const text = intern(m.text);
+  for (let mi = 0; mi < mentions.length; mi++) {
+    const m = mentions[mi];
+    const sf = cleanedAll[mi];
+    const cleaned = sf.cleaned;
+    const key = keys[mi];
+    const id = sf.id;
+    const text = sf.text;
     let d = drafts.get(id);
     if (!d) {
       d = {
         form: {
           type: m.type,
-          key: intern(key),
+          key,
           surface: cleaned.surface,
           join: '',
-          tokens: keyTokens(key).map(intern),
+          tokens: sf.tokens,
           acronym: false,
           role: 'name',
           plain: false,
@@ -66,15 +70,11 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     d.surfaceCounts.set(cleaned.surface, (d.surfaceCounts.get(cleaned.surface) ?? 0) + 1);
     const v = d.rawVariants.get(text);
     if (v) v.count++;
-    else
-      d.rawVariants.set(text, {
-        count: 1,
-        surface: cleaned.surface,
-        dropped: cleaned.dropped.filter((x) => x.kind !== 'possessive').map((x) => `${x.kind} "${x.text}" dropped`),
-        possessive: cleaned.dropped.some((x) => x.kind === 'possessive'),
-      });
-    if (looksLikeAcronym(cleaned.surface)) d.form.acronym = true;
+    else d.rawVariants.set(text, { count: 1, surface: cleaned.surface, dropped: sf.dropped, possessive: sf.possessive });
+    if (sf.acronym) d.form.acronym = true;
     mentionDraft.push(d);
+    const r = retyped[mi];
+    if (r) (d.retyped ??= new Map()).set(`${r.from}\u0000${m.text}`, { text: m.text, detail: r.detail });
   }
 
   // Finish forms: surface = most frequent cleaned surface; variant merge reasons.
@@ -89,6 +89,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
       else if (v.dropped.length > 0) f.merges.push({ alias: text, into: f.surface, rule: 'exact', detail: v.dropped.join('; ') });
       else f.merges.push(variantReason(text, f.surface));
     }
+    if (d.retyped) for (const r of d.retyped.values()) f.merges.push({ alias: r.text, into: f.surface, rule: 'type', detail: r.detail });
     if (f.type === 'place') {
       const c = resolveCountry(f.surface);
       if (c) f.country = c;
@@ -112,7 +113,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i];
     const d = mentionDraft[i];
-    if (d.form.type === 'person' || !expansionWords(d.form.surface)) continue;
+    if (d.form.type === 'person' || !words(d.form.surface)) continue;
     const after = doc.text.slice(m.end, m.end + 20);
     const paren = /^\s*\(\s*([\p{Lu}][\p{L}\p{N}&.]{1,11})\s*\)/u.exec(after);
     if (paren && plausibleAcronymFor(paren[1], d.form.surface)) {
@@ -145,7 +146,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
       const letters = acronymLetters(d.form.surface);
       const hits = order.filter((o) => {
         if (o === d || o.form.type !== d.form.type || o.form.tokens.length < 2) return false;
-        const w = expansionWords(o.form.surface);
+        const w = words(o.form.surface);
         if (d.form.country && o.form.country) return false;
         return (w && matchesAcronym(letters, w)) || isDefined(o, d);
       });
@@ -179,7 +180,17 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   for (const d of order) {
     if (d.form.type !== 'person' || d.form.tokens.length !== 1 || d.form.acronym) continue;
     const cands = byLastToken.get(d.form.tokens[0]);
-    if (!cands) continue;
+    if (!cands) {
+      // Family name first ("Koo" → "Koo Hong-seok"): the first token of exactly one full name,
+      // and no other full name has it as a whole word. A last-token match (above) wins.
+      const full = familyNameOf(d.form.tokens[0], order);
+      if (full) {
+        d.form.role = 'surname';
+        parent[find(idx.get(d)!)] = find(idx.get(full)!);
+        edges.push({ form: d, into: full, rule: 'surname', detail: `family name first: first name of "${full.form.surface}" in the same article` });
+      }
+      continue;
+    }
     d.form.role = 'surname';
     if (cands.length === 1) {
       parent[find(idx.get(d)!)] = find(idx.get(cands[0])!);
@@ -316,4 +327,176 @@ function keepMentions(d: Draft, mentionIdx: number[]): void {
   d.form.plain = split.form.plain;
   d.form.merges = split.form.merges;
   d.starts = split.starts;
+}
+
+/** The one multi-token person form whose first token is `token` and no other has it as a whole word (family-name-first order). */
+function familyNameOf(token: string, order: Draft[]): Draft | null {
+  let hit: Draft | null = null;
+  for (const o of order) {
+    const f = o.form;
+    if (f.type !== 'person' || f.tokens.length < 2) continue;
+    if (f.tokens[0] === token) {
+      if (hit) return null;
+      hit = o;
+      continue;
+    }
+    // "Hong" is not a word of "Koo Hong-seok" (the given name is "Hong-seok").
+    for (const w of f.surface.split(/\s+/)) if (matchKey(w) === token) return null;
+  }
+  return hit;
+}
+
+const TYPE_ORDER: Record<EntityType, number> = { event: 0, organization: 1, person: 2, place: 3 };
+const TYPE_NAMES: EntityType[] = ['event', 'organization', 'person', 'place'];
+
+/**
+ * One type per name per article. Mentions with the same match key take the type of the strict
+ * majority of them (by mentions; a tie changes nothing, so a city and a club of the same name
+ * that are both mentioned once stay apart). Then a one-token person name and the one
+ * multi-token name of another type ending in it (and no person name ending in it) are one name
+ * by the surname rule: they take the majority type, ties going to the longer name. Retyped
+ * mentions are cleaned again under their new type.
+ */
+function typeConsensus(input: RawMention[]): {
+  mentions: RawMention[];
+  cleaned: Surface[];
+  keys: string[];
+  retyped: ({ from: EntityType; detail: string } | undefined)[];
+} {
+  const n = input.length;
+  const cleaned: Surface[] = new Array(n);
+  const keys: string[] = new Array(n);
+  const clean = (i: number, type: EntityType) => {
+    const c = surfaceOf(input[i].text, type);
+    cleaned[i] = c;
+    keys[i] = c.key;
+  };
+  let byKey: Map<string, number[]> | null = null;
+  const firstType = new Map<string, EntityType>();
+  for (let i = 0; i < n; i++) {
+    clean(i, input[i].type);
+    const t = firstType.get(keys[i]);
+    if (t === undefined) firstType.set(keys[i], input[i].type);
+    else if (t !== input[i].type) (byKey ??= new Map()).set(keys[i], [0, 0, 0, 0]);
+  }
+  const retyped: ({ from: EntityType; detail: string } | undefined)[] = new Array(n);
+  let mentions = input;
+  const setType = (i: number, type: EntityType, detail: string) => {
+    if (mentions === input) mentions = input.slice();
+    retyped[i] = { from: input[i].type, detail };
+    mentions[i] = { ...input[i], type };
+  };
+  const counts = (v: number[]) =>
+    [0, 1, 2, 3]
+      .filter((t) => v[t] > 0)
+      .map((t) => `${TYPE_NAMES[t]} ${v[t]}`)
+      .join(', ');
+
+  // 1. Same key, different types.
+  if (byKey) {
+    for (let i = 0; i < n; i++) {
+      const v = byKey.get(keys[i]);
+      if (v) v[TYPE_ORDER[input[i].type]]++;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = byKey.get(keys[i]);
+      if (!v) continue;
+      const w = uniqueMax(v);
+      if (w < 0 || TYPE_NAMES[w] === input[i].type) continue;
+      setType(i, TYPE_NAMES[w], `tagged ${input[i].type} here; one type per article: majority type ${TYPE_NAMES[w]} (mentions: ${counts(v)})`);
+    }
+  }
+
+  // 2. A one-token person name and the one other-typed full name ending in it.
+  const type = (i: number) => mentions[i].type;
+  let shortPerson: Map<string, number[]> | null = null;
+  for (let i = 0; i < n; i++) {
+    if (type(i) !== 'person' || keys[i].includes(' ') || cleaned[i].acronym) continue;
+    const list = (shortPerson ??= new Map()).get(keys[i]);
+    if (list) list.push(i);
+    else shortPerson.set(keys[i], [i]);
+  }
+  if (shortPerson) {
+    const longByLast = new Map<string, { personal: boolean; keys: Set<string>; idx: number[] }>();
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      const sp = k.lastIndexOf(' ');
+      if (sp < 0) continue;
+      const last = k.slice(sp + 1);
+      if (!shortPerson.has(last)) continue;
+      let e = longByLast.get(last);
+      if (!e) longByLast.set(last, (e = { personal: false, keys: new Set(), idx: [] }));
+      if (type(i) === 'person') e.personal = true;
+      else {
+        e.keys.add(`${type(i)}\u0000${k}`);
+        e.idx.push(i);
+      }
+    }
+    for (const [last, e] of longByLast) {
+      if (e.personal || e.keys.size !== 1) continue;
+      const shorts = shortPerson.get(last)!;
+      const longType = type(e.idx[0]);
+      const w = shorts.length > e.idx.length ? 'person' : longType; // ties: the longer name's type
+      const v = [0, 0, 0, 0];
+      v[TYPE_ORDER.person] = shorts.length;
+      v[TYPE_ORDER[longType]] = e.idx.length;
+      const name = cleaned[e.idx[0]].cleaned.surface;
+      const short = cleaned[shorts[0]].cleaned.surface;
+      const detail = (from: EntityType) =>
+        `tagged ${from} here; "${short}" is the surname of "${name}" in the same article: majority type ${w} (mentions: ${counts(v)})`;
+      for (const i of w === 'person' ? e.idx : shorts) setType(i, w, detail(type(i)));
+    }
+  }
+  for (let i = 0; i < n; i++) if (retyped[i]) clean(i, mentions[i].type);
+  return { mentions, cleaned, keys, retyped };
+}
+
+function uniqueMax(v: number[]): number {
+  let w = -1;
+  let top = 0;
+  let tie = false;
+  for (let t = 0; t < v.length; t++) {
+    if (v[t] > top) ((top = v[t]), (w = t), (tie = false));
+    else if (v[t] === top && top > 0) tie = true;
+  }
+  return tie ? -1 : w;
+}
+
+/** Everything about one raw mention text under one type that does not depend on the document (memoised). */
+interface Surface {
+  text: string;
+  cleaned: CleanedSurface;
+  key: string;
+  /** `type\0key`. */
+  id: string;
+  tokens: string[];
+  acronym: boolean;
+  dropped: string[];
+  possessive: boolean;
+}
+
+const surfaces: Memo<Surface>[] = [0, 1, 2, 3].map(() => new Memo<Surface>(200_000));
+
+function surfaceOf(text: string, type: EntityType): Surface {
+  return surfaces[TYPE_ORDER[type]].get(text, (t) => {
+    const cleaned = cleanSurface(t, type);
+    let key = matchKey(cleaned.surface);
+    if (key === '') key = `#${t}`; // punctuation-only span: keep it, exact text only
+    key = intern(key);
+    return {
+      text: intern(t),
+      cleaned,
+      key,
+      id: intern(`${type}\u0000${key}`),
+      tokens: keyTokens(key).map(intern),
+      acronym: looksLikeAcronym(cleaned.surface),
+      dropped: cleaned.dropped.filter((x) => x.kind !== 'possessive').map((x) => `${x.kind} "${x.text}" dropped`),
+      possessive: cleaned.dropped.some((x) => x.kind === 'possessive'),
+    };
+  });
+}
+
+const expansions = new Memo<ReturnType<typeof expansionWords>>(100_000);
+function words(surface: string): ReturnType<typeof expansionWords> {
+  return expansions.get(surface, expansionWords);
 }

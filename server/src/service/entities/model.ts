@@ -7,7 +7,7 @@
 import type { EntityMentionRef, EntityType, MergeReason, RawMention } from '../types';
 
 /** Bump when the shape or the rules of `resolveDocument` change (invalidates cached LocalResults). */
-export const LINKER_VERSION = 1;
+export const LINKER_VERSION = 2;
 
 export interface LinkerDocument {
   uri: string;

@@ -62,13 +62,19 @@ export function setModelForTesting(model: Weights | null, gaz?: Gazetteer, model
   loaded = model ? { model, model2, gaz: gaz ?? loadGazetteer() } : null;
 }
 
+let stage2Enabled = true;
+/** Switches the document-level second stage on/off (benchmarks and ablations only). */
+export function setStage2Enabled(on: boolean): void {
+  stage2Enabled = on;
+}
+
 /** Finds person, organisation, place and event mentions in raw text. */
 export function recognizeEntities(text: string): RawMention[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const { model, model2, gaz } = load();
   const tokens = tokenize(text);
   if (!tokens.length) return [];
-  const labels = tagTokens(model, gaz, tokens, model2);
+  const labels = tagTokens(model, gaz, tokens, stage2Enabled ? model2 : null);
   return toMentions(text, tokens, labelsToSpans(labels), gaz);
 }
 

@@ -1,0 +1,587 @@
+/**
+ * Incremental corpus linking: the same result as `linkCorpus` over the current documents, but
+ * an edit re-links only the part of the corpus it can influence.
+ *
+ * Design. Every form of every local cluster is a node. Two nodes are *related* when some rule of
+ * `linkClusters` could look at both of them together, whatever the outcome:
+ *   - same cluster (in-article edges, definitions);
+ *   - same match key (type consensus, dictionary `ignore`/`separate` labels);
+ *   - same dictionary key set (an entity's name/aliases, a `merge` group);
+ *   - same effective join key (key groups; countries);
+ *   - transliteration: key-group representatives in one non-oversized block that pass the static
+ *     pair test; acronyms: an acronym group and a long form it could abbreviate, or a definition
+ *     of it anywhere; surnames: a one-token person group and the full names ending in it.
+ * A *component* is a connected set of clusters under these relations. Components do not
+ * interact, so linking one component alone gives exactly its entities in the whole corpus
+ * (`linkClusters` processes everything in an order that is stable under taking subsets; the
+ * only corpus-wide input, the size of a transliteration block, is passed in).
+ *
+ * An edit touches the nodes of the changed documents, every node sharing a match key with them
+ * (the type vote may change), the key groups they enter or leave (the representative may
+ * change) and, when a block crosses its size limit, the groups in it. All components those
+ * nodes were in before are re-opened; a search over the relations from there finds the new
+ * components, which are linked again; everything else keeps its entities. Entity ids are
+ * renumbered only within the base ids that changed. The sorted entity list is rebuilt lazily.
+ */
+
+import type { Entity, EntityMentionRef, EntityType } from '../types';
+import { acronymBlockKeys, acronymLetters } from './acronym';
+import type { Dictionary } from './dictionary';
+import {
+  acronymCouldMatch,
+  consensusType,
+  expansionOf,
+  linkClusters,
+  MAX_VARIANT_BLOCK,
+  prepareDictionary,
+  prepareDocument,
+  retypedJoin,
+  transliterationBlocks,
+  TYPE_INDEX,
+  TYPE_LIST,
+  variantCandidate,
+  variantPair,
+  type ClusterNodes,
+  type ExpansionInfo,
+  type PreparedDictionary,
+} from './link';
+import type { LocalForm, LocalResult } from './model';
+import { cmp } from './normalize';
+
+interface CDoc {
+  uri: string;
+  local: LocalResult;
+  clusters: CCluster[];
+  alive: boolean;
+}
+
+interface CCluster {
+  doc: CDoc;
+  idx: number;
+  data: ClusterNodes;
+  nodes: CNode[];
+  comp: Comp | null;
+  mark: number;
+}
+
+interface CNode {
+  cl: CCluster;
+  /** Index in the cluster's forms. */
+  i: number;
+  form: LocalForm;
+  joinable: boolean;
+  /** Effective (consensus) type and join key; join is '' for nodes that do not join by key. */
+  type: EntityType;
+  join: string;
+  country: LocalForm['country'] | undefined;
+  group: Group | null;
+  rec: EntRec | null;
+}
+
+interface Group {
+  join: string;
+  members: CNode[];
+  rep: CNode | null;
+  /** What the representative registered in the indexes. */
+  reg: { blocks: string[]; long: string[]; info: ExpansionInfo | null; acr: string[]; surLong: string | null; surShort: string | null; key: string; acrGroup: boolean } | null;
+  mark: number;
+}
+
+interface Comp {
+  clusters: CCluster[];
+  recs: EntRec[];
+  /** The search that built it. */
+  epoch: number;
+}
+
+interface EntRec {
+  base: string;
+  entity: Entity;
+  first: EntityMentionRef;
+}
+
+const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
+  const s = m.get(k);
+  if (s) s.add(v);
+  else m.set(k, new Set([v]));
+};
+const del = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
+  const s = m.get(k);
+  if (!s) return;
+  s.delete(v);
+  if (s.size === 0) m.delete(k);
+};
+
+function order(a: CCluster, b: CCluster): number {
+  return a.doc === b.doc ? a.idx - b.idx : cmp(a.doc.uri, b.doc.uri);
+}
+
+export class CorpusLinker {
+  private pd: PreparedDictionary;
+  private readonly docs = new Map<string, CDoc>();
+  private readonly pending = new Map<string, LocalResult | null>();
+
+  private readonly keyNodes = new Map<string, Set<CNode>>();
+  private readonly keyVotes = new Map<string, Int32Array>();
+  private readonly groups = new Map<string, Group>();
+  private readonly blocks = new Map<string, Set<Group>>();
+  private readonly longIdx = new Map<string, Set<Group>>();
+  private readonly acrIdx = new Map<string, Set<Group>>();
+  private readonly defIdx = new Map<string, Set<CNode>>();
+  private readonly surLong = new Map<string, Set<Group>>();
+  private readonly surShort = new Map<string, Set<Group>>();
+  private keySetsOf = new Map<string, number[]>();
+
+  private readonly byBase = new Map<string, EntRec[]>();
+  private readonly byId = new Map<string, EntRec>();
+  private sorted: Entity[] | null = null;
+  private epoch = 1;
+  /** Incremented whenever entities change (consumers cache per-document views by it). */
+  version = 0;
+
+  constructor(dictionary?: Dictionary) {
+    this.pd = prepareDictionary(dictionary);
+    this.indexKeySets();
+  }
+
+  // ---- updates (applied lazily, on the next query) ---------------------------------------
+
+  /** Adds or replaces the document `local.uri`. */
+  add(local: LocalResult): void {
+    this.pending.set(local.uri, local);
+  }
+
+  remove(uri: string): void {
+    if (this.docs.has(uri) || this.pending.has(uri)) this.pending.set(uri, null);
+  }
+
+  setDictionary(dictionary: Dictionary | undefined): void {
+    this.flush();
+    const locals = [...this.docs.values()].map((d) => d.local);
+    for (const d of locals) this.pending.set(d.uri, null);
+    this.flush();
+    this.pd = prepareDictionary(dictionary);
+    this.indexKeySets();
+    for (const l of locals) this.pending.set(l.uri, l);
+  }
+
+  has(uri: string): boolean {
+    return this.pending.has(uri) ? this.pending.get(uri) !== null : this.docs.has(uri);
+  }
+
+  // ---- queries -----------------------------------------------------------------------------
+
+  /** All entities, sorted by id (exactly `linkCorpus` over the current documents). */
+  entities(): Entity[] {
+    this.flush();
+    if (!this.sorted) {
+      const recs: EntRec[] = [];
+      for (const list of this.byBase.values()) for (const r of list) recs.push(r);
+      recs.sort((a, b) => cmp(a.entity.id, b.entity.id) || cmp(a.base, b.base) || cmp(a.first.uri, b.first.uri) || a.first.start - b.first.start);
+      this.sorted = recs.map((r) => r.entity);
+    }
+    return this.sorted;
+  }
+
+  entity(id: string): Entity | undefined {
+    this.flush();
+    return this.byId.get(id)?.entity;
+  }
+
+  /** The entity of the mention starting at `start` (and ending at `end`, if given) in `uri`. */
+  entityOf(uri: string, mention: { start: number; end?: number }): Entity | undefined {
+    this.flush();
+    const d = this.docs.get(uri);
+    if (!d) return undefined;
+    for (const c of d.clusters) {
+      for (const n of c.nodes) {
+        for (const m of n.form.mentions) if (m.start === mention.start && (mention.end === undefined || m.end === mention.end)) return n.rec?.entity;
+      }
+    }
+    return undefined;
+  }
+
+  /** Mentions of one document with their entities, sorted by offset. Costs O(mentions of the document). */
+  mentionsOf(uri: string): { mention: EntityMentionRef; entity: Entity }[] {
+    this.flush();
+    const d = this.docs.get(uri);
+    if (!d) return [];
+    const out: { mention: EntityMentionRef; entity: Entity }[] = [];
+    for (const c of d.clusters) for (const n of c.nodes) if (n.rec) for (const m of n.form.mentions) out.push({ mention: m, entity: n.rec.entity });
+    out.sort((a, b) => a.mention.start - b.mention.start || a.mention.end - b.mention.end);
+    return out;
+  }
+
+  // ---- the incremental step ---------------------------------------------------------------
+
+  /** Applies pending changes; re-links the components they touch. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const changes = [...this.pending];
+    this.pending.clear();
+    const touched: CNode[] = [];
+    const removedComps = new Set<Comp>();
+    const dirtyKeys = new Set<string>();
+    const dirtyGroups = new Set<Group>();
+
+    for (const [uri, local] of changes) {
+      const old = this.docs.get(uri);
+      if (old) {
+        if (old.local === local) continue;
+        this.docs.delete(uri);
+        old.alive = false;
+        for (const c of old.clusters) {
+          if (c.comp) removedComps.add(c.comp);
+          for (const n of c.nodes) this.detachNode(n, dirtyKeys, dirtyGroups);
+        }
+      }
+      if (local) {
+        const doc: CDoc = { uri, local, clusters: [], alive: true };
+        prepareDocument(local, this.pd).forEach((data, idx) => {
+          const cl: CCluster = { doc, idx, data, nodes: [], comp: null, mark: 0 };
+          data.forms.forEach((form, i) => {
+            const n: CNode = { cl, i, form, joinable: data.joinable[i] === 1, type: form.type, join: '', country: form.country, group: null, rec: null };
+            cl.nodes.push(n);
+            add(this.keyNodes, form.key, n);
+            this.vote(form, 1);
+            dirtyKeys.add(form.key);
+            touched.push(n);
+          });
+          for (const def of data.defs) add(this.defIdx, def.acrKey, cl.nodes[def.at]);
+          doc.clusters.push(cl);
+        });
+        this.docs.set(uri, doc);
+      }
+    }
+
+    // Effective types and key groups of every joinable node sharing a key with the change.
+    for (const key of dirtyKeys) {
+      const nodes = this.keyNodes.get(key);
+      if (!nodes) continue;
+      const votes = this.keyVotes.get(key);
+      for (const n of nodes) {
+        touched.push(n);
+        if (!n.joinable) continue;
+        const own = TYPE_INDEX[n.form.type];
+        const w = votes ? consensusType(votes, own) : own;
+        let join = n.form.join;
+        let country = n.form.country;
+        if (w !== own) ({ join, country } = retypedJoin(n.form, TYPE_LIST[w]));
+        n.type = TYPE_LIST[w];
+        n.country = country;
+        if (n.group && n.join === join) continue;
+        if (n.group) this.leaveGroup(n, dirtyGroups);
+        n.join = join;
+        this.enterGroup(n, dirtyGroups);
+      }
+    }
+
+    // Representatives and the indexes they are registered in.
+    const flipped = new Set<string>();
+    for (const g of dirtyGroups) {
+      const rep = g.members.length > 0 ? g.members[0] : null;
+      if (rep === g.rep && g.reg) continue;
+      if (g.reg) this.unregister(g, flipped);
+      g.rep = rep;
+      if (rep) this.register(g, flipped);
+      else this.groups.delete(g.join);
+      if (g.members.length > 0) touched.push(g.members[0]);
+    }
+    // A block that crossed its size limit changes the transliteration candidates of all its groups.
+    for (const k of flipped) for (const g of this.blocks.get(k) ?? []) if (g.members.length > 0) touched.push(g.members[0]);
+
+    // Re-open the old components of everything touched.
+    const opened = removedComps;
+    for (const n of touched) if (n.cl.comp) opened.add(n.cl.comp);
+    const epoch = ++this.epoch;
+    const seeds: CCluster[] = [];
+    for (const c of opened) {
+      for (const cl of c.clusters) if (cl.doc.alive && cl.mark !== epoch) ((cl.mark = epoch), seeds.push(cl));
+      for (const r of c.recs) this.dropRec(r);
+    }
+    for (const n of touched) if (n.cl.doc.alive && n.cl.mark !== epoch) ((n.cl.mark = epoch), seeds.push(n.cl));
+
+    // New components: search from the seeds. A component reached through a new relation is
+    // re-opened as a whole (its old entities are dropped and linked again with the rest).
+    const comps = this.components(seeds, (c) => {
+      if (opened.has(c)) return;
+      opened.add(c);
+      for (const r of c.recs) this.dropRec(r);
+    });
+    const all: CCluster[] = [];
+    for (const c of comps) for (const cl of c.clusters) all.push(cl);
+    if (all.length > 0) this.relink(all);
+    this.renumber();
+    this.sorted = null;
+    this.version++;
+  }
+
+  // ---- bookkeeping ----------------------------------------------------------------------------
+
+  private indexKeySets(): void {
+    this.keySetsOf = new Map();
+    this.pd.keySets.forEach((set, i) => {
+      for (const k of set) {
+        const list = this.keySetsOf.get(k);
+        if (list) list.push(i);
+        else this.keySetsOf.set(k, [i]);
+      }
+    });
+  }
+
+  private vote(f: LocalForm, sign: number): void {
+    let v = this.keyVotes.get(f.key);
+    if (!v) this.keyVotes.set(f.key, (v = new Int32Array(5)));
+    v[TYPE_INDEX[f.type]] += sign * f.mentions.length;
+    v[4] += sign;
+    if (v[4] === 0) this.keyVotes.delete(f.key);
+  }
+
+  private detachNode(n: CNode, dirtyKeys: Set<string>, dirtyGroups: Set<Group>): void {
+    del(this.keyNodes, n.form.key, n);
+    this.vote(n.form, -1);
+    dirtyKeys.add(n.form.key);
+    if (n.group) this.leaveGroup(n, dirtyGroups);
+    for (const def of n.cl.data.defs) if (n.cl.nodes[def.at] === n) del(this.defIdx, def.acrKey, n);
+  }
+
+  private leaveGroup(n: CNode, dirty: Set<Group>): void {
+    const g = n.group!;
+    const i = this.position(g.members, n);
+    let j = i;
+    while (g.members[j] !== n) j++;
+    g.members.splice(j, 1);
+    n.group = null;
+    dirty.add(g);
+  }
+
+  private enterGroup(n: CNode, dirty: Set<Group>): void {
+    let g = this.groups.get(n.join);
+    if (!g) this.groups.set(n.join, (g = { join: n.join, members: [], rep: null, reg: null, mark: 0 }));
+    g.members.splice(this.position(g.members, n), 0, n);
+    n.group = g;
+    dirty.add(g);
+  }
+
+  /** First index whose node is not before `n` (members are in corpus order). */
+  private position(members: CNode[], n: CNode): number {
+    let lo = 0;
+    let hi = members.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = members[mid];
+      if ((order(m.cl, n.cl) || m.i - n.i) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private repForm(g: Group): LocalForm {
+    const n = g.rep!;
+    return n.type === n.form.type ? n.form : { ...n.form, type: n.type, join: n.join, country: n.country };
+  }
+
+  private register(g: Group, flipped: Set<string>): void {
+    const f = this.repForm(g);
+    const reg: NonNullable<Group['reg']> = { blocks: [], long: [], info: null, acr: [], surLong: null, surShort: null, key: f.key, acrGroup: false };
+    if (variantCandidate(f)) {
+      reg.blocks = transliterationBlocks(f.join);
+      for (const k of reg.blocks) {
+        const before = this.blocks.get(k)?.size ?? 0;
+        add(this.blocks, k, g);
+        if (before === MAX_VARIANT_BLOCK) flipped.add(k);
+      }
+    }
+    if (f.type !== 'person' && !f.country) {
+      if (f.tokens.length === 1) {
+        reg.acrGroup = true;
+        if (f.acronym) {
+          for (const bk of acronymBlockKeys(acronymLetters(f.surface))) reg.acr.push(`${f.type}\u0000${bk}`);
+          for (const k of reg.acr) add(this.acrIdx, k, g);
+        }
+      } else {
+        const info = expansionOf(f.surface);
+        if (info) {
+          reg.info = info;
+          reg.long = info.blocks.map((b) => `${f.type}\u0000${b}`);
+          for (const k of reg.long) add(this.longIdx, k, g);
+        }
+      }
+    }
+    if (f.type === 'person') {
+      if (f.tokens.length >= 2) add(this.surLong, (reg.surLong = f.tokens[f.tokens.length - 1]), g);
+      else if (f.tokens.length === 1) add(this.surShort, (reg.surShort = f.tokens[0]), g);
+    }
+    g.reg = reg;
+  }
+
+  private unregister(g: Group, flipped: Set<string>): void {
+    const reg = g.reg!;
+    for (const k of reg.blocks) {
+      const before = this.blocks.get(k)?.size ?? 0;
+      del(this.blocks, k, g);
+      if (before === MAX_VARIANT_BLOCK + 1) flipped.add(k);
+    }
+    for (const k of reg.long) del(this.longIdx, k, g);
+    for (const k of reg.acr) del(this.acrIdx, k, g);
+    if (reg.surLong !== null) del(this.surLong, reg.surLong, g);
+    if (reg.surShort !== null) del(this.surShort, reg.surShort, g);
+    g.reg = null;
+  }
+
+  private dropRec(r: EntRec): void {
+    const list = this.byBase.get(r.base);
+    if (!list) return;
+    const i = list.indexOf(r);
+    if (i < 0) return;
+    list.splice(i, 1);
+    if (this.byId.get(r.entity.id) === r) this.byId.delete(r.entity.id);
+    this.dirtyBases.add(r.base);
+    if (list.length === 0) this.byBase.delete(r.base);
+  }
+
+  private dirtyBases = new Set<string>();
+
+  /** Connected components (under the relations in the header) of the clusters reachable from `seeds`. */
+  private components(seeds: CCluster[], reopen: (old: Comp) => void): Comp[] {
+    const epoch = ++this.epoch;
+    const seenKeys = new Set<string>();
+    const seenSets = new Set<number>();
+    const comps: Comp[] = [];
+    for (const s of seeds) s.mark = 0;
+    for (const s of seeds) {
+      if (s.mark === epoch) continue;
+      const comp: Comp = { clusters: [], recs: [], epoch };
+      const stack: CCluster[] = [s];
+      s.mark = epoch;
+      const push = (cl: CCluster) => {
+        if (cl.mark !== epoch) ((cl.mark = epoch), stack.push(cl));
+      };
+      const visitKey = (key: string) => {
+        if (seenKeys.has(key)) return;
+        seenKeys.add(key);
+        for (const n of this.keyNodes.get(key) ?? []) push(n.cl);
+      };
+      const visitGroup = (g: Group) => {
+        if (g.mark === epoch) return;
+        g.mark = epoch;
+        for (const n of g.members) push(n.cl);
+        if (!g.reg) return;
+        this.groupNeighbours(g, (h) => {
+          if (h.mark !== epoch) for (const n of h.members) if (n.cl.mark !== epoch) return push(n.cl);
+        });
+      };
+      while (stack.length > 0) {
+        const cl = stack.pop()!;
+        if (cl.comp && cl.comp.epoch !== epoch) reopen(cl.comp);
+        comp.clusters.push(cl);
+        cl.comp = comp;
+        for (const n of cl.nodes) {
+          visitKey(n.form.key);
+          const sets = this.keySetsOf.get(n.form.key);
+          if (sets) {
+            for (const i of sets) {
+              if (seenSets.has(i)) continue;
+              seenSets.add(i);
+              for (const k of this.pd.keySets[i]) visitKey(k);
+            }
+          }
+          if (n.group) visitGroup(n.group);
+        }
+        for (const def of cl.data.defs) visitKey(def.acrKey);
+      }
+      comps.push(comp);
+    }
+    return comps;
+  }
+
+  /** Groups related to `g` by the transliteration, acronym and surname rules. */
+  private groupNeighbours(g: Group, visit: (h: Group) => void): void {
+    const reg = g.reg!;
+    if (reg.blocks.length > 0) {
+      const f = this.repForm(g);
+      for (const k of reg.blocks) {
+        const list = this.blocks.get(k)!;
+        if (list.size < 2 || list.size > MAX_VARIANT_BLOCK) continue;
+        for (const h of list) if (h !== g && variantPair(f, this.repForm(h))) visit(h);
+      }
+    }
+    if (reg.info) {
+      for (const k of reg.long) for (const h of this.acrIdx.get(k) ?? []) if (acronymCouldMatch(this.repForm(h), reg.info)) visit(h);
+    }
+    if (reg.acr.length > 0) {
+      const f = this.repForm(g);
+      for (const k of reg.acr) for (const h of this.longIdx.get(k) ?? []) if (acronymCouldMatch(f, h.reg!.info!)) visit(h);
+    }
+    if (reg.acrGroup) for (const n of this.defIdx.get(reg.key) ?? []) if (n.group) visit(n.group);
+    if (reg.surLong !== null) for (const h of this.surShort.get(reg.surLong) ?? []) visit(h);
+    if (reg.surShort !== null) for (const h of this.surLong.get(reg.surShort) ?? []) visit(h);
+  }
+
+  private relink(all: CCluster[]): void {
+    // Corpus order: documents by uri, clusters in document order.
+    const docs: CDoc[] = [];
+    const byDoc = new Map<CDoc, CCluster[]>();
+    for (const cl of all) {
+      const list = byDoc.get(cl.doc);
+      if (list) list.push(cl);
+      else (byDoc.set(cl.doc, [cl]), docs.push(cl.doc));
+    }
+    docs.sort((a, b) => cmp(a.uri, b.uri));
+    const input: CCluster[] = [];
+    for (const d of docs) {
+      const list = byDoc.get(d)!;
+      list.sort((a, b) => a.idx - b.idx);
+      for (const cl of list) input.push(cl);
+    }
+    const oversized = (k: string) => (this.blocks.get(k)?.size ?? 0) > MAX_VARIANT_BLOCK;
+    const res = linkClusters(
+      input.map((c) => c.data),
+      this.pd,
+      oversized,
+    );
+    const recs: (EntRec | null)[] = res.entities.map(() => null);
+    input.forEach((cl, ci) => {
+      const fe = res.formEntity[ci];
+      cl.nodes.forEach((n, i) => {
+        const e = fe[i];
+        if (e < 0) {
+          n.rec = null;
+          return;
+        }
+        let r = recs[e];
+        if (!r) {
+          const entity = res.entities[e];
+          r = recs[e] = { base: entity.id, entity, first: entity.mentions[0] };
+          cl.comp!.recs.push(r);
+        }
+        n.rec = r;
+      });
+    });
+    for (const r of recs) {
+      if (!r) continue;
+      const list = this.byBase.get(r.base);
+      if (list) list.push(r);
+      else this.byBase.set(r.base, [r]);
+      this.dirtyBases.add(r.base);
+    }
+  }
+
+  /** Renumbers equal base ids (-2, -3… in order of first mention) where entities came or went. */
+  private renumber(): void {
+    for (const base of this.dirtyBases) {
+      const list = this.byBase.get(base);
+      if (!list) continue;
+      list.sort((a, b) => cmp(a.first.uri, b.first.uri) || a.first.start - b.first.start);
+      list.forEach((r, k) => {
+        const id = k === 0 ? base : `${base}-${k + 1}`;
+        if (r.entity.id !== id) {
+          if (this.byId.get(r.entity.id) === r) this.byId.delete(r.entity.id);
+          r.entity = { ...r.entity, id };
+        }
+        this.byId.set(id, r);
+      });
+    }
+    this.dirtyBases.clear();
+  }
+}
