@@ -5,6 +5,7 @@ import { quantityKey } from '../../server/src/service/claimReading';
 import { ClaimIndex } from '../../server/src/service/relatedClaims';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { fakeAnalyse } from '../helpers/fakeAnalyse';
+import type { RawClaim } from '../../server/src/service/types';
 
 function setup(docs: Record<string, string>) {
   const corpus = new InMemoryCorpus(Object.entries(docs).map(([n, text]) => ({ uri: `file:///c/${n}`, text, version: 1 })));
@@ -82,4 +83,20 @@ test('related figures: a query reads only its own group’s posting lists, not e
   assert.equal(s.claims.lastQueryCost, 2, 'two money claims near Kazakhstan; the 200 percentages are not touched');
   s.claims.related('file:///c/p000.txt', s.claimIn('p000.txt', '0%'));
   assert.equal(s.claims.lastQueryCost, 400, 'percentages: Kazakhstan and Astana postings of the percentage group');
+});
+
+test('related figures: shared words around the figure rank the same quantity first', async () => {
+  const { quantityWords, wordOverlap } = await import('../../server/src/service/relatedClaims');
+  const claim = (sentence: string, text: string) => {
+    const start = sentence.indexOf(text);
+    return { start, end: start + text.length, text, sentence, sentenceStart: 0, sentenceEnd: sentence.length } as RawClaim;
+  };
+  const trade = quantityWords(claim('Trade turnover between Norway and Chile reached $2.7 billion last year.', '$2.7 billion'));
+  assert.deepEqual([...trade].sort(), ['reache', 'trade', 'turnov']);
+  const trade2 = quantityWords(claim('Bilateral trade turnover amounted to $2.9 billion in 2023.', '$2.9 billion'));
+  const invest = quantityWords(claim('Fifteen joint investment projects worth $854 million are under way.', '$854 million'));
+  assert.ok(wordOverlap(trade, trade2) > 0.2, 'two trade figures share their words');
+  assert.equal(wordOverlap(trade, invest), 0, 'a trade figure and an investment figure share none');
+  const invest2 = quantityWords(claim('Norway has invested $900 million since 1995.', '$900 million'));
+  assert.ok(wordOverlap(invest, invest2) > 0, '"invested" and "investment" meet');
 });

@@ -51,6 +51,7 @@ export class ClaimIndex {
   private postingsFor: readonly Entity[] | undefined;
   private contextCache = new WeakMap<RawClaim, string[]>();
   private readonly windowCache = new WeakMap<RawClaim, number>();
+  private readonly wordsCache = new WeakMap<RawClaim, ReadonlySet<string>>();
   /** Postings read by the last query (tests, diagnostics). */
   lastQueryCost = 0;
 
@@ -130,7 +131,11 @@ export class ClaimIndex {
       }
     }
     this.lastQueryCost = cost;
-    const scored = [...acc.values()].map((a) => ({ ...a, score: a.weight + (1 - relativeDistance(claim, a.claim)) }));
+    const myWords = this.quantityWords(claim);
+    const scored = [...acc.values()].map((a) => ({
+      ...a,
+      score: a.weight + VALUE_WEIGHT * (1 - relativeDistance(claim, a.claim)) + WORD_WEIGHT * wordOverlap(myWords, this.quantityWords(a.claim)),
+    }));
     scored.sort((a, b) => b.score - a.score || compareStrings(a.uri, b.uri) || a.claim.start - b.claim.start);
     return scored.slice(0, limit).map((a) => ({
       uri: a.uri,
@@ -166,6 +171,13 @@ export class ClaimIndex {
       }
     }
     this.postings = postings;
+  }
+
+  /** Content words around the figure in its sentence ("trade", "turnover", "investment"), cached. */
+  private quantityWords(claim: RawClaim): ReadonlySet<string> {
+    let words = this.wordsCache.get(claim);
+    if (!words) this.wordsCache.set(claim, (words = quantityWords(claim)));
+    return words;
   }
 
   private computeContext(uri: string, claim: RawClaim, mentions: readonly ResolvedMention[]): string[] {
@@ -207,6 +219,64 @@ export class ClaimIndex {
       if (group.size === 0) this.groups.delete(key);
     }
   }
+}
+
+/** How much a shared word near the figure counts, beside shared entities (≈ one rare entity). */
+const WORD_WEIGHT = 3;
+/** How much closeness of the two values counts (same quantity, reported twice, differs little). */
+const VALUE_WEIGHT = 1.5;
+/** Content words on each side of the figure that describe what it measures. */
+const WORD_WINDOW = 4;
+
+const FUNCTION_WORDS = new Set(
+  ('the a an and or but of in on at to for from by with as into over under about than then that this these those ' +
+    'is are was were be been being has have had will would could should may might can its it their his her our ' +
+    'which who whom whose while also more most less least some any each other such only same both between during ' +
+    'after before since until per year years said says told noted added according last next first new total worth ' +
+    'around nearly almost some up down out there here when where what how all not no').split(' '),
+);
+
+/**
+ * The content words within a few words of the figure in its sentence, lower-cased and with a
+ * plural -s dropped: what distinguishes "trade turnover reached $X" from "investments worth $X".
+ */
+export function quantityWords(claim: RawClaim): ReadonlySet<string> {
+  const at = Math.max(0, claim.start - claim.sentenceStart);
+  const before = claim.sentence.slice(0, at).split(/[^\p{L}]+/u).filter(Boolean);
+  const after = claim.sentence.slice(at + claim.text.length).split(/[^\p{L}]+/u).filter(Boolean);
+  // The sentence's first word is capitalised as such, not as a name.
+  const firstWord = before.length > 0 && claim.sentence.trimStart().startsWith(before[0]) ? before[0] : undefined;
+  const content = (w: string) => {
+    const lw = w.toLowerCase();
+    if (lw.length < 4 || FUNCTION_WORDS.has(lw)) return undefined;
+    if (w[0] !== lw[0] && w !== firstWord) return undefined; // names are context entities already
+    return stem(lw);
+  };
+  const near = [
+    ...before.map(content).filter((w): w is string => !!w).slice(-WORD_WINDOW),
+    ...after.map(content).filter((w): w is string => !!w).slice(0, WORD_WINDOW),
+  ];
+  return new Set(near);
+}
+
+/**
+ * A crude stem: the first six letters of a longer word, so that "invested", "investment" and
+ * "investments" meet, as do "exported" and "exports"; shorter words lose a plural -s.
+ */
+export function stem(word: string): string {
+  if (word.length > 6) return word.slice(0, 6);
+  return word.length > 4 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
+}
+
+/**
+ * Overlap coefficient of two word sets (shared ÷ the smaller set; 0 when either is empty): a
+ * terse "Korea has invested $4.2 billion" fully matches the wordier sentence it agrees with.
+ */
+export function wordOverlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  return shared / Math.min(a.size, b.size);
 }
 
 /** First mention ending after `offset` (mentions sorted by start, non-overlapping). */
