@@ -117,6 +117,8 @@ export class Workspace {
   private readonly dictionaries = new Map<string, Dictionary>();
   private readonly dictionaryProblems = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private readonly changedUris = new Set<string>();
   private readonly conn: Connection;
   private readonly log: Logger;
   private readonly editDelay: number;
@@ -134,8 +136,8 @@ export class Workspace {
     this.setFolders(opts.folders);
     this.index.onDidChange((e) => {
       for (const uri of e.uris) if (!this.index.document(uri)) this.service.forget(uri);
-      this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: e.uris });
-      this.scheduleSemanticRefresh();
+      for (const uri of e.uris) this.changedUris.add(uri);
+      this.scheduleIndexNotification();
     });
   }
 
@@ -561,6 +563,23 @@ export class Workspace {
     });
   }
 
+  /**
+   * The index-change notification carries corpus-wide statistics, which need the corpus-wide
+   * link pass; it is sent a moment after the last change (edits come in bursts), so requests on
+   * the edited article are answered first from its own analysis.
+   */
+  private scheduleIndexNotification(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      if (this.disposed) return;
+      const uris = [...this.changedUris];
+      this.changedUris.clear();
+      this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris });
+      this.scheduleSemanticRefresh();
+    }, NOTIFY_DELAY_MS);
+  }
+
   private scheduleSemanticRefresh(): void {
     if (!this.opts.capabilities.semanticTokensRefresh || this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
@@ -578,9 +597,13 @@ export class Workspace {
     for (const t of this.editTimers.values()) clearTimeout(t);
     this.editTimers.clear();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
     this.generation++;
   }
 }
+
+/** How long after the last index change its notification (with corpus statistics) is sent. */
+const NOTIFY_DELAY_MS = 60;
 
 function decodeURIComponentSafe(s: string): string {
   try {

@@ -46,16 +46,10 @@ export function getSemanticTokens(ctx: ServiceContext, uri: string, range?: Rang
       spans.push({ start: c.start, end: c.end, type: TOKEN_TYPES.indexOf('claim'), modifiers: c.checkworthy ? 1 : 0 });
     }
   }
-  const entityOf = new Map<string, TokenCategory | undefined>();
-  for (const m of ctx.index.mentionsIn(uri)) {
+  for (const m of ctx.index.typedMentionsIn(uri)) {
     if (m.end <= from || m.start >= to) continue;
-    let type = entityOf.get(m.entityId);
-    if (!entityOf.has(m.entityId)) {
-      type = ctx.index.entity(m.entityId)?.type;
-      entityOf.set(m.entityId, type);
-    }
-    if (!type || !show.has(type)) continue;
-    spans.push({ start: m.start, end: m.end, type: TOKEN_TYPES.indexOf(type), modifiers: 0 });
+    if (!show.has(m.type)) continue;
+    spans.push({ start: m.start, end: m.end, type: TOKEN_TYPES.indexOf(m.type), modifiers: 0 });
   }
   // Claims first on ties (they were pushed first and the sort is stable).
   spans.sort((a, b) => a.start - b.start);

@@ -14,7 +14,7 @@ import {
   type Dictionary,
   type LocalResult,
 } from './entities';
-import type { DocumentAnalysis, Entity, EntityMentionRef, RawClaim, RawMention } from './types';
+import type { DocumentAnalysis, Entity, EntityType, EntityMentionRef, RawClaim, RawMention } from './types';
 
 export interface IndexedDocument {
   readonly uri: string;
@@ -160,6 +160,39 @@ export class WorkspaceIndex {
       this.byDoc.set(uri, out);
     }
     return out;
+  }
+
+  /**
+   * The typed mentions of one document for highlighting. When edits wait to be linked across
+   * the corpus, the document's own analysis answers at once (types as resolved inside the
+   * article) instead of paying for the corpus-wide link pass; once linked, the entity types
+   * (which may carry a corpus-wide type vote) answer. The server refreshes highlighting after
+   * linking, so a stale answer lives for one refresh at most.
+   */
+  typedMentionsIn(uri: string): ReadonlyArray<{ start: number; end: number; type: EntityType }> {
+    if (!this.linker.dirty) {
+      const out: Array<{ start: number; end: number; type: EntityType }> = [];
+      for (const m of this.mentionsIn(uri)) {
+        const e = this.entity(m.entityId);
+        if (e) out.push({ start: m.start, end: m.end, type: e.type });
+      }
+      return out;
+    }
+    const doc = this.docs.get(uri);
+    if (!doc) return [];
+    const out: Array<{ start: number; end: number; type: EntityType }> = [];
+    for (const c of doc.local.clusters) {
+      // A cluster is one entity within the article: its anchor form's type names it.
+      const type = c.forms[c.anchor]?.type;
+      if (!type) continue;
+      for (const f of c.forms) for (const m of f.mentions) out.push({ start: m.start, end: m.end, type });
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Whether cross-document linking is up to date with every change. */
+  get linked(): boolean {
+    return !this.linker.dirty;
   }
 
   /** The mention (and its entity) covering `offset` in `uri`, if any. */

@@ -214,6 +214,11 @@ export class CorpusLinker {
 
   // ---- the incremental step ---------------------------------------------------------------
 
+  /** True while changes wait to be linked (the next query pays for them). */
+  get dirty(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Applies pending changes; re-links the components they touch. */
   flush(): void {
     if (this.pending.size === 0) return;
