@@ -43,13 +43,13 @@ export class LspClient {
       env: { ...process.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
     this.dead = this.exited.then((code) => {
       const logs = this.notifications
         .filter((n) => n.method === 'window/logMessage' && n.params?.type === 1)
         .map((n) => String(n.params.message))
         .slice(-3);
-      throw new Error(`server exited (code ${code}); stderr: ${this.stderr.join('').slice(-1500)}; errors logged: ${logs.join(' | ').slice(0, 1500)}`);
+      throw new Error(`server exited (code ${code}, signal ${this.proc.signalCode}); stderr: ${this.stderr.join('').slice(-1500)}; errors logged: ${logs.join(' | ').slice(0, 1500)}`);
     });
     this.dead.catch(() => undefined);
     this.proc.stderr!.setEncoding('utf8');
@@ -153,7 +153,7 @@ export class LspClient {
 
   /** shutdown + exit, then kill if it does not leave within `timeoutMs`. */
   async stop(timeoutMs = 30_000): Promise<void> {
-    if (this.proc.exitCode !== null) return;
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     try {
       await Promise.race([this.conn.sendRequest('shutdown'), delay(timeoutMs), this.exited]);
       await this.conn.sendNotification('exit');

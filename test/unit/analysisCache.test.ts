@@ -90,6 +90,19 @@ describe('analysis cache', () => {
     assert.deepEqual(logs, []);
   });
 
+  it('writes in steps while entries keep arriving (maxWaitMs)', async () => {
+    const c = new AnalysisCache(dir, { log: (m) => logs.push(m), debounceMs: 50, maxWaitMs: 120 });
+    const file = path.join(dir, CACHE_FILE_NAME);
+    const t0 = Date.now();
+    for (let i = 0; Date.now() - t0 < 600; i++) {
+      c.set(`${TEXT} ${i}`, fixture(`${TEXT} ${i}`), `file:///${i}`);
+      await new Promise((r) => setTimeout(r, 20)); // always sooner than the debounce
+    }
+    assert.ok(c.stats.writes >= 1, 'written before the stream of entries ended');
+    assert.ok(fs.existsSync(file));
+    c.close();
+  });
+
   it('keys change with the content and with the analyser version', () => {
     const c = open();
     assert.notEqual(c.keyOf(TEXT), c.keyOf(TEXT + ' '));

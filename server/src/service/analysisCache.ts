@@ -44,6 +44,11 @@ export interface AnalysisCacheOptions {
   log?: (message: string) => void;
   /** Delay of the background write after the last new entry, ms (default 2000). */
   debounceMs?: number;
+  /**
+   * Longest time new entries wait for a write while entries keep arriving, ms (default 60000):
+   * a long first indexing pass is saved in steps, so a crash or kill keeps most of the work.
+   */
+  maxWaitMs?: number;
 }
 
 export interface AnalysisCacheStats {
@@ -75,6 +80,9 @@ export class AnalysisCache {
   private readonly byUri = new Map<string, string>();
   private readonly log: (message: string) => void;
   private readonly debounceMs: number;
+  private readonly maxWaitMs: number;
+  /** When the oldest unwritten change was made (0: none pending). */
+  private pendingSince = 0;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private complete = false;
@@ -86,6 +94,7 @@ export class AnalysisCache {
     this.fingerprint = opts.fingerprint ?? ANALYSER_VERSION;
     this.log = opts.log ?? ((m) => console.error(`[sourcelens cache] ${m}`));
     this.debounceMs = opts.debounceMs ?? 2000;
+    this.maxWaitMs = opts.maxWaitMs ?? 60_000;
     this.load();
   }
 
@@ -238,11 +247,14 @@ export class AnalysisCache {
 
   private schedule(): void {
     if (this.closed) return;
+    const now = Date.now();
+    if (this.pendingSince === 0) this.pendingSince = now;
     this.clearTimer();
+    const wait = Math.max(0, Math.min(this.debounceMs, this.pendingSince + this.maxWaitMs - now));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.debounceMs);
+    }, wait);
     this.timer.unref?.();
   }
 
@@ -253,6 +265,7 @@ export class AnalysisCache {
 
   /** The file's bytes as a list of buffers (header first). Clears `dirty`. */
   private snapshot(): Buffer[] {
+    this.pendingSince = 0;
     const body: Buffer[] = [];
     let count = 0;
     let bodyBytes = 0;
