@@ -9,14 +9,12 @@ export interface StatsExtra {
 }
 
 export function computeStats(ctx: ServiceContext, extra: StatsExtra = {}): IndexStats {
-  const byType: Record<EntityType, number> = { person: 0, organization: 0, place: 0, event: 0 };
-  const entities = ctx.index.entities();
-  for (const e of entities) byType[e.type] = (byType[e.type] ?? 0) + 1;
+  const byType: Record<EntityType, number> = ctx.index.entityCounts();
   let claims = 0;
   for (const d of ctx.index.documents()) claims += d.analysis.claims.length;
   return {
     articles: ctx.index.size,
-    entities: entities.length,
+    entities: byType.person + byType.organization + byType.place + byType.event,
     claims,
     byType,
     skipped: (extra.skipped ?? []).slice().sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0)),

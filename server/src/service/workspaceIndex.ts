@@ -147,6 +147,11 @@ export class WorkspaceIndex {
     return this.linker.entity(id);
   }
 
+  /** Entities per type (cheap: no sorted list is built). */
+  entityCounts(): Record<EntityType, number> {
+    return this.linker.countByType();
+  }
+
   /** Mentions of one document with their entity ids, sorted by offset. Touches only this document. */
   mentionsIn(uri: string): readonly ResolvedMention[] {
     this.linker.flush(); // applies pending changes (re-links only what they touch)

@@ -188,6 +188,14 @@ export class CorpusLinker {
     return this.byId.get(id)?.entity;
   }
 
+  /** Entities per type, without building the sorted list (for statistics after every change). */
+  countByType(): Record<EntityType, number> {
+    this.flush();
+    const counts: Record<EntityType, number> = { person: 0, organization: 0, place: 0, event: 0 };
+    for (const r of this.byId.values()) counts[r.entity.type]++;
+    return counts;
+  }
+
   /** The entity of the mention starting at `start` (and ending at `end`, if given) in `uri`. */
   entityOf(uri: string, mention: { start: number; end?: number }): Entity | undefined {
     this.flush();
