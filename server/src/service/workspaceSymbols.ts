@@ -22,8 +22,15 @@ const TYPE_NAMES: Record<EntityType, string> = { person: 'person', organization:
  * scattered subsequence; shorter candidates and consecutive runs win ties.
  */
 export function fuzzyScore(query: string, candidate: string): number | undefined {
-  const q = query.toLowerCase().replace(/\s+/g, ' ').trim();
-  const c = candidate.toLowerCase();
+  return fuzzyScoreLower(normaliseQuery(query), candidate.toLowerCase());
+}
+
+function normaliseQuery(query: string): string {
+  return query.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** `fuzzyScore` for a query already normalised and a candidate already lower-cased. */
+function fuzzyScoreLower(q: string, c: string): number | undefined {
   if (q.length === 0) return 1;
   if (c === q) return 1000;
   if (c.startsWith(q)) return 800 - c.length / 100;
@@ -57,16 +64,38 @@ export interface EntityMatch {
   matched: string;
 }
 
+/** Names and aliases of each entity, lower-cased once per entity list (the list is rebuilt only after changes). */
+const searchForms = new WeakMap<readonly Entity[], Array<{ forms: string[]; lower: string[] }>>();
+
+function formsOf(entities: readonly Entity[]): Array<{ forms: string[]; lower: string[] }> {
+  let table = searchForms.get(entities);
+  if (!table) {
+    table = entities.map((e) => {
+      const forms = [e.name, ...e.aliases.filter((a) => a !== e.name)];
+      return { forms, lower: forms.map((f) => f.toLowerCase()) };
+    });
+    searchForms.set(entities, table);
+  }
+  return table;
+}
+
 export function searchEntities(entities: readonly Entity[], query: string, limit = 200): EntityMatch[] {
   const out: EntityMatch[] = [];
-  for (const entity of entities) {
+  const q = normaliseQuery(query);
+  const first = q.replace(/ /g, '')[0];
+  const table = formsOf(entities);
+  for (let i = 0; i < entities.length; i++) {
+    const entity = entities[i];
+    const { forms, lower } = table[i];
     let best: number | undefined;
     let matched = entity.name;
-    for (const form of [entity.name, ...entity.aliases]) {
-      const s = fuzzyScore(query, form);
+    for (let j = 0; j < forms.length; j++) {
+      // Every match contains the query's first character: a cheap test before scoring.
+      if (first !== undefined && lower[j].indexOf(first) < 0) continue;
+      const s = fuzzyScoreLower(q, lower[j]);
       if (s !== undefined && (best === undefined || s > best)) {
         best = s;
-        matched = form;
+        matched = forms[j];
       }
     }
     if (best !== undefined) out.push({ entity, score: best + Math.log(1 + entity.mentions.length) / 10, matched });
