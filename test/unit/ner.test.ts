@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { recognizeEntities, tokenize } from '../../server/src/service/ner/index';
+import { recognizeEntities, tokenize, setReferencePath } from '../../server/src/service/ner/index';
 import { scoreFixture } from '../../server/src/service/ner/fixture-score';
 import { sharedCorpusDir, repoRoot } from '../helpers/paths';
 import { carets } from '../helpers/caret';
@@ -145,6 +145,22 @@ describe('robustness', () => {
       ),
       { numRuns: 300 },
     );
+  });
+  test('the fast tagging path gives exactly the reference path\'s mentions', () => {
+    const dir = sharedCorpusDir();
+    const texts = fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    texts.push('NAIROBI – Kenya’s president said on Friday that talks with Ethiopia would resume.\nTOKYO, June 3 (Reuters) -- Japan will raise rates, the Bank of Japan said.');
+    const parts = ['Paris', 'U.S.', 'Kassym-Jomart', '’s', ' ', '\u00a0', '\n', '“', '”', '.', ',', 'Mr.', 'THE', 'Expo', '2024', '-', 'of', '😀', 'é', 'Bank', 'French', 'Embassy', 'Times'];
+    texts.push(...fc.sample(fc.array(fc.constantFrom(...parts), { maxLength: 80 }).map((p) => p.join('')), { numRuns: 200, seed: 7 }));
+    for (const t of texts) {
+      const fast = recognizeEntities(t);
+      setReferencePath(true);
+      try {
+        assert.deepEqual(fast, recognizeEntities(t), JSON.stringify(t.slice(0, 80)));
+      } finally {
+        setReferencePath(false);
+      }
+    }
   });
   test('empty and whitespace input', () => {
     assert.deepEqual(recognizeEntities(''), []);

@@ -26,13 +26,13 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-function mix(a: number, b: number): number {
+export function mix(a: number, b: number): number {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
   return (h ^ (h >>> 15)) >>> 0;
 }
-function mix3(t: number, a: number, b: number): number {
+export function mix3(t: number, a: number, b: number): number {
   return mix(mix(t, a), b);
 }
 
@@ -77,14 +77,48 @@ export interface WordInfo {
   /** 0 = no letters, 1 = lowercase initial, 2 = capitalised, 3 = all caps (≥2 letters) */
   cap: number;
   alpha: boolean;
+  /** the first UTF-16 unit changes under toLowerCase (post-processing's "capitalised") */
+  initCap: boolean;
+  /** inner mixes of the word-pair features: mix(26, shapeH), mix(27, shapeH), mix(28, lowerH), mix(29, lowerH), mix(30, lowerH), mix(31, sshapeH) */
+  pm: Int32Array;
+  /** small integer id of `lower` (per word-cache generation; keys per-document scratch arrays) */
+  lid: number;
+  /** fast tagger (fast.ts): offset of this word's cached summed weights in the pool of model stamp `fastId` */
+  fastOff: number;
+  fastId: number;
+  /** gazetteer cache (fast.ts): single-token category mask (bits 0..5) | 64 when `lower` is a phrase prefix; -1 = not computed */
+  gaz1: number;
+  gazGen: number;
 }
 
 const wordCache = new Map<string, WordInfo>();
+const lowerIds = new Map<string, number>();
+const WORD_CACHE_MAX = 100000;
 
-function wordInfo(norm: string): WordInfo {
+/** Number of lower-case ids handed out so far (ids are < this). */
+export function lowerIdCount(): number {
+  return lowerIds.size;
+}
+
+/**
+ * Called by the fast tagger before a document of n tokens: empties the word cache (and restarts
+ * the lower-case ids) if the document could overflow it, so ids never change within a document.
+ */
+export function reserveWordCache(n: number): boolean {
+  if (wordCache.size + n > WORD_CACHE_MAX) {
+    wordCache.clear();
+    lowerIds.clear();
+    return true;
+  }
+  return false;
+}
+
+export function wordInfo(norm: string): WordInfo {
   let w = wordCache.get(norm);
   if (w) return w;
-  if (wordCache.size > 200000) wordCache.clear();
+  // (a safety net for callers that never reserve; lower-case ids are kept so they stay unique
+  // within a document — only reserveWordCache restarts them)
+  if (wordCache.size > WORD_CACHE_MAX * 2) wordCache.clear();
   const lower = norm.toLowerCase();
   const shape = shapeOf(norm);
   const sshape = shortShapeOf(norm);
@@ -118,15 +152,20 @@ function wordInfo(norm: string): WordInfo {
     feats.push(mix(16, hashString(parts[parts.length - 1].toLowerCase())));
     feats.push(mix(17, hashString(parts[0].toLowerCase())));
   }
-  w = { scores: [], lower, lowerH, exactH, shapeH, sshapeH, intrinsic: Int32Array.from(feats.map((h) => h & (NUM_BUCKETS - 1))), cap, alpha };
+  let lid = lowerIds.get(lower);
+  if (lid === undefined) lowerIds.set(lower, (lid = lowerIds.size));
+  w = {
+    scores: [], lower, lowerH, exactH, shapeH, sshapeH, intrinsic: Int32Array.from(feats.map((h) => h & (NUM_BUCKETS - 1))), cap, alpha,
+    initCap: firstUpper, pm: Int32Array.of(mix(26, shapeH), mix(27, shapeH), mix(28, lowerH), mix(29, lowerH), mix(30, lowerH), mix(31, sshapeH)), lid, fastOff: -1, fastId: -1, gaz1: -1, gazGen: -1,
+  };
   wordCache.set(norm, w);
   return w;
 }
 
 /** Casing mode of a sentence: 0 normal, 1 title-case headline, 2 all caps. */
-function sentenceModes(infos: WordInfo[], tokens: Token[]): Int8Array {
+export function sentenceModes(infos: WordInfo[], tokens: Token[], out?: Int8Array): Int8Array {
   const n = tokens.length;
-  const mode = new Int8Array(n);
+  const mode = out && out.length >= n ? out : new Int8Array(n);
   let s = 0;
   while (s < n) {
     let e = s + 1;
@@ -160,8 +199,8 @@ export interface DocFeatures {
   words?: WordInfo[];
 }
 
-const BOS = hashString('<S>');
-const EOS = hashString('</S>');
+export const BOS = hashString('<S>');
+export const EOS = hashString('</S>');
 
 /** Extracts hashed features for every token of one document. */
 export function extractFeatures(tokens: Token[], gaz: Gazetteer | null, separateIntrinsic = false): DocFeatures {

@@ -15,6 +15,7 @@ import { parseGazetteer, type Gazetteer } from './gazetteer';
 import { deserializeModel, type Weights } from './model';
 import { labelsToSpans, tagTokens } from './tagger';
 import { toMentions } from './postprocess';
+import { buildFastModel, tagFast, type FastModel } from './fast';
 
 export const MODEL_FILE = 'ner-model.bin';
 /** Optional second stage (document-level label consistency). */
@@ -39,6 +40,8 @@ interface Loaded {
   model: Weights;
   model2: Weights | null;
   gaz: Gazetteer;
+  /** dense two-stage table for loaded (int16) models; null for float models being trained */
+  fast: FastModel | null;
 }
 let loaded: Loaded | null = null;
 
@@ -52,17 +55,23 @@ function load(): Loaded {
     let model2: Weights | null = null;
     const f2 = path.join(path.dirname(findModelFile(MODEL_FILE)), MODEL2_FILE);
     if (fs.existsSync(f2)) model2 = deserializeModel(fs.readFileSync(f2)).model;
-    loaded = { model, model2, gaz: loadGazetteer() };
+    loaded = { model, model2, gaz: loadGazetteer(), fast: buildFastModel(model, model2) };
   }
   return loaded;
 }
 
 /** Replaces the loaded model (used by training to evaluate float weights without a file). */
 export function setModelForTesting(model: Weights | null, gaz?: Gazetteer, model2: Weights | null = null): void {
-  loaded = model ? { model, model2, gaz: gaz ?? loadGazetteer() } : null;
+  const compact = (m: Weights | null) => !m || (m.rows !== undefined && m.w instanceof Int16Array);
+  loaded = model ? { model, model2, gaz: gaz ?? loadGazetteer(), fast: compact(model) && compact(model2) ? buildFastModel(model, model2) : null } : null;
 }
 
 let stage2Enabled = true;
+let referencePath = false;
+/** Uses the reference (feature-array) tagging path instead of the fast one (tests and benchmarks only). */
+export function setReferencePath(on: boolean): void {
+  referencePath = on;
+}
 /** Switches the document-level second stage on/off (benchmarks and ablations only). */
 export function setStage2Enabled(on: boolean): void {
   stage2Enabled = on;
@@ -71,9 +80,13 @@ export function setStage2Enabled(on: boolean): void {
 /** Finds person, organisation, place and event mentions in raw text. */
 export function recognizeEntities(text: string): RawMention[] {
   if (typeof text !== 'string' || text.length === 0) return [];
-  const { model, model2, gaz } = load();
+  const { model, model2, gaz, fast } = load();
   const tokens = tokenize(text);
   if (!tokens.length) return [];
+  if (fast && !referencePath) {
+    const r = tagFast(fast, gaz, tokens, stage2Enabled);
+    return toMentions(text, tokens, labelsToSpans(r.labels), gaz, r.infos);
+  }
   const labels = tagTokens(model, gaz, tokens, stage2Enabled ? model2 : null);
   return toMentions(text, tokens, labelsToSpans(labels), gaz);
 }

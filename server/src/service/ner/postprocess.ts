@@ -10,6 +10,8 @@ import type { EntityType, RawMention } from '../types';
 import type { Token } from './tokenizer';
 import type { TokenSpan } from './tagger';
 import type { Gazetteer } from './gazetteer';
+import type { WordInfo } from './features';
+import { wordGazetteer, GAZ_PREFIX } from './fast';
 
 /** Head nouns that make a name an event (a named occasion rather than a body or place). */
 export const EVENT_NOUNS = new Set([
@@ -53,7 +55,14 @@ const YEAR = /^(?:19|20)\d\d$/;
 const NAME_YEAR = /^\p{Lu}[\p{L}\p{M}]+-(?:19|20)\d\d$/u;
 
 function lowerNoDot(t: Token): string {
-  return t.norm.toLowerCase().replace(/\.$/, '');
+  return noDot(t.norm.toLowerCase());
+}
+/** `l` without one final period. */
+function noDot(l: string): string {
+  return l.charCodeAt(l.length - 1) === 46 ? l.slice(0, -1) : l;
+}
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 function isCap(t: Token): boolean {
   const c = t.norm.charAt(0);
@@ -97,15 +106,35 @@ function isEventHead(tokens: Token[], s: number, e: number, strong: boolean): bo
   return e - s >= 2 || !strong;
 }
 
-export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], gaz: Gazetteer | null): RawMention[] {
+/**
+ * `infos` (optional) are the tokens' word records from the tagger (`wordInfo(token.norm)`); they
+ * only save recomputing lower-case forms and capitalisation.
+ */
+export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], gaz: Gazetteer | null, infos?: WordInfo[]): RawMention[] {
   const n = tokens.length;
+  // per token: lower-cased form and "starts with a capital" (isCap)
+  const lower: string[] = new Array(n);
+  const capA = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (infos) {
+      const w = infos[i];
+      lower[i] = w.lower;
+      capA[i] = w.initCap ? 1 : 0;
+    } else {
+      lower[i] = tokens[i].norm.toLowerCase();
+      capA[i] = isCap(tokens[i]) ? 1 : 0;
+    }
+  }
+  // nextCap[i] = first capitalised token at or after i (n if none): the rule loops below only start at capitals
+  const nextCap = new Int32Array(n + 2).fill(n);
+  for (let i = n - 1; i >= 0; i--) nextCap[i] = capA[i] ? i : nextCap[i + 1];
   let work: Span[] = spans.map((sp) => ({
     s: sp.s,
     e: sp.e,
     type: sp.type === 'PER' ? 'person' : sp.type === 'ORG' ? 'organization' : sp.type === 'LOC' ? 'place' : 'misc',
   }));
 
-  const gazMask = (i: number): number => (gaz ? gaz.phrases.get(tokens[i].norm.toLowerCase()) ?? 0 : 0);
+  const gazMask = (i: number): number => (gaz ? (infos ? wordGazetteer(infos[i], gaz) & ~GAZ_PREFIX : gaz.phrases.get(lower[i]) ?? 0) : 0);
   const PLACE_BITS = 1 | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5);
 
   // 1. events from tagged spans
@@ -116,14 +145,10 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
   }
 
   // 2. rule-built events: capitalised words headed by a strong event noun, e.g. "Drone Expo 2024"
-  const covered = new Int32Array(n).fill(-1);
-  work.forEach((sp, k) => {
-    for (let i = sp.s; i < sp.e; i++) covered[i] = k;
-  });
   const ruleSpans: Span[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = nextCap[0]; i < n; i = nextCap[i + 1]) {
+    if (!capA[i] || !RULE_HEADS.has(noDot(lower[i]))) continue;
     const t = tokens[i];
-    if (!isCap(t) || !RULE_HEADS.has(lowerNoDot(t))) continue;
     let s = i;
     while (s > 0 && !tokens[s].sentStart && (isCap(tokens[s - 1]) || YEAR.test(tokens[s - 1].norm)) && !ARTICLES.has(tokens[s - 1].norm.toLowerCase())) s--;
     let e = i + 1;
@@ -190,12 +215,22 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
 
   // 4. "Kazakh Embassy", "South Korean Embassy": a nationality adjective fused to a body is an organisation
   if (gaz) {
-    for (let i = 0; i < n; i++) {
-      if (!isCap(tokens[i])) continue;
+    for (let i = nextCap[0]; i < n; i = nextCap[i + 1]) {
+      if (!capA[i]) continue;
       let m = 0;
       let key = '';
       for (let len = 1; len <= 3 && i + len <= n; len++) {
-        key = len === 1 ? tokens[i].norm.toLowerCase() : key + ' ' + tokens[i + len - 1].norm.toLowerCase();
+        if (len === 1 && infos) {
+          // cached single-word look-up; a longer phrase can only match after a phrase prefix
+          const g = wordGazetteer(infos[i], gaz);
+          if (g & 2) m = 1;
+          if (!(g & GAZ_PREFIX)) break;
+          key = lower[i];
+          continue;
+        }
+        // a longer phrase can only match if the shorter key is a phrase prefix
+        if (len > 1 && !gaz.prefixes.has(key)) break;
+        key = len === 1 ? lower[i] : key + ' ' + lower[i + len - 1];
         if (len > 1 && tokens[i + len - 1].sentStart) break;
         if (((gaz.phrases.get(key) ?? 0) & 2) !== 0) m = len;
       }
@@ -221,9 +256,9 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
   }
 
   // 6. newspapers named "Times of <place>"; "Korean Peninsula": nationality adjective + geographic feature
-  for (let i = 0; i + 2 < n; i++) {
-    const l = tokens[i].norm.toLowerCase();
-    if (l === 'times' && isCap(tokens[i]) && tokens[i + 1].norm === 'of' && !tokens[i + 2].sentStart) {
+  for (let i = nextCap[0]; i + 2 < n; i = nextCap[i + 1]) {
+    const l = lower[i];
+    if (l === 'times' && capA[i] && tokens[i + 1].norm === 'of' && !tokens[i + 2].sentStart) {
       const pl = work.find((sp) => sp.s === i + 2 && sp.type === 'place');
       if (pl) {
         const e = pl.e;
@@ -233,9 +268,8 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
     }
   }
   if (gaz) {
-    for (let i = 0; i + 1 < n; i++) {
-      const g = tokens[i + 1].norm.toLowerCase();
-      if (!GEO_FEATURES.has(g) || tokens[i + 1].sentStart || !isCap(tokens[i + 1]) || !isCap(tokens[i])) continue;
+    for (let i = nextCap[0]; i + 1 < n; i = nextCap[i + 1]) {
+      if (!capA[i + 1] || !capA[i] || tokens[i + 1].sentStart || !GEO_FEATURES.has(lower[i + 1])) continue;
       if (!(gazMask(i) & 2)) continue;
       if (work.some((sp) => sp.s < i + 2 && i < sp.e && (sp.s < i || sp.e > i + 2))) continue;
       work = work.filter((sp) => sp.e <= i || sp.s >= i + 2);
@@ -246,7 +280,10 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
 
   // 7. name-year tokens the tagger missed ("Birlestik-2024")
   for (let i = 0; i < n; i++) {
-    if (NAME_YEAR.test(tokens[i].norm) && !work.some((sp) => sp.s <= i && i < sp.e)) work.push({ s: i, e: i + 1, type: 'event' });
+    const norm = tokens[i].norm;
+    // cheap pre-check of NAME_YEAR's "-YYYY" ending
+    if (norm.length < 7 || norm.charCodeAt(norm.length - 5) !== 45) continue;
+    if (NAME_YEAR.test(norm) && !work.some((sp) => sp.s <= i && i < sp.e)) work.push({ s: i, e: i + 1, type: 'event' });
   }
   work.sort((a, b) => a.s - b.s);
 
@@ -257,10 +294,14 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
     // the portfolio in an office title ("Minister of Industry and Construction") is not an organisation
     if (sp.type === 'organization' && isPortfolio(tokens, s)) continue;
     // a span made only of titles ("Ambassador Extraordinary")
-    if (sp.type !== 'event' && tokens.slice(s, e).every((t) => TITLES.has(lowerNoDot(t)))) continue;
+    if (sp.type !== 'event') {
+      let allTitles = true;
+      for (let i = s; i < e && allTitles; i++) allTitles = TITLES.has(noDot(lower[i]));
+      if (allTitles) continue;
+    }
     // "Kazakhstan-Korea (relations)": a compound of two place names is a modifier, not a mention
     if (e - s === 1 && sp.type !== 'event' && tokens[s].norm.includes('-')) {
-      const parts = tokens[s].norm.toLowerCase().split('-');
+      const parts = lower[s].split('-');
       if (parts.length === 2 && gaz && parts.every((p) => ((gaz.phrases.get(p) ?? 0) & PLACE_BITS) !== 0)) continue;
     }
     // a span ending in a nationality adjective ("Central Asian") is itself an adjective
@@ -269,24 +310,28 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
       if (m & 2 && !(m & PLACE_BITS)) continue;
     }
     // leading article
-    while (s < e && ARTICLES.has(tokens[s].norm.toLowerCase())) s++;
+    while (s < e && ARTICLES.has(lower[s])) s++;
     // trailing possessive / punctuation
-    while (e > s && (POSSESSIVE.has(tokens[e - 1].norm.toLowerCase()) || /^[^\p{L}\p{N}]+$/u.test(tokens[e - 1].norm))) e--;
+    while (e > s && (POSSESSIVE.has(lower[e - 1]) || (!isAsciiAlnum(tokens[e - 1].norm.charCodeAt(0)) && /^[^\p{L}\p{N}]+$/u.test(tokens[e - 1].norm)))) e--;
     // titles before person names
     if (sp.type === 'person') {
-      while (e - s > 1 && TITLES.has(lowerNoDot(tokens[s]))) s++;
-      if (e - s === 1 && TITLES.has(lowerNoDot(tokens[s]))) continue;
+      while (e - s > 1 && TITLES.has(noDot(lower[s]))) s++;
+      if (e - s === 1 && TITLES.has(noDot(lower[s]))) continue;
     }
     if (s >= e) continue;
     if (sp.type !== 'event' && gaz) {
       // a nationality adjective or people noun ("Kazakh", "Central Asian", "Koreans")
-      let key = tokens[s].norm.toLowerCase();
-      for (let i = s + 1; i < e; i++) key += ' ' + tokens[i].norm.toLowerCase();
-      const m = gaz.phrases.get(key) ?? 0;
+      let m: number;
+      if (e - s === 1) m = gazMask(s);
+      else {
+        let key = lower[s];
+        for (let i = s + 1; i < e; i++) key += ' ' + lower[i];
+        m = gaz.phrases.get(key) ?? 0;
+      }
       if (m & 2 && !(m & PLACE_BITS)) continue;
     }
     if (e - s === 1) {
-      const l = lowerNoDot(tokens[s]);
+      const l = noDot(lower[s]);
       // a lone title or office ("Ambassador")
       if (TITLES.has(l) && sp.type !== 'event') continue;
       // a sentence-initial function word ("Moreover", "Also")

@@ -36,6 +36,13 @@ const ABBREVIATIONS = new Set(
 
 /** Normalises typography for feature extraction. */
 export function normalizeToken(s: string): string {
+  // fast path: nothing to normalise (every mapped character is U+0060 or ≥ U+00A0)
+  let k = 0;
+  for (; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0x60 || c >= 0xa0) break;
+  }
+  if (k === s.length) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -75,6 +82,9 @@ function isWordChar(ch: string): boolean {
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
   return WORDCHAR.test(ch);
 }
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 function isApos(c: number): boolean {
   return c === 39 || c === 0x2019 || c === 0x2018 || c === 0x02bc || c === 0x2032;
 }
@@ -90,21 +100,20 @@ const CLITICS = ["'s", "'re", "'ve", "'ll", "'d", "'m"];
 function splitChunk(text: string, s: number, e: number, out: number[]): void {
   let i = s;
   while (i < e) {
-    const ch = text[i];
     const c = text.charCodeAt(i);
     // surrogate pair → treat as a symbol or letter
-    const cp = text.codePointAt(i)!;
-    const chLen = cp > 0xffff ? 2 : 1;
-    const full = chLen === 2 ? text.slice(i, i + 2) : ch;
-    if (isWordChar(full)) {
+    const chLen = c >= 0xd800 && c <= 0xdbff && text.codePointAt(i)! > 0xffff ? 2 : 1;
+    if (c < 128 ? isAsciiWordChar(c) : isWordChar(chLen === 2 ? text.slice(i, i + 2) : text[i])) {
       // a word: letters/digits, with internal hyphens, apostrophes, periods (U.S., 1.5), commas in numbers, &
       let j = i + chLen;
       while (j < e) {
         const cj = text.charCodeAt(j);
-        const cpj = text.codePointAt(j)!;
-        const lj = cpj > 0xffff ? 2 : 1;
-        const fj = lj === 2 ? text.slice(j, j + 2) : text[j];
-        if (isWordChar(fj)) { j += lj; continue; }
+        if (cj < 128) {
+          if (isAsciiWordChar(cj)) { j++; continue; }
+        } else {
+          const lj = cj >= 0xd800 && cj <= 0xdbff && text.codePointAt(j)! > 0xffff ? 2 : 1;
+          if (isWordChar(lj === 2 ? text.slice(j, j + 2) : text[j])) { j += lj; continue; }
+        }
         const next = j + 1 < e ? text[j + 1] : '';
         const nextIsWord = next !== '' && isWordChar(next);
         if (isHyphen(cj) && nextIsWord) { j++; continue; }
@@ -220,7 +229,8 @@ export function tokenize(text: string): Token[] {
     if (pending && !lineStart && CLOSERS.has(norm) && prev && prev.end === start) sentStart = false;
     else pending = false;
     tokens.push({ start, end, text: t, norm, sentStart, lineStart });
-    if (SENT_END.has(norm)) pending = true;
+    const c0 = norm.charCodeAt(0);
+    if ((c0 === 46 || c0 === 33 || c0 === 63) && SENT_END.has(norm)) pending = true;
   }
   return tokens;
 }
