@@ -15,12 +15,29 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyseText } from '../server/src/service/analyse';
+import * as esbuild from 'esbuild';
 import type { RawMention } from '../server/src/service/types';
 import { ensureCorpus, generateArticles, loadSources, prng, repoRoot, variantOf, type CorpusOnDisk } from './generate';
 import { decodeSemanticTokens, delay, LspClient, positionAt } from './lsp-client';
 
 // ---- configuration --------------------------------------------------------------------------
+
+/**
+ * The analyser as it ships: bundled by esbuild the way esbuild.mjs builds dist/ (code loaded
+ * through tsx runs markedly slower and is not what users run).
+ */
+function loadShippedAnalyser(): typeof import('../server/src/service/analyse') {
+  const src = path.join(__dirname, '..', 'server', 'src', 'service', 'analyse.ts');
+  const out = path.join(os.tmpdir(), `bench-analyse-${process.pid}.cjs`);
+  esbuild.buildSync({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning' });
+  process.env.SOURCELENS_NER_MODEL_DIR ??= path.join(__dirname, '..', 'server', 'model');
+  try {
+    return require(out);
+  } finally {
+    fs.rmSync(out, { force: true });
+  }
+}
+const { analyseText } = loadShippedAnalyser();
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
