@@ -4,7 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Range } from 'vscode-languageserver-protocol';
-import type { ClaimKind, EntityType, Qualifier } from './service/types';
+import type { EntityType, RawClaim } from './service/types';
 
 export interface IndexStats {
   articles: number;
@@ -58,20 +58,11 @@ export const EntityAtRequest = new RequestType<{ uri: string; position: { line: 
   'sourcelens/entityAt',
 );
 
-export interface ClaimSummary {
-  id: string;
-  uri: string;
-  range: Range;
-  text: string;
-  kind: ClaimKind;
-  value: number | string;
-  unit: string | null;
-  qualifier: Qualifier;
-  checkworthy: boolean;
-  /** The normalised reading, e.g. "over 4,700 jobs". */
-  reading: string;
-  sentence: string;
-}
+/** A claim for the Claims view: where it is, its own fields, and its normalised reading ("over 4,700 jobs"). */
+export type ClaimSummary = { id: string; uri: string; range: Range; reading: string } & Pick<
+  RawClaim,
+  'text' | 'kind' | 'value' | 'unit' | 'qualifier' | 'checkworthy' | 'sentence'
+>;
 
 export interface ClaimListParams {
   groupBy: 'article' | 'quantity';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { InMemoryCorpus } from './corpus';
 import { parseDictionary, type Dictionary } from './entities';
 import { loadFolder, type LoaderOptions, type SkippedFile } from './loader';
-import type { ClaimKind, EntityType, Qualifier } from './types';
+import type { EntityType, RawClaim } from './types';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface ReportMention {
@@ -25,19 +25,11 @@ export interface ReportEntity {
   mentions: ReportMention[];
 }
 
-export interface ReportClaim {
-  id: string;
-  path: string;
-  start: number;
-  end: number;
-  text: string;
-  kind: ClaimKind;
-  value: number | string;
-  unit: string | null;
-  qualifier: Qualifier;
-  checkworthy: boolean;
-  sentence: string;
-}
+/** A claim as the report prints it: the document's path and an id, then the claim's own fields. */
+export type ReportClaim = { id: string; path: string } & Pick<
+  RawClaim,
+  'start' | 'end' | 'text' | 'kind' | 'value' | 'unit' | 'qualifier' | 'checkworthy' | 'sentence'
+>;
 
 export interface Report {
   version: 1;
