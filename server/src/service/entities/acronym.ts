@@ -37,7 +37,8 @@ export function expansionWords(surface: string): Word[] | null {
   for (const raw of surface.split(/\s+/)) {
     const w = fold(raw).replace(/[^\p{L}\p{N}&-]+/gu, '');
     if (!w) continue;
-    const parts = w.split('-').filter((p) => p.length > 0);
+    // Memoised by callers: a literal is exact-size (filter's result reserves 16 more slots).
+    const parts = w.includes('-') ? w.split('-').filter((p) => p.length > 0) : [w];
     if (parts.length === 0) continue;
     const optional = FUNCTION_WORDS.has(w);
     if (!optional) content++;

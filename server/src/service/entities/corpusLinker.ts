@@ -46,6 +46,7 @@ import {
   type PreparedDictionary,
 } from './link';
 import type { LocalForm, LocalResult } from './model';
+import { NONE, orNone } from './memo';
 import { cmp } from './normalize';
 
 interface CDoc {
@@ -100,17 +101,36 @@ interface EntRec {
   first: EntityMentionRef;
 }
 
-const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
+/**
+ * A set of index entries under one key. Most keys hold one or two entries, so small bags are
+ * exact-size arrays (insertion order, no duplicates: the same iteration order as a Set) and
+ * become a Set past SMALL_BAG entries; a Set per key cost ~150 bytes even for one entry.
+ * Small arrays are replaced, never mutated, so an iteration in progress sees a snapshot
+ * (nothing here mutates a bag while iterating it).
+ */
+type Bag<V> = V[] | Set<V>;
+const SMALL_BAG = 8;
+const add = <K, V>(m: Map<K, Bag<V>>, k: K, v: V) => {
   const s = m.get(k);
-  if (s) s.add(v);
-  else m.set(k, new Set([v]));
+  if (!s) m.set(k, [v]);
+  else if (Array.isArray(s)) {
+    if (s.includes(v)) return;
+    m.set(k, s.length < SMALL_BAG ? [...s, v] : new Set([...s, v]));
+  } else s.add(v);
 };
-const del = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
+const del = <K, V>(m: Map<K, Bag<V>>, k: K, v: V) => {
   const s = m.get(k);
   if (!s) return;
+  if (Array.isArray(s)) {
+    if (!s.includes(v)) return;
+    if (s.length === 1) m.delete(k);
+    else m.set(k, s.filter((x) => x !== v));
+    return;
+  }
   s.delete(v);
   if (s.size === 0) m.delete(k);
 };
+const bagSize = (s: Bag<unknown> | undefined): number => (s === undefined ? 0 : Array.isArray(s) ? s.length : s.size);
 
 function order(a: CCluster, b: CCluster): number {
   return a.doc === b.doc ? a.idx - b.idx : cmp(a.doc.uri, b.doc.uri);
@@ -121,15 +141,15 @@ export class CorpusLinker {
   private readonly docs = new Map<string, CDoc>();
   private readonly pending = new Map<string, LocalResult | null>();
 
-  private readonly keyNodes = new Map<string, Set<CNode>>();
-  private readonly keyVotes = new Map<string, Int32Array>();
+  private readonly keyNodes = new Map<string, Bag<CNode>>();
+  private readonly keyVotes = new Map<string, number[]>();
   private readonly groups = new Map<string, Group>();
-  private readonly blocks = new Map<string, Set<Group>>();
-  private readonly longIdx = new Map<string, Set<Group>>();
-  private readonly acrIdx = new Map<string, Set<Group>>();
-  private readonly defIdx = new Map<string, Set<CNode>>();
-  private readonly surLong = new Map<string, Set<Group>>();
-  private readonly surShort = new Map<string, Set<Group>>();
+  private readonly blocks = new Map<string, Bag<Group>>();
+  private readonly longIdx = new Map<string, Bag<Group>>();
+  private readonly acrIdx = new Map<string, Bag<Group>>();
+  private readonly defIdx = new Map<string, Bag<CNode>>();
+  private readonly surLong = new Map<string, Bag<Group>>();
+  private readonly surShort = new Map<string, Bag<Group>>();
   private keySetsOf = new Map<string, number[]>();
 
   private readonly byBase = new Map<string, EntRec[]>();
@@ -251,10 +271,11 @@ export class CorpusLinker {
       if (local) {
         const doc: CDoc = { uri, local, clusters: [], alive: true };
         prepareDocument(local, this.pd).forEach((data, idx) => {
-          const cl: CCluster = { doc, idx, data, nodes: [], comp: null, mark: 0 };
+          // Exact-size arrays: these live as long as the document (push would reserve 17 slots).
+          const cl: CCluster = { doc, idx, data, nodes: new Array(data.forms.length), comp: null, mark: 0 };
           data.forms.forEach((form, i) => {
             const n: CNode = { cl, i, form, joinable: data.joinable[i] === 1, type: form.type, join: '', country: form.country, group: null, rec: null };
-            cl.nodes.push(n);
+            cl.nodes[i] = n;
             add(this.keyNodes, form.key, n);
             this.vote(form, 1);
             dirtyKeys.add(form.key);
@@ -263,6 +284,7 @@ export class CorpusLinker {
           for (const def of data.defs) add(this.defIdx, def.acrKey, cl.nodes[def.at]);
           doc.clusters.push(cl);
         });
+        doc.clusters = doc.clusters.slice();
         this.docs.set(uri, doc);
       }
     }
@@ -324,6 +346,11 @@ export class CorpusLinker {
     const all: CCluster[] = [];
     for (const c of comps) for (const cl of c.clusters) all.push(cl);
     if (all.length > 0) this.relink(all);
+    // Components live until an edit re-opens them: drop the spare capacity left by push.
+    for (const c of comps) {
+      c.clusters = c.clusters.slice();
+      c.recs = c.recs.slice();
+    }
     this.renumber();
     this.sorted = null;
     this.version++;
@@ -344,7 +371,7 @@ export class CorpusLinker {
 
   private vote(f: LocalForm, sign: number): void {
     let v = this.keyVotes.get(f.key);
-    if (!v) this.keyVotes.set(f.key, (v = new Int32Array(5)));
+    if (!v) this.keyVotes.set(f.key, (v = [0, 0, 0, 0, 0])); // a plain array costs half a 5-slot typed array
     v[TYPE_INDEX[f.type]] += sign * f.mentions.length;
     v[4] += sign;
     if (v[4] === 0) this.keyVotes.delete(f.key);
@@ -371,7 +398,8 @@ export class CorpusLinker {
   private enterGroup(n: CNode, dirty: Set<Group>): void {
     let g = this.groups.get(n.join);
     if (!g) this.groups.set(n.join, (g = { join: n.join, members: [], rep: null, reg: null, mark: 0 }));
-    g.members.splice(this.position(g.members, n), 0, n);
+    if (g.members.length === 0) g.members = [n]; // most groups have one member: no spare capacity
+    else g.members.splice(this.position(g.members, n), 0, n);
     n.group = g;
     dirty.add(g);
   }
@@ -396,11 +424,12 @@ export class CorpusLinker {
 
   private register(g: Group, flipped: Set<string>): void {
     const f = this.repForm(g);
-    const reg: NonNullable<Group['reg']> = { blocks: [], long: [], info: null, acr: [], surLong: null, surShort: null, key: f.key, acrGroup: false };
+    // Empty lists share one frozen array (a group's registration lives as long as the group).
+    const reg: NonNullable<Group['reg']> = { blocks: NONE as unknown as string[], long: NONE as unknown as string[], info: null, acr: NONE as unknown as string[], surLong: null, surShort: null, key: f.key, acrGroup: false };
     if (variantCandidate(f)) {
-      reg.blocks = transliterationBlocks(f.join);
+      reg.blocks = orNone(transliterationBlocks(f.join));
       for (const k of reg.blocks) {
-        const before = this.blocks.get(k)?.size ?? 0;
+        const before = bagSize(this.blocks.get(k));
         add(this.blocks, k, g);
         if (before === MAX_VARIANT_BLOCK) flipped.add(k);
       }
@@ -409,14 +438,16 @@ export class CorpusLinker {
       if (f.tokens.length === 1) {
         reg.acrGroup = true;
         if (f.acronym) {
-          for (const bk of acronymBlockKeys(acronymLetters(f.surface))) reg.acr.push(`${f.type}\u0000${bk}`);
+          const acr: string[] = [];
+          for (const bk of acronymBlockKeys(acronymLetters(f.surface))) acr.push(`${f.type}\u0000${bk}`);
+          reg.acr = acr.length > 0 ? acr.slice() : orNone(acr);
           for (const k of reg.acr) add(this.acrIdx, k, g);
         }
       } else {
         const info = expansionOf(f.surface);
         if (info) {
           reg.info = info;
-          reg.long = info.blocks.map((b) => `${f.type}\u0000${b}`);
+          reg.long = orNone(info.blocks.map((b) => `${f.type}\u0000${b}`));
           for (const k of reg.long) add(this.longIdx, k, g);
         }
       }
@@ -431,7 +462,7 @@ export class CorpusLinker {
   private unregister(g: Group, flipped: Set<string>): void {
     const reg = g.reg!;
     for (const k of reg.blocks) {
-      const before = this.blocks.get(k)?.size ?? 0;
+      const before = bagSize(this.blocks.get(k));
       del(this.blocks, k, g);
       if (before === MAX_VARIANT_BLOCK + 1) flipped.add(k);
     }
@@ -515,7 +546,8 @@ export class CorpusLinker {
       const f = this.repForm(g);
       for (const k of reg.blocks) {
         const list = this.blocks.get(k)!;
-        if (list.size < 2 || list.size > MAX_VARIANT_BLOCK) continue;
+        const size = bagSize(list);
+        if (size < 2 || size > MAX_VARIANT_BLOCK) continue;
         for (const h of list) if (h !== g && variantPair(f, this.repForm(h))) visit(h);
       }
     }
@@ -547,7 +579,7 @@ export class CorpusLinker {
       list.sort((a, b) => a.idx - b.idx);
       for (const cl of list) input.push(cl);
     }
-    const oversized = (k: string) => (this.blocks.get(k)?.size ?? 0) > MAX_VARIANT_BLOCK;
+    const oversized = (k: string) => (bagSize(this.blocks.get(k))) > MAX_VARIANT_BLOCK;
     const res = linkClusters(
       input.map((c) => c.data),
       this.pd,

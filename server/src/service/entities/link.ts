@@ -25,7 +25,7 @@ import { acronymBlockKeys, acronymLetters, expansionBlockKeys, expansionWords, F
 import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { resolveCountry } from './countries';
-import { Memo } from './memo';
+import { Memo, orNone } from './memo';
 import type { LocalForm, LocalResult } from './model';
 import { cmp, matchKey, slugify } from './normalize';
 import { singleDifference, skeleton, tokenVariant } from './translit';
@@ -108,13 +108,15 @@ export function prepareDictionary(dict?: Dictionary): PreparedDictionary {
 export interface ClusterNodes {
   uri: string;
   forms: LocalForm[];
-  /** 1 when the form stands on its own and joins others by key. */
-  joinable: Uint8Array;
+  /** 1 when the form stands on its own and joins others by key (an exact-size plain array: cheaper than a typed array per cluster). */
+  joinable: ArrayLike<number>;
   /** In-article merges, as indices into `forms`. */
   edges: { a: number; b: number; reason: MergeReason }[];
   /** Acronyms defined for the cluster anchor `forms[at]`. */
   defs: { at: number; acrKey: string; written: string }[];
 }
+
+const ALL_JOINABLE: readonly (readonly number[])[] = Array.from({ length: 17 }, (_, n) => Object.freeze(new Array<number>(n).fill(1)));
 
 export function prepareDocument(local: LocalResult, pd: PreparedDictionary): ClusterNodes[] {
   const out: ClusterNodes[] = [];
@@ -133,7 +135,7 @@ export function prepareDocument(local: LocalResult, pd: PreparedDictionary): Clu
       forms.push(f);
     }
     if (forms.length === 0) continue;
-    const joinable = new Uint8Array(forms.length);
+    let joinable: number[] = new Array(forms.length);
     for (let i = 0; i < forms.length; i++) joinable[i] = forms[i].role === 'name' ? 1 : 0;
     const edges: ClusterNodes['edges'] = [];
     if (cluster.edges.length > 0) {
@@ -153,7 +155,11 @@ export function prepareDocument(local: LocalResult, pd: PreparedDictionary): Clu
     const defs: ClusterNodes['defs'] = [];
     const at = idx[cluster.anchor];
     if (at >= 0) for (const written of cluster.definedAcronyms) defs.push({ at, acrKey: matchKey(written), written });
-    out.push({ uri: local.uri, forms, joinable, edges, defs });
+    // Kept for the life of the document: share the cluster's own array when nothing was dropped
+    // (`forms` was grown by push and carries spare capacity).
+    // Most clusters are all-joinable: share one frozen array per small length.
+    if (forms.length < ALL_JOINABLE.length && !joinable.includes(0)) joinable = ALL_JOINABLE[forms.length] as number[];
+    out.push({ uri: local.uri, forms: forms.length === cf.length ? cf : forms.slice(), joinable, edges: edges.length > 0 ? edges.slice() : orNone(edges), defs: orNone(defs) });
   }
   return out;
 }

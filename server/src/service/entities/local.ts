@@ -15,7 +15,7 @@ import type { EntityType, MergeReason, RawMention } from '../types';
 import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { resolveCountry } from './countries';
 import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey, type CleanedSurface } from './normalize';
-import { intern, Memo } from './memo';
+import { intern, Memo, orNone } from './memo';
 import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 interface Draft {
@@ -258,6 +258,17 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     clusters.push({ forms: g.map((d) => d.form), anchor: pos.get(anchor)!, edges: cEdges, definedAcronyms });
   }
   clusters.sort((a, b) => a.forms[0].mentions[0].start - b.forms[0].mentions[0].start);
+  // The result lives as long as the document is indexed: drop the spare capacity that `push`
+  // leaves in every array (a one-element array grown by push reserves 17 slots).
+  // Empty arrays are replaced by one shared frozen array (nothing mutates a LocalResult).
+  for (const c of clusters) {
+    c.edges = orNone(c.edges);
+    c.definedAcronyms = orNone(c.definedAcronyms);
+    for (const f of c.forms) {
+      f.mentions = f.mentions.slice();
+      f.merges = f.merges.length > 0 ? f.merges.slice() : orNone(f.merges);
+    }
+  }
   return { version: LINKER_VERSION, uri: doc.uri, clusters };
 }
 

@@ -29,8 +29,21 @@ export function intern(s: string): string {
   const hit = pool.get(s);
   if (hit !== undefined) return hit;
   if (pool.size >= POOL_CAP) pool.clear();
-  // Flatten sliced/cons strings so the pool does not pin whole document texts.
-  const flat = (' ' + s).slice(1);
+  // Copy into a fresh flat string so the pool does not pin whole document texts. (Not
+  // `(' ' + s).slice(1)`: from 13 characters on, V8 makes that a *sliced* string whose parent
+  // is the temporary ' ' + s, so every pooled string cost two objects and a copy.)
+  const flat = s.length < 13 ? (' ' + s).slice(1) : (JSON.parse(JSON.stringify(s)) as string);
   pool.set(flat, flat);
   return flat;
+}
+
+/**
+ * One shared, frozen empty array for long-lived data that is never mutated once built (an empty
+ * array literal still costs a 32-byte object per field; LocalResults have several per cluster).
+ */
+export const NONE: readonly never[] = Object.freeze([]);
+
+/** `arr`, or the shared `NONE` when it is empty. */
+export function orNone<T>(arr: T[]): T[] {
+  return arr.length === 0 ? (NONE as unknown as T[]) : arr;
 }
