@@ -40,13 +40,24 @@ function fixture(text = TEXT): DocumentAnalysis {
 
 let dir: string;
 let logs: string[];
-const open = (opts: { fingerprint?: string } = {}) => new AnalysisCache(dir, { log: (m) => logs.push(m), ...opts });
+/** Every cache a test opens; closed after the test so no pending write outlives its folder. */
+let opened: AnalysisCache[] = [];
+const open = (opts: { fingerprint?: string } = {}) => {
+  const sink = logs; // a cache reports into the log of the test that opened it
+  const c = new AnalysisCache(dir, { log: (m) => sink.push(m), ...opts });
+  opened.push(c);
+  return c;
+};
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-'));
   logs = [];
+  opened = [];
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  for (const c of opened) c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('analysis cache', () => {
   it('encodes compactly and decodes to the same analysis', () => {
