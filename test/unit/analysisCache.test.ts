@@ -102,7 +102,9 @@ describe('analysis cache', () => {
   });
 
   it('writes in steps while entries keep arriving (maxWaitMs)', async () => {
-    const c = new AnalysisCache(dir, { log: (m) => logs.push(m), debounceMs: 50, maxWaitMs: 120 });
+    const sink = logs;
+    const c = new AnalysisCache(dir, { log: (m) => sink.push(m), debounceMs: 50, maxWaitMs: 120 });
+    opened.push(c);
     const file = path.join(dir, CACHE_FILE_NAME);
     const t0 = Date.now();
     for (let i = 0; Date.now() - t0 < 600; i++) {

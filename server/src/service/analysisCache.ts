@@ -292,6 +292,8 @@ export class AnalysisCache {
   private async writeParts(parts: Buffer[]): Promise<void> {
     const tmp = `${this.file}.${process.pid}.async.tmp`;
     try {
+      // After close() a synchronous write has the newest snapshot; this one is superseded.
+      if (this.closed) return;
       await fs.promises.mkdir(this.dir, { recursive: true });
       const fh = await fs.promises.open(tmp, 'w');
       try {
@@ -308,9 +310,10 @@ export class AnalysisCache {
       await fs.promises.rename(tmp, this.file);
       this.stats.writes++;
     } catch (err) {
+      fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      if (this.closed) return; // superseded by close(), whose own write reports its errors
       this.dirty = true;
       this.log(`could not write ${this.file}: ${String(err)}`);
-      fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     }
   }
 
