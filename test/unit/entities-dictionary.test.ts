@@ -9,21 +9,9 @@ import {
   mergeDictionaryMentions,
   parseDictionary,
   type Dictionary,
-  type LinkerDocument,
 } from '../../server/src/service/entities';
-import type { EntityType, RawMention } from '../../server/src/service/types';
-
-function doc(uri: string, text: string, spans: [string, EntityType][]): LinkerDocument {
-  const mentions: RawMention[] = [];
-  let from = 0;
-  for (const [s, type] of spans) {
-    const i = text.indexOf(s, from);
-    if (i < 0) throw new Error(`"${s}" not found`);
-    mentions.push({ start: i, end: i + s.length, text: s, type });
-    from = i + 1;
-  }
-  return { uri, text, mentions };
-}
+import { doc } from '../helpers/linkerDoc';
+import type { RawMention } from '../../server/src/service/types';
 
 function parsed(text: string): Dictionary {
   const r = parseDictionary(text);

@@ -8,6 +8,7 @@ import { rangeOf, type ServiceContext } from './context';
 import { articleName, articleTitle, compareStrings } from './text';
 import type { RawClaim } from './types';
 
+/** A claim's stable id: where it is (a URI, or a path in the CLI's report) and its span. */
 export function claimIdOf(uri: string, claim: Pick<RawClaim, 'start' | 'end'>): string {
   return `claim:${uri}:${claim.start}-${claim.end}`;
 }

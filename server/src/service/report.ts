@@ -4,9 +4,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { claimIdOf } from './claimList';
 import { InMemoryCorpus } from './corpus';
 import { parseDictionary, type Dictionary } from './entities';
 import { loadFolder, type LoaderOptions, type SkippedFile } from './loader';
+import { compareStrings as cmp } from './text';
 import type { EntityType, RawClaim } from './types';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -104,7 +106,7 @@ export function buildReport(index: WorkspaceIndex, pathOf: (uri: string) => stri
     const p = pathOf(d.uri);
     for (const c of d.analysis.claims) {
       claims.push({
-        id: claimId(p, c.start, c.end),
+        id: claimIdOf(p, c),
         path: p,
         start: c.start,
         end: c.end,
@@ -121,10 +123,3 @@ export function buildReport(index: WorkspaceIndex, pathOf: (uri: string) => stri
   return { version: 1, documents, entities, claims };
 }
 
-export function claimId(docPath: string, start: number, end: number): string {
-  return `claim:${docPath}:${start}-${end}`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
