@@ -26,6 +26,7 @@ import { guardNotification, type Logger } from './guard';
 import { registerHover } from './hover';
 import { registerReferences } from './references';
 import { registerSemanticTokens } from './semanticTokens';
+import { AnalysisPool } from './analysisPool';
 import { Workspace } from './workspace';
 import { registerWorkspaceSymbols } from './workspaceSymbols';
 
@@ -93,6 +94,8 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       },
       analyse: opts.analyse,
       cache,
+      // Worker threads run the real analyser only; a test's replacement runs in process.
+      pool: opts.analyse ? undefined : AnalysisPool.create((m) => log.info(m)),
       editDelay: opts.editDelay,
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {

@@ -20,6 +20,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
+import type { AnalysisPool } from './analysisPool';
 import type { TokenCategory } from '../service/context';
 import { parseDictionary, type Dictionary } from '../service/entities';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, inCorpus } from '../service/glob';
@@ -88,6 +89,8 @@ export interface WorkspaceOptions {
   analyse?: (text: string) => DocumentAnalysis;
   /** On-disk cache of analyses (initializationOptions.cacheDir). */
   cache?: AnalysisCache;
+  /** Worker threads for the first indexing pass; without it, articles are analysed in process. */
+  pool?: AnalysisPool;
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
   batchSize?: number;
 }
@@ -135,7 +138,6 @@ export class Workspace {
     this.service = createLanguageService({ index: this.index, settings: () => ({ entityTypes: this.settings.entityTypes }) });
     this.setFolders(opts.folders);
     this.index.onDidChange((e) => {
-      for (const uri of e.uris) if (!this.index.document(uri)) this.service.forget(uri);
       for (const uri of e.uris) this.changedUris.add(uri);
       this.scheduleIndexNotification();
     });
@@ -228,23 +230,44 @@ export class Workspace {
       progress?.begin('Sourcelens', 0, `Indexing ${files.length} ${files.length === 1 ? 'article' : 'articles'}`, false);
       // Drop what is no longer part of the corpus (settings changed, files gone).
       for (const d of [...this.index.documents()]) {
-        if (!wanted.has(d.uri) && !(this.documents().get(d.uri) && this.isArticle(d.uri))) this.index.remove(d.uri);
+        if (!wanted.has(d.uri) && !(this.documents().get(d.uri) && this.isArticle(d.uri))) this.removeFromIndex(d.uri);
       }
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
+      const pool = this.opts.pool;
+      const inFlight = new Set<Promise<void>>();
+      let lastReport = 0;
       for (let i = 0; i < files.length; ) {
         if (gen !== this.generation) return; // superseded
         const sliceStart = Date.now();
         let n = 0;
         while (i < files.length && n < this.batchSize && Date.now() - sliceStart < 30) {
-          this.loadFromDisk(files[i]);
+          const uri = files[i];
           i++;
           n++;
+          if (!pool) {
+            this.loadFromDisk(uri);
+            continue;
+          }
+          const job = this.loadForPool(uri);
+          if (!job) continue;
+          const p = job.then(
+            () => void inFlight.delete(p),
+            () => void inFlight.delete(p),
+          );
+          inFlight.add(p);
+          // Two jobs queued per worker keep them busy without holding many texts at once.
+          if (inFlight.size >= 2 * Math.max(1, pool.size)) await Promise.race(inFlight);
         }
-        progress?.report(Math.round((i / Math.max(1, files.length)) * 100), `${i}/${files.length} articles`);
+        if (Date.now() - lastReport > 100 || i === files.length) {
+          lastReport = Date.now();
+          progress?.report(Math.round((i / Math.max(1, files.length)) * 100), `${i}/${files.length} articles`);
+        }
         // No index-change events mid-pass: each would re-link the partial corpus for its stats.
         // Requests on open articles are still answered between slices.
         await new Promise<void>((r) => setImmediate(r));
       }
+      await Promise.all(inFlight);
+      if (gen !== this.generation) return;
       // Open articles the disk pass did not see (unsaved, or outside every folder).
       for (const doc of this.documents().all()) {
         const uri = canonicalUri(doc.uri);
@@ -276,6 +299,69 @@ export class Workspace {
     };
   }
 
+  /**
+   * Reads one article from disk and hands its analysis to the worker pool; resolves when the result
+   * is in the index. Undefined when there is nothing to analyse (open in an editor, unchanged, or
+   * unreadable: handled here as `loadFromDisk` would). A job that fails in the pool, or whose
+   * result no longer applies, is redone in process; a newer load of the same article (an editor,
+   * a file event) wins over a late result.
+   */
+  private loadForPool(uri: string): Promise<void> | undefined {
+    const pool = this.opts.pool;
+    if (!pool || this.documents().get(uri)) return undefined;
+    const r = this.readArticle(uri);
+    if (!r.ok) {
+      this.loadFromDisk(uri);
+      return undefined;
+    }
+    this.skipped.delete(uri);
+    const doc = { uri, text: r.text, version: 0 };
+    if (!this.index.needsUpdate(doc)) return undefined;
+    const ticket = this.nextTicket(uri);
+    const cached = this.opts.cache?.payloadOf(r.text, uri);
+    const dictionaryVersion = this.index.dictionaryVersion;
+    return pool
+      .run({
+        uri,
+        text: r.text,
+        // A copy: the cached payload is a view into the whole cache file, which must not be cloned.
+        cached: cached ? new Uint8Array(cached) : undefined,
+        dictionary: this.index.getDictionary(),
+      })
+      .then(
+        (res) => {
+          if (this.tickets.get(uri) !== ticket || this.disposed) return; // superseded meanwhile
+          this.tickets.delete(uri);
+          try {
+            if (this.index.applyAnalysed({ ...doc, payload: res.payload, local: res.local, dictionaryVersion })) return;
+          } catch (err) {
+            this.log.warn(`Could not apply the worker's analysis of ${uri} (${String(err)}); analysing in process.`);
+          }
+          this.safeUpdate(uri, r.text, 0);
+        },
+        (err) => {
+          if (this.tickets.get(uri) !== ticket || this.disposed) return;
+          this.tickets.delete(uri);
+          this.log.warn(`Worker analysis of ${uri} failed (${String(err).split('\n')[0]}); analysing in process.`);
+          this.safeUpdate(uri, r.text, 0);
+        },
+      );
+  }
+
+  private removeFromIndex(uri: string): void {
+    this.tickets.delete(uri); // a worker result still on its way must not bring it back
+    this.index.remove(uri);
+  }
+
+  /** Every load of an article takes a ticket; a worker result is applied only if its ticket is the newest. */
+  private readonly tickets = new Map<string, number>();
+  private ticketCounter = 0;
+  private nextTicket(uri: string): number {
+    const t = ++this.ticketCounter;
+    this.tickets.set(uri, t);
+    return t;
+  }
+
   /** Reads one article from disk into the index (unless an editor has it open). */
   private loadFromDisk(uri: string): void {
     if (this.documents().get(uri)) return;
@@ -284,7 +370,7 @@ export class Workspace {
       this.skipped.delete(uri);
       this.safeUpdate(uri, r.text, 0);
     } else {
-      this.index.remove(uri);
+      this.removeFromIndex(uri);
       if (r.reason === 'missing') {
         this.skipped.delete(uri);
         return;
@@ -303,12 +389,14 @@ export class Workspace {
    * article with a logged reason instead of aborting the indexing pass.
    */
   private safeUpdate(uri: string, text: string, version: number): void {
+    // Anything loaded here is newer than a worker result still on its way.
+    if (this.tickets.has(uri)) this.tickets.delete(uri);
     try {
       this.index.update({ uri, text, version });
       if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);
     } catch (err) {
       const reason = `analysis failed (${err instanceof Error ? err.message : String(err)})`;
-      this.index.remove(uri);
+      this.removeFromIndex(uri);
       this.skipped.set(uri, reason);
       const key = `${uri}\u0000${reason}`;
       if (!this.loggedSkips.has(key)) {
@@ -379,9 +467,9 @@ export class Workspace {
       // The editor is still registered during this event; read disk directly.
       const r = this.readArticle(uri);
       if (r.ok) this.safeUpdate(uri, r.text, 0);
-      else this.index.remove(uri);
+      else this.removeFromIndex(uri);
     } else {
-      this.index.remove(uri);
+      this.removeFromIndex(uri);
     }
     this.flushPending();
   }
@@ -431,7 +519,7 @@ export class Workspace {
         // A deleted folder comes as one event: drop everything under it.
         const prefix = uri.endsWith('/') ? uri : uri + '/';
         for (const d of [...this.index.documents()]) {
-          if ((d.uri === uri || d.uri.startsWith(prefix)) && !this.documents().get(d.uri)) this.index.remove(d.uri);
+          if ((d.uri === uri || d.uri.startsWith(prefix)) && !this.documents().get(d.uri)) this.removeFromIndex(d.uri);
         }
         for (const s of [...this.skipped.keys()]) if (s === uri || s.startsWith(prefix)) this.skipped.delete(s);
         continue;
@@ -594,6 +682,7 @@ export class Workspace {
     if (this.disposed) return;
     this.disposed = true;
     this.opts.cache?.close();
+    this.opts.pool?.dispose();
     for (const t of this.editTimers.values()) clearTimeout(t);
     this.editTimers.clear();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);

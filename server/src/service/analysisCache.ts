@@ -123,6 +123,40 @@ export class AnalysisCache {
     return analysis;
   }
 
+  /**
+   * The stored payload (the `encode`d analysis) of `text`, undecoded, for a worker to decode; counts
+   * as a hit. A payload that turns out not to fit is replaced through `storePayload`.
+   */
+  payloadOf(text: string, uri?: string): Buffer | undefined {
+    const key = this.keyOf(text);
+    const e = this.entries.get(key);
+    if (!e) {
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
+    this.use(key, e, uri);
+    return e.raw;
+  }
+
+  /** Stores an already encoded analysis of `text` (from a worker); replaces a different payload under the same key. */
+  storePayload(text: string, raw: Buffer, uri?: string): void {
+    const key = this.keyOf(text);
+    const e = this.entries.get(key);
+    if (e && e.raw.equals(raw)) {
+      this.use(key, e, uri);
+      return;
+    }
+    if (e) e.raw = raw;
+    else {
+      this.entries.set(key, { raw, refs: 0 });
+      this.stats.stored++;
+    }
+    this.dirty = true;
+    this.schedule();
+    this.use(key, this.entries.get(key)!, uri);
+  }
+
   /** The document at `uri` is gone: its entry is not written again unless another document uses it. */
   forget(uri: string): void {
     const key = this.byUri.get(uri);

@@ -40,7 +40,7 @@ export function listClaims(ctx: ServiceContext, params: ClaimListParams): ClaimG
   if (params.groupBy === 'quantity') {
     const groups = new Map<string, ClaimGroup>();
     for (const d of docs) {
-      for (const c of d.analysis.claims) {
+      for (const c of d.claims) {
         const key = quantityKey(c);
         let g = groups.get(key);
         if (!g) groups.set(key, (g = { label: quantityLabel(c), claims: [] }));
@@ -59,8 +59,8 @@ export function listClaims(ctx: ServiceContext, params: ClaimListParams): ClaimG
   }
   const out: ClaimGroup[] = [];
   for (const d of docs) {
-    if (d.analysis.claims.length === 0) continue;
-    const claims = d.analysis.claims.map((c) => summarizeClaim(ctx, d.uri, c)).sort(byCheckworthyThenPlace);
+    if (d.claims.length === 0) continue;
+    const claims = d.claims.map((c) => summarizeClaim(ctx, d.uri, c)).sort(byCheckworthyThenPlace);
     out.push({ label: articleTitle(d.text) || articleName(d.uri), uri: d.uri, claims });
   }
   return out;

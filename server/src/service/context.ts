@@ -1,13 +1,13 @@
 /**
- * What every feature of the language service shares: the index, cached line tables, the
+ * What every feature of the language service shares: the index, line tables, the
  * related-figures index and the settings. Features are plain functions of this context.
  */
 import type { Location, Position, Range } from 'vscode-languageserver-protocol';
-import { LineIndex, LineIndexCache } from './position';
+import { LineIndex } from './position';
 import type { ClaimIndex } from './relatedClaims';
 import { compareStrings } from './text';
 import type { Entity, EntityMentionRef, EntityType } from './types';
-import type { WorkspaceIndex } from './workspaceIndex';
+import type { IndexedDocument, WorkspaceIndex } from './workspaceIndex';
 
 export type TokenCategory = EntityType | 'claim';
 
@@ -28,7 +28,6 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
 
 export interface ServiceContext {
   readonly index: WorkspaceIndex;
-  readonly lines: LineIndexCache;
   readonly claims: ClaimIndex;
   settings(): ServiceSettings;
 }
@@ -36,8 +35,17 @@ export interface ServiceContext {
 /** The line table of an indexed document, or undefined if the document is not indexed. */
 export function linesOf(ctx: ServiceContext, uri: string): LineIndex | undefined {
   const doc = ctx.index.document(uri);
-  return doc ? ctx.lines.get(uri, doc.text) : undefined;
+  if (!doc) return undefined;
+  // The index keeps every article's line starts, so this is a small wrapper, made once per version.
+  let li = lineIndexes.get(doc);
+  if (!li) {
+    li = new LineIndex(doc.text, doc.lineStarts);
+    lineIndexes.set(doc, li);
+  }
+  return li;
 }
+
+const lineIndexes = new WeakMap<IndexedDocument, LineIndex>();
 
 export function offsetOf(ctx: ServiceContext, uri: string, position: Position): number | undefined {
   return linesOf(ctx, uri)?.offsetAt(position);
@@ -57,13 +65,19 @@ export function compareMentions(a: EntityMentionRef, b: EntityMentionRef): numbe
   return compareStrings(a.uri, b.uri) || a.start - b.start || a.end - b.end;
 }
 
-const sortedCache = new WeakMap<Entity, EntityMentionRef[]>();
+const sortedCache = new WeakMap<Entity, readonly EntityMentionRef[]>();
 
-/** The entity's mentions in document order (URI, then offset). Cached per entity object. */
-export function sortedMentions(entity: Entity): EntityMentionRef[] {
+/**
+ * The entity's mentions in document order (URI, then offset). The linker already lists them so,
+ * which one pass confirms; otherwise a sorted copy is made. Cached per entity object.
+ */
+export function sortedMentions(entity: Entity): readonly EntityMentionRef[] {
   let s = sortedCache.get(entity);
   if (!s) {
-    s = entity.mentions.slice().sort(compareMentions);
+    const ms = entity.mentions;
+    let sorted = true;
+    for (let i = 1; i < ms.length && sorted; i++) sorted = compareMentions(ms[i - 1], ms[i]) <= 0;
+    s = sorted ? ms : ms.slice().sort(compareMentions);
     sortedCache.set(entity, s);
   }
   return s;
@@ -76,14 +90,29 @@ export function firstMention(entity: Entity): EntityMentionRef | undefined {
 
 /** Number of distinct articles mentioning the entity. */
 export function articleCount(entity: Entity): number {
-  const s = sortedMentions(entity);
-  let n = 0;
-  let last: string | undefined;
-  for (const m of s) {
-    if (m.uri !== last) {
-      n++;
-      last = m.uri;
+  return articlesOf(entity).length;
+}
+
+export interface ArticleMentions {
+  uri: string;
+  /** The entity's first mention in this article. */
+  first: EntityMentionRef;
+  count: number;
+}
+
+const articlesCache = new WeakMap<Entity, readonly ArticleMentions[]>();
+
+/** The articles mentioning the entity, in document order, with the count and first mention in each. Cached per entity object. */
+export function articlesOf(entity: Entity): readonly ArticleMentions[] {
+  let out = articlesCache.get(entity) as ArticleMentions[] | undefined;
+  if (!out) {
+    out = [];
+    let last: ArticleMentions | undefined;
+    for (const m of sortedMentions(entity)) {
+      if (last && last.uri === m.uri) last.count++;
+      else out.push((last = { uri: m.uri, first: m, count: 1 }));
     }
+    articlesCache.set(entity, out);
   }
-  return n;
+  return out;
 }

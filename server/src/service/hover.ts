@@ -6,7 +6,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-protocol';
 import { findAttribution, type AttributionMention } from './attribution';
 import { kindLabel, quantityLabel, readClaim } from './claimReading';
-import { firstMention, linesOf, rangeOf, sortedMentions, type ServiceContext } from './context';
+import { articlesOf, firstMention, linesOf, rangeOf, sortedMentions, type ServiceContext } from './context';
 import { escapeMarkdown, link, quote } from './markdown';
 import { uriWithPosition } from './position';
 import { articleName, sentenceAround, shorten } from './text';
@@ -81,6 +81,19 @@ function explainWithDetail(m: MergeReason): string {
 }
 
 /** Markdown card for an entity. */
+const spellingCache = new WeakMap<Entity, Map<string, number>>();
+
+/** How often each spelling of the entity occurs (cached per entity object: big entities have thousands of mentions). */
+function spellingCounts(entity: Entity): Map<string, number> {
+  let counts = spellingCache.get(entity);
+  if (!counts) {
+    counts = new Map();
+    for (const m of entity.mentions) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+    spellingCache.set(entity, counts);
+  }
+  return counts;
+}
+
 export function entityCard(ctx: ServiceContext, entity: Entity): string {
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(entity.name)}** — ${TYPE_LABELS[entity.type]}`);
@@ -89,8 +102,7 @@ export function entityCard(ctx: ServiceContext, entity: Entity): string {
   const seen = new Set<string>();
   const spellings: string[] = [];
   const aliases = [entity.name, ...entity.aliases.filter((a) => a !== entity.name)];
-  const counts = new Map<string, number>();
-  for (const m of entity.mentions) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+  const counts = spellingCounts(entity);
   for (const alias of aliases) {
     if (seen.has(alias)) continue;
     seen.add(alias);
@@ -114,12 +126,7 @@ export function entityCard(ctx: ServiceContext, entity: Entity): string {
 
   // Mentions per article, each a link to the first mention in that article.
   const sorted = sortedMentions(entity);
-  const perArticle: Array<{ uri: string; first: (typeof sorted)[number]; count: number }> = [];
-  for (const m of sorted) {
-    const last = perArticle[perArticle.length - 1];
-    if (last && last.uri === m.uri) last.count++;
-    else perArticle.push({ uri: m.uri, first: m, count: 1 });
-  }
+  const perArticle = articlesOf(entity);
   const max = ctx.settings().maxHoverArticles;
   const links = perArticle.slice(0, max).map((a) => {
     const pos = rangeOf(ctx, a.uri, a.first.start, a.first.end).start;

@@ -30,7 +30,7 @@ import { findDocumentHighlights } from './documentHighlight';
 import { findDocumentSymbols } from './documentSymbols';
 import { entityAt, entityMentions, listEntities } from './entityList';
 import { doHover } from './hover';
-import { LineIndexCache, type LineIndex } from './position';
+import type { LineIndex } from './position';
 import { findReferences, type ReferenceOptions } from './references';
 import { ClaimIndex } from './relatedClaims';
 import { getSemanticTokens, semanticTokensLegend } from './semanticTokens';
@@ -65,16 +65,12 @@ export interface LanguageService {
   stats(extra?: StatsExtra): IndexStats;
   /** Line table of an indexed document (offset ↔ position). */
   lines(uri: string): LineIndex | undefined;
-  /** Drops cached line tables of a document (call when it is removed). */
-  forget(uri: string): void;
 }
 
 export function createLanguageService(opts: LanguageServiceOptions): LanguageService {
-  const lines = new LineIndexCache();
   const claims = new ClaimIndex(opts.index);
   const ctx: ServiceContext = {
     index: opts.index,
-    lines,
     claims,
     settings: () => ({ ...DEFAULT_SETTINGS, ...(opts.settings?.() ?? {}) }),
   };
@@ -107,6 +103,5 @@ export function createLanguageService(opts: LanguageServiceOptions): LanguageSer
     },
     stats: (extra) => computeStats(ctx, extra),
     lines: (uri) => linesOf(ctx, uri),
-    forget: (uri) => lines.delete(uri),
   };
 }

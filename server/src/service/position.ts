@@ -6,20 +6,14 @@ import type { Position, Range } from 'vscode-languageserver-protocol';
 
 export class LineIndex {
   /** Offset of the first character of each line. */
-  readonly lineStarts: number[];
+  readonly lineStarts: ArrayLike<number>;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (c === 10 /* \n */) {
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = starts;
+  /** `lineStarts`, when given, must be `lineStartsOf(text)` (the index keeps them per article). */
+  constructor(
+    readonly text: string,
+    lineStarts?: ArrayLike<number>,
+  ) {
+    this.lineStarts = lineStarts ?? lineStartsOf(text);
   }
 
   get lineCount(): number {
@@ -67,40 +61,20 @@ export class LineIndex {
   }
 }
 
-/**
- * A small cache of line indexes keyed by URI; an entry is reused while the text is the same
- * string. Bounded so a workspace-wide query does not keep every article's lines alive.
- */
-export class LineIndexCache {
-  private readonly map = new Map<string, LineIndex>();
-
-  constructor(private readonly max = 512) {}
-
-  get(uri: string, text: string): LineIndex {
-    const hit = this.map.get(uri);
-    if (hit && (hit.text === text)) {
-      // Refresh recency.
-      this.map.delete(uri);
-      this.map.set(uri, hit);
-      return hit;
-    }
-    const li = new LineIndex(text);
-    this.map.delete(uri);
-    this.map.set(uri, li);
-    if (this.map.size > this.max) {
-      const oldest = this.map.keys().next().value;
-      if (oldest !== undefined) this.map.delete(oldest);
-    }
-    return li;
+/** Offsets of the first character of each line (after \n, \r\n or a lone \r), packed. */
+export function lineStartsOf(text: string): Uint32Array {
+  const starts: number[] = [0];
+  // indexOf finds the next break far faster than a loop over every character; each of the two
+  // searches is repeated only once the scan has passed its last hit.
+  let n = text.indexOf('\n');
+  let r = text.indexOf('\r');
+  while (n >= 0 || r >= 0) {
+    const i = r >= 0 && (n < 0 || r < n) ? (text.charCodeAt(r + 1) === 10 ? r + 2 : r + 1) : n + 1;
+    starts.push(i);
+    if (n >= 0 && n < i) n = text.indexOf('\n', i);
+    if (r >= 0 && r < i) r = text.indexOf('\r', i);
   }
-
-  delete(uri: string): void {
-    this.map.delete(uri);
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
+  return Uint32Array.from(starts);
 }
 
 /** A `file:` URI with a `#L<line>,<col>` fragment (1-based) that VS Code opens at that position. */

@@ -5,6 +5,7 @@
  */
 import type { Location, Position } from 'vscode-languageserver-protocol';
 import { linesOf, locationOf, sortedMentions, type ServiceContext } from './context';
+import type { LineIndex } from './position';
 
 export interface ReferenceOptions {
   includeDeclaration: boolean;
@@ -17,7 +18,19 @@ export function findReferences(ctx: ServiceContext, uri: string, position: Posit
   const hit = ctx.index.mentionAt(uri, offset);
   if (hit) {
     const mentions = sortedMentions(hit.entity);
-    return (opts.includeDeclaration ? mentions : mentions.slice(1)).map((m) => locationOf(ctx, m));
+    // Mentions come grouped by article: one line table per article, not one lookup per mention.
+    const out: Location[] = [];
+    let lines: LineIndex | undefined;
+    let linesUri: string | undefined;
+    for (let i = opts.includeDeclaration ? 0 : 1; i < mentions.length; i++) {
+      const m = mentions[i];
+      if (m.uri !== linesUri) {
+        linesUri = m.uri;
+        lines = linesOf(ctx, m.uri);
+      }
+      out.push(lines ? { uri: m.uri, range: lines.range(m.start, m.end) } : locationOf(ctx, m));
+    }
+    return out;
   }
   const claim = ctx.index.claimAt(uri, offset);
   if (claim) {

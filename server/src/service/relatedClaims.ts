@@ -199,7 +199,7 @@ export class ClaimIndex {
 
   private addDoc(doc: IndexedDocument): void {
     this.indexed.set(doc.uri, doc);
-    for (const c of doc.analysis.claims) {
+    for (const c of doc.claims) {
       const key = quantityKey(c);
       let group = this.groups.get(key);
       if (!group) this.groups.set(key, (group = new Map()));
@@ -211,7 +211,7 @@ export class ClaimIndex {
 
   private removeDoc(doc: IndexedDocument): void {
     this.indexed.delete(doc.uri);
-    for (const c of doc.analysis.claims) {
+    for (const c of doc.claims) {
       const key = quantityKey(c);
       const group = this.groups.get(key);
       if (!group) continue;

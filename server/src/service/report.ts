@@ -104,7 +104,7 @@ export function buildReport(index: WorkspaceIndex, pathOf: (uri: string) => stri
   const claims: ReportClaim[] = [];
   for (const d of docs) {
     const p = pathOf(d.uri);
-    for (const c of d.analysis.claims) {
+    for (const c of d.claims) {
       claims.push({
         id: claimIdOf(p, c),
         path: p,

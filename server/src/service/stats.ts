@@ -11,7 +11,7 @@ export interface StatsExtra {
 export function computeStats(ctx: ServiceContext, extra: StatsExtra = {}): IndexStats {
   const byType: Record<EntityType, number> = ctx.index.entityCounts();
   let claims = 0;
-  for (const d of ctx.index.documents()) claims += d.analysis.claims.length;
+  for (const d of ctx.index.documents()) claims += d.claims.length;
   return {
     articles: ctx.index.size,
     entities: byType.person + byType.organization + byType.place + byType.event,

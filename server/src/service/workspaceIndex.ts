@@ -5,8 +5,9 @@
  * (lazily, on the next query), and the sorted entity list is rebuilt only when asked for.
  */
 import { analyseText } from './analyse';
-import type { AnalysisCache } from './analysisCache';
+import { decode, type AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
+import { lineStartsOf } from './position';
 import {
   CorpusLinker,
   findDictionaryMentions,
@@ -20,8 +21,19 @@ export interface IndexedDocument {
   readonly uri: string;
   readonly version: number;
   readonly text: string;
-  readonly analysis: DocumentAnalysis;
+  /** The article's numeric claims. (Its raw tagger mentions are not kept: `local` has them resolved.) */
+  readonly claims: readonly RawClaim[];
   readonly local: LocalResult;
+  /** Offsets where the text's lines start (`lineStartsOf`): positions without rescanning the text. */
+  readonly lineStarts: Uint32Array;
+}
+
+/** An article analysed elsewhere (a worker thread): its analysis in the cache's encoding plus its local resolution. */
+export interface AnalysedDocument extends CorpusDocument {
+  payload: Uint8Array;
+  local: LocalResult;
+  /** `dictionaryVersion` when the job was made; a result made under another dictionary is not applied. */
+  dictionaryVersion: number;
 }
 
 export interface IndexOptions {
@@ -53,6 +65,7 @@ export class WorkspaceIndex {
   private readonly listeners = new Set<(e: IndexChange) => void>();
   private pending = new Set<string>();
   private readonly cache: AnalysisCache | undefined;
+  private dictVersion = 0;
 
   constructor(opts: IndexOptions = {}) {
     this.analyse = opts.analyse ?? analyseText;
@@ -83,10 +96,42 @@ export class WorkspaceIndex {
     }
     const analysis = this.analyseWithDictionary(doc.text, doc.uri);
     const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
-    this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, analysis, local });
+    this.store(doc, analysis.claims, local);
+    return true;
+  }
+
+  /** Whether `doc` would change the index (its text differs from the indexed one, or it is new). */
+  needsUpdate(doc: CorpusDocument): boolean {
+    return this.docs.get(doc.uri)?.text !== doc.text;
+  }
+
+  /** Bumped by every dictionary change (see AnalysedDocument). */
+  get dictionaryVersion(): number {
+    return this.dictVersion;
+  }
+
+  /**
+   * Adds an article analysed elsewhere. Returns false, changing nothing, when the result does not
+   * apply (made under another dictionary, or its payload does not fit the text): the caller then
+   * calls `update`.
+   */
+  applyAnalysed(doc: AnalysedDocument): boolean {
+    if (doc.dictionaryVersion !== this.dictVersion || doc.local.uri !== doc.uri) return false;
+    const raw = Buffer.from(doc.payload.buffer, doc.payload.byteOffset, doc.payload.byteLength);
+    const analysis = decode(raw, doc.text);
+    if (!analysis) return false;
+    this.cache?.storePayload(doc.text, raw, doc.uri);
+    // Strings that crossed a thread boundary are copies: share this index's URI string instead.
+    (doc.local as { uri: string }).uri = doc.uri;
+    for (const c of doc.local.clusters) for (const f of c.forms) for (const m of f.mentions) (m as { uri: string }).uri = doc.uri;
+    this.store(doc, analysis.claims, doc.local);
+    return true;
+  }
+
+  private store(doc: CorpusDocument, claims: readonly RawClaim[], local: LocalResult): void {
+    this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, claims, local, lineStarts: lineStartsOf(doc.text) });
     this.linker.add(local);
     this.invalidate(doc.uri);
-    return true;
   }
 
   remove(uri: string): boolean {
@@ -100,6 +145,7 @@ export class WorkspaceIndex {
   /** Replaces the project dictionary; every document's mentions are re-resolved against it. */
   setDictionary(dictionary: Dictionary | undefined): void {
     this.dictionary = dictionary;
+    this.dictVersion++;
     this.linker.setDictionary(dictionary);
     for (const d of [...this.docs.values()]) {
       this.docs.delete(d.uri);
@@ -210,7 +256,7 @@ export class WorkspaceIndex {
   }
 
   claimsIn(uri: string): readonly RawClaim[] {
-    return this.docs.get(uri)?.analysis.claims ?? [];
+    return this.docs.get(uri)?.claims ?? [];
   }
 
   claimAt(uri: string, offset: number): RawClaim | undefined {

@@ -1,0 +1,128 @@
+/**
+ * A small pool of worker threads running indexing jobs (worker/analysisJob.ts), so the first
+ * indexing pass uses every core while the main thread keeps answering requests. A job that a
+ * worker cannot run (the worker died, the bundle is missing) is rejected; the caller runs it in
+ * process instead, so the pool never loses an article.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalysisJob, AnalysisJobResult } from '../worker/analysisJob';
+
+interface Pending {
+  resolve: (r: AnalysisJobResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  dead: boolean;
+}
+
+export const WORKER_FILE = 'analysisWorker.js';
+
+export class AnalysisPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private turn = 0;
+  private disposed = false;
+
+  private constructor(
+    private readonly file: string,
+    size: number,
+    private readonly log: (message: string) => void,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  /**
+   * A pool of `size` workers (default: one per core, at most 4), or undefined when the worker
+   * bundle is not beside this file (running from sources) or `size` is 0.
+   */
+  static create(log: (message: string) => void, size = defaultPoolSize(), dir = __dirname): AnalysisPool | undefined {
+    const file = path.join(dir, WORKER_FILE);
+    if (size <= 0 || !fs.existsSync(file)) return undefined;
+    try {
+      return new AnalysisPool(file, size, log);
+    } catch (err) {
+      log(`analysis workers unavailable (${String(err)}); indexing in process`);
+      return undefined;
+    }
+  }
+
+  get size(): number {
+    return this.slots.filter((s) => !s.dead).length;
+  }
+
+  /** Jobs sent and not answered yet. */
+  get inFlight(): number {
+    let n = 0;
+    for (const s of this.slots) n += s.pending.size;
+    return n;
+  }
+
+  run(job: AnalysisJob): Promise<AnalysisJobResult> {
+    const live = this.slots.filter((s) => !s.dead);
+    if (this.disposed || live.length === 0) return Promise.reject(new Error('no analysis worker'));
+    // The least busy worker (round robin among equals).
+    let slot = live[this.turn++ % live.length];
+    for (const s of live) if (s.pending.size < slot.pending.size) slot = s;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      try {
+        slot.worker.postMessage({ id, job });
+      } catch (err) {
+        slot.pending.delete(id);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.slots) this.fail(s, new Error('analysis pool disposed'));
+    for (const s of this.slots) void s.worker.terminate();
+  }
+
+  private spawn(): Slot {
+    // Workers get a modest heap: they hold one article at a time plus the tagger's caches.
+    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map(), dead: false };
+    worker.on('message', (msg: { id: number; result?: AnalysisJobResult; error?: string }) => {
+      const p = slot.pending.get(msg.id);
+      if (!p) return;
+      slot.pending.delete(msg.id);
+      if (msg.result) p.resolve(msg.result);
+      else p.reject(new Error(msg.error ?? 'analysis worker failed'));
+    });
+    worker.on('error', (err) => {
+      this.log(`analysis worker failed: ${String(err)}`);
+      this.fail(slot, err instanceof Error ? err : new Error(String(err)));
+    });
+    worker.on('exit', (code) => {
+      if (!this.disposed && !slot.dead) this.log(`analysis worker exited (code ${code})`);
+      this.fail(slot, new Error(`analysis worker exited (code ${code})`));
+    });
+    return slot;
+  }
+
+  private fail(slot: Slot, err: Error): void {
+    slot.dead = true;
+    const pending = [...slot.pending.values()];
+    slot.pending.clear();
+    for (const p of pending) p.reject(err);
+  }
+}
+
+/** One worker per core (the main thread mostly waits during the first pass), at most 4. */
+export function defaultPoolSize(): number {
+  const env = Number(process.env.SOURCELENS_WORKERS);
+  if (Number.isInteger(env) && env >= 0) return env;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cores));
+}

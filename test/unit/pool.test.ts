@@ -1,0 +1,129 @@
+/**
+ * The worker-thread path of indexing: a job run in a worker gives the index exactly what the
+ * in-process path gives; a result made under another dictionary, or for other text, is refused;
+ * the pool survives a missing bundle and rejects what it cannot run. Also the packed line tables
+ * the index keeps per article.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { AnalysisPool } from '../../server/src/handlers/analysisPool';
+import { parseDictionary } from '../../server/src/service/entities';
+import { LineIndex, lineStartsOf } from '../../server/src/service/position';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
+import { runAnalysisJob } from '../../server/src/worker/analysisJob';
+import { repoRoot, sharedCorpusDir } from '../helpers/paths';
+
+function corpus(): Array<{ uri: string; text: string; version: number }> {
+  const dirs = [sharedCorpusDir(), path.join(repoRoot, 'samples')];
+  const out = [];
+  for (const d of dirs) {
+    for (const f of fs.readdirSync(d).sort()) {
+      if (f.endsWith('.txt')) out.push({ uri: `file://${path.join(d, f)}`, text: fs.readFileSync(path.join(d, f), 'utf8'), version: 0 });
+    }
+  }
+  return out;
+}
+
+/** Everything a feature can read from the index, as plain data. */
+function snapshot(index: WorkspaceIndex) {
+  const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : 1));
+  return {
+    entities: index.entities(),
+    docs: docs.map((d) => ({ uri: d.uri, claims: d.claims, mentions: index.mentionsIn(d.uri), lines: [...d.lineStarts] })),
+  };
+}
+
+function ensureBuilt(): string {
+  const dist = path.join(repoRoot, 'dist');
+  if (!fs.existsSync(path.join(dist, 'analysisWorker.js'))) {
+    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  return dist;
+}
+
+test('pool: worker results give the same index as analysing in process', async () => {
+  const docs = corpus();
+  const inProcess = new WorkspaceIndex();
+  for (const d of docs) inProcess.update(d);
+
+  const pool = AnalysisPool.create(() => undefined, 2, ensureBuilt());
+  assert.ok(pool, 'the pool starts from dist/');
+  try {
+    const viaPool = new WorkspaceIndex();
+    const results = await Promise.all(docs.map((d) => pool.run({ uri: d.uri, text: d.text })));
+    // Applied in reverse order: the linked result must not depend on arrival order.
+    for (let i = docs.length - 1; i >= 0; i--) {
+      const ok = viaPool.applyAnalysed({ ...docs[i], payload: results[i].payload, local: results[i].local, dictionaryVersion: 0 });
+      assert.ok(ok, `applied ${docs[i].uri}`);
+      assert.equal(results[i].fresh, true);
+    }
+    assert.deepEqual(snapshot(viaPool), snapshot(inProcess));
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('pool: a cached payload is decoded, not recomputed, and gives the same result', () => {
+  const d = corpus()[0];
+  const first = runAnalysisJob(d);
+  const second = runAnalysisJob({ ...d, cached: first.payload }, () => {
+    throw new Error('the analyser must not run on a cache hit');
+  });
+  assert.equal(second.fresh, false);
+  assert.deepEqual(second.local, first.local);
+  // An unreadable payload (a damaged cache) is recomputed.
+  const third = runAnalysisJob({ ...d, cached: new TextEncoder().encode('{"m":[oops') });
+  assert.equal(third.fresh, true);
+  assert.deepEqual(third.local, first.local);
+});
+
+test('pool: a result made under an older dictionary, or for another text, is refused', () => {
+  const [d] = corpus();
+  const index = new WorkspaceIndex();
+  const res = runAnalysisJob(d);
+  const parsed = parseDictionary('{ "version": 1, "entities": [{ "name": "Qazaq Example Board", "type": "organization" }] }');
+  assert.ok(parsed.ok);
+  index.setDictionary(parsed.dictionary);
+  assert.equal(index.applyAnalysed({ ...d, payload: res.payload, local: res.local, dictionaryVersion: 0 }), false);
+  assert.equal(index.size, 0);
+  assert.equal(index.applyAnalysed({ ...d, text: d.text + ' extra', payload: res.payload, local: { ...res.local, uri: 'file:///elsewhere.txt' }, dictionaryVersion: index.dictionaryVersion }), false);
+  assert.equal(index.size, 0);
+});
+
+test('pool: no bundle means no pool; a disposed pool rejects jobs', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-pool-'));
+  try {
+    assert.equal(AnalysisPool.create(() => undefined, 2, empty), undefined);
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+  const pool = AnalysisPool.create(() => undefined, 1, ensureBuilt());
+  assert.ok(pool);
+  pool.dispose();
+  await assert.rejects(pool.run({ uri: 'file:///a.txt', text: 'Ana Lopez visited Lima.' }), /no analysis worker/);
+});
+
+test('line tables: packed starts equal a character-by-character scan for every kind of break', () => {
+  const scan = (t: string) => {
+    const starts = [0];
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10) starts.push(i + 1);
+    }
+    return starts;
+  };
+  for (const t of ['', 'one line', 'a\nb', 'a\r\nb\r\n', 'a\rb\rc', '\n\n\r\r\n', 'x\r', 'mixed\r\nlines\nand\rbreaks\n\r']) {
+    assert.deepEqual([...lineStartsOf(t)], scan(t), JSON.stringify(t));
+    const li = new LineIndex(t, lineStartsOf(t));
+    const plain = new LineIndex(t);
+    for (let o = 0; o <= t.length; o++) assert.deepEqual(li.positionAt(o), plain.positionAt(o));
+  }
+});
