@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { AnalysisPool } from '../../server/src/handlers/analysisPool';
 import { parseDictionary } from '../../server/src/service/entities';
+import { createLanguageService } from '../../server/src/service/languageService';
 import { LineIndex, lineStartsOf } from '../../server/src/service/position';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { runAnalysisJob } from '../../server/src/worker/analysisJob';
@@ -126,4 +127,39 @@ test('line tables: packed starts equal a character-by-character scan for every k
     const plain = new LineIndex(t);
     for (let o = 0; o <= t.length; o++) assert.deepEqual(li.positionAt(o), plain.positionAt(o));
   }
+});
+
+test('deferred linking: during the first pass queries answer from each article alone, then link once', () => {
+  const docs = corpus();
+  const fresh = new WorkspaceIndex();
+  for (const d of docs) fresh.update(d);
+
+  const index = new WorkspaceIndex();
+  index.deferLinking(true);
+  for (const d of docs) index.update(d);
+  const uri = docs[0].uri;
+  const mentions = index.mentionsIn(uri);
+  assert.ok(mentions.length > 0);
+  assert.equal(index.linked, false, 'a query did not link the partial corpus');
+  for (const m of mentions) {
+    assert.ok(index.isProvisional(m.entityId));
+    const e = index.entity(m.entityId);
+    assert.ok(e, m.entityId);
+    assert.ok(e.mentions.every((x) => x.uri === uri), 'a provisional entity lives in one article');
+    assert.ok(e.mentions.some((x) => x.start === m.start && x.end === m.end));
+  }
+  // Same spans as the linked answer; only the entity ids differ.
+  assert.deepEqual(
+    mentions.map((m) => [m.start, m.end]),
+    fresh.mentionsIn(uri).map((m) => [m.start, m.end]),
+  );
+  assert.deepEqual(index.entities(), []);
+  assert.equal(index.entityCounts().person, 0);
+  const service = createLanguageService({ index });
+  const hover = service.doHover(uri, service.lines(uri)!.positionAt(mentions[0].start));
+  assert.match(JSON.stringify(hover?.contents), /Indexing the workspace: other articles are not linked yet/);
+
+  index.deferLinking(false);
+  assert.deepEqual(snapshot(index), snapshot(fresh));
+  assert.equal(index.isProvisional(index.mentionsIn(uri)[0].entityId), false);
 });

@@ -215,6 +215,8 @@ export class Workspace {
     await previous.catch(() => undefined);
     if (gen !== this.generation) return done();
     this.indexing = true;
+    // Requests during the pass are answered from each article alone; one link pass at the end.
+    this.index.deferLinking(true);
     const progress = await this.conn.window.createWorkDoneProgress().catch(() => undefined);
     try {
       const files: string[] = [];
@@ -278,6 +280,7 @@ export class Workspace {
     } finally {
       if (gen === this.generation) {
         this.indexing = false;
+        this.index.deferLinking(false);
         // Always tell the client the pass is over, even if nothing changed.
         if (!this.flushPending()) this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
       }

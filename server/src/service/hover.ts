@@ -28,7 +28,8 @@ export function doHover(ctx: ServiceContext, uri: string, position: Position): H
     end = claim.end;
   }
   if (hit) {
-    parts.push(entityCard(ctx, hit.entity));
+    const pending = ctx.index.isProvisional(hit.entity.id) ? '\n\n*Indexing the workspace: other articles are not linked yet.*' : '';
+    parts.push(entityCard(ctx, hit.entity) + pending);
     if (!claim) {
       start = hit.mention.start;
       end = hit.mention.end;

@@ -15,7 +15,7 @@ import {
   type Dictionary,
   type LocalResult,
 } from './entities';
-import type { DocumentAnalysis, Entity, EntityType, EntityMentionRef, RawClaim, RawMention } from './types';
+import type { DocumentAnalysis, Entity, EntityMentionRef, EntityType, RawClaim, RawMention } from './types';
 
 export interface IndexedDocument {
   readonly uri: string;
@@ -66,6 +66,10 @@ export class WorkspaceIndex {
   private pending = new Set<string>();
   private readonly cache: AnalysisCache | undefined;
   private dictVersion = 0;
+  /** See `deferLinking`. */
+  private deferred = false;
+  /** Article-local entities handed out while linking is deferred, by id. */
+  private provisionalEntities = new Map<string, Entity>();
 
   constructor(opts: IndexOptions = {}) {
     this.analyse = opts.analyse ?? analyseText;
@@ -130,6 +134,7 @@ export class WorkspaceIndex {
 
   private store(doc: CorpusDocument, claims: readonly RawClaim[], local: LocalResult): void {
     this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, claims, local, lineStarts: lineStartsOf(doc.text) });
+    if (this.provisionalEntities.size > 0) this.provisionalEntities = new Map(); // ids name clusters of the old text
     this.linker.add(local);
     this.invalidate(doc.uri);
   }
@@ -184,22 +189,46 @@ export class WorkspaceIndex {
     return this.docs.get(uri);
   }
 
+  /**
+   * While the first indexing pass runs, linking the partial corpus for every request would cost
+   * a corpus-wide pass each time (and do work the end of the pass redoes). With linking deferred,
+   * queries never link: an article's mentions resolve to provisional entities made from the
+   * article alone (`isProvisional`), the corpus-wide lists are empty, and the counts are zero.
+   * Turning it off leaves linking to the next query, as usual.
+   */
+  deferLinking(on: boolean): void {
+    this.deferred = on;
+    if (!on) this.provisionalEntities = new Map();
+  }
+
+  /** Whether queries are answered without corpus-wide linking right now. */
+  private get provisional(): boolean {
+    return this.deferred && this.linker.dirty;
+  }
+
+  /** Whether `id` names a provisional, article-local entity (see `deferLinking`). */
+  isProvisional(id: string): boolean {
+    return id.startsWith(PROVISIONAL);
+  }
+
   /** All entities sorted by id (built lazily; an edit does not rebuild it until someone asks). */
   entities(): readonly Entity[] {
-    return this.linker.entities();
+    return this.provisional ? [] : this.linker.entities();
   }
 
   entity(id: string): Entity | undefined {
-    return this.linker.entity(id);
+    if (id.startsWith(PROVISIONAL)) return this.provisionalEntities.get(id);
+    return this.provisional ? undefined : this.linker.entity(id);
   }
 
   /** Entities per type (cheap: no sorted list is built). */
   entityCounts(): Record<EntityType, number> {
-    return this.linker.countByType();
+    return this.provisional ? { person: 0, organization: 0, place: 0, event: 0 } : this.linker.countByType();
   }
 
   /** Mentions of one document with their entity ids, sorted by offset. Touches only this document. */
   mentionsIn(uri: string): readonly ResolvedMention[] {
+    if (this.provisional) return this.provisionalMentions(uri);
     this.linker.flush(); // applies pending changes (re-links only what they touch)
     if (this.byDocVersion !== this.linker.version) {
       this.byDoc = new Map();
@@ -265,6 +294,27 @@ export class WorkspaceIndex {
 
   // ---- internals -----------------------------------------------------------------------
 
+  /** The article's mentions resolved to its own clusters only (see `deferLinking`). */
+  private provisionalMentions(uri: string): readonly ResolvedMention[] {
+    const doc = this.docs.get(uri);
+    if (!doc) return [];
+    const out: ResolvedMention[] = [];
+    doc.local.clusters.forEach((c, i) => {
+      const anchor = c.forms[c.anchor] ?? c.forms[0];
+      if (!anchor) return;
+      const id = `${PROVISIONAL}${i}:${uri}`;
+      const mentions: EntityMentionRef[] = [];
+      for (const f of c.forms) for (const m of f.mentions) mentions.push(m);
+      mentions.sort((a, b) => a.start - b.start);
+      if (!this.provisionalEntities.has(id)) {
+        const aliases = [...new Set(c.forms.map((f) => f.surface))];
+        this.provisionalEntities.set(id, { id, name: anchor.surface, type: anchor.type, aliases, merges: c.forms.flatMap((f) => f.merges), mentions });
+      }
+      for (const m of mentions) out.push({ ...m, entityId: id });
+    });
+    return out.sort((a, b) => a.start - b.start);
+  }
+
   private analyseWithDictionary(text: string, uri?: string): DocumentAnalysis {
     const analysis = this.cache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text);
     if (!this.dictionary) return analysis;
@@ -277,6 +327,9 @@ export class WorkspaceIndex {
     this.pending.add(uri);
   }
 }
+
+/** Prefix of provisional entity ids (never produced by the linker, whose ids start with a type). */
+const PROVISIONAL = 'provisional:';
 
 /** Binary search for the span containing `offset` (end inclusive, so a cursor just after a word counts). */
 export function findCovering<T extends { start: number; end: number }>(list: readonly T[], offset: number): T | undefined {
