@@ -29,6 +29,8 @@ import { acronymBlockKeys, acronymLetters } from './acronym';
 import type { Dictionary } from './dictionary';
 import {
   acronymCouldMatch,
+  acronymShape,
+  acronymShapeMatches,
   consensusType,
   expansionOf,
   linkClusters,
@@ -131,6 +133,18 @@ const del = <K, V>(m: Map<K, Bag<V>>, k: K, v: V) => {
   if (s.size === 0) m.delete(k);
 };
 const bagSize = (s: Bag<unknown> | undefined): number => (s === undefined ? 0 : Array.isArray(s) ? s.length : s.size);
+
+/** Sets the node's effective type (the vote of its match key) and country; returns its effective join key. */
+function applyVote(n: CNode, votes: Parameters<typeof consensusType>[0] | undefined): string {
+  const own = TYPE_INDEX[n.form.type];
+  const w = votes ? consensusType(votes, own) : own;
+  let join = n.form.join;
+  let country = n.form.country;
+  if (w !== own) ({ join, country } = retypedJoin(n.form, TYPE_LIST[w]));
+  n.type = TYPE_LIST[w];
+  n.country = country;
+  return join;
+}
 
 function order(a: CCluster, b: CCluster): number {
   return a.doc === b.doc ? a.idx - b.idx : cmp(a.doc.uri, b.doc.uri);
@@ -250,6 +264,7 @@ export class CorpusLinker {
   /** Applies pending changes; re-links the components they touch. */
   flush(): void {
     if (this.pending.size === 0) return;
+    if (this.docs.size === 0) return this.build();
     const changes = [...this.pending];
     this.pending.clear();
     const touched: CNode[] = [];
@@ -297,13 +312,7 @@ export class CorpusLinker {
       for (const n of nodes) {
         touched.push(n);
         if (!n.joinable) continue;
-        const own = TYPE_INDEX[n.form.type];
-        const w = votes ? consensusType(votes, own) : own;
-        let join = n.form.join;
-        let country = n.form.country;
-        if (w !== own) ({ join, country } = retypedJoin(n.form, TYPE_LIST[w]));
-        n.type = TYPE_LIST[w];
-        n.country = country;
+        const join = applyVote(n, votes);
         if (n.group && n.join === join) continue;
         if (n.group) this.leaveGroup(n, dirtyGroups);
         n.join = join;
@@ -347,6 +356,150 @@ export class CorpusLinker {
     for (const c of comps) for (const cl of c.clusters) all.push(cl);
     if (all.length > 0) this.relink(all);
     // Components live until an edit re-opens them: drop the spare capacity left by push.
+    for (const c of comps) {
+      c.clusters = c.clusters.slice();
+      c.recs = c.recs.slice();
+    }
+    this.renumber();
+    this.sorted = null;
+    this.version++;
+  }
+
+  /**
+   * First build (no documents yet): the same state `flush` would reach, in one pass. Key
+   * groups are filled in corpus order (no sorted inserts) and components come from a
+   * union-find over the relations of the header, testing each related pair once.
+   */
+  private build(): void {
+    const locals: LocalResult[] = [];
+    for (const l of this.pending.values()) if (l) locals.push(l);
+    this.pending.clear();
+    for (const local of locals) {
+      const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true };
+      const prepared = prepareDocument(local, this.pd);
+      doc.clusters = new Array(prepared.length);
+      for (let idx = 0; idx < prepared.length; idx++) {
+        const data = prepared[idx];
+        const cl: CCluster = { doc, idx, data, nodes: new Array(data.forms.length), comp: null, mark: 0 };
+        for (let i = 0; i < data.forms.length; i++) {
+          const form = data.forms[i];
+          const n: CNode = { cl, i, form, joinable: data.joinable[i] === 1, type: form.type, join: '', country: form.country, group: null, rec: null };
+          cl.nodes[i] = n;
+          add(this.keyNodes, form.key, n);
+          this.vote(form, 1);
+        }
+        for (const def of data.defs) add(this.defIdx, def.acrKey, cl.nodes[def.at]);
+        doc.clusters[idx] = cl;
+      }
+      this.docs.set(local.uri, doc);
+    }
+
+    // Clusters in corpus order; key groups filled in that order are already sorted.
+    const docs = [...this.docs.values()].sort((a, b) => cmp(a.uri, b.uri));
+    let nc = 0;
+    for (const d of docs) nc += d.clusters.length;
+    const clusters: CCluster[] = new Array(nc);
+    const groupList: Group[] = [];
+    nc = 0;
+    for (const d of docs) {
+      for (const cl of d.clusters) {
+        cl.mark = nc; // cluster number, reset below
+        clusters[nc++] = cl;
+        for (const n of cl.nodes) {
+          if (!n.joinable) continue;
+          const join = applyVote(n, this.keyVotes.get(n.form.key));
+          n.join = join;
+          let g = this.groups.get(join);
+          if (!g) {
+            this.groups.set(join, (g = { join, members: [], rep: null, reg: null, mark: 0 }));
+            groupList.push(g);
+          }
+          g.members.push(n);
+          n.group = g;
+        }
+      }
+    }
+    const flipped = new Set<string>();
+    for (const g of groupList) {
+      g.members = g.members.slice();
+      g.rep = g.members[0];
+      this.register(g, flipped);
+    }
+
+    // Components: union-find over cluster numbers.
+    const parent = new Int32Array(nc);
+    for (let i = 0; i < nc; i++) parent[i] = i;
+    const find = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    const union = (a: number, b: number) => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+    };
+    const gc = (g: Group) => g.members[0].cl.mark;
+    const unionBag = (bag: Bag<CNode> | undefined, to: number) => {
+      if (bag) for (const n of bag) union(n.cl.mark, to);
+    };
+    for (const nodes of this.keyNodes.values()) {
+      let first = -1;
+      for (const n of nodes) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
+    }
+    this.pd.keySets.forEach((set) => {
+      let first = -1;
+      for (const k of set) for (const n of this.keyNodes.get(k) ?? []) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
+    });
+    for (const cl of clusters) for (const def of cl.data.defs) unionBag(this.keyNodes.get(def.acrKey), cl.mark);
+    for (const g of groupList) {
+      const c = gc(g);
+      for (let i = 1; i < g.members.length; i++) union(g.members[i].cl.mark, c);
+      const reg = g.reg!;
+      if (reg.acrGroup) for (const n of this.defIdx.get(reg.key) ?? []) if (n.group) union(gc(n.group), c);
+      if (reg.acr.length > 0) {
+        const short = acronymShape(this.repForm(g).surface);
+        for (const k of reg.acr) {
+          for (const h of this.longIdx.get(k) ?? []) {
+            const hc = gc(h);
+            if (find(hc) !== find(c) && acronymShapeMatches(short, h.reg!.info!)) union(hc, c);
+          }
+        }
+      }
+    }
+    for (const [t, longs] of this.surLong) {
+      const shorts = this.surShort.get(t);
+      if (!shorts) continue;
+      let first = -1;
+      for (const h of longs) first < 0 ? (first = gc(h)) : union(gc(h), first);
+      for (const h of shorts) union(gc(h), first);
+    }
+    for (const list of this.blocks.values()) {
+      const size = bagSize(list);
+      if (size < 2 || size > MAX_VARIANT_BLOCK) continue;
+      const gs = [...list];
+      const fs = gs.map((g) => this.repForm(g));
+      const cs = gs.map(gc);
+      for (let i = 0; i < gs.length; i++) {
+        const ci = cs[i];
+        for (let j = i + 1; j < gs.length; j++) {
+          const cj = cs[j];
+          if (find(ci) !== find(cj) && (variantPair(fs[i], fs[j]) || variantPair(fs[j], fs[i]))) union(ci, cj);
+        }
+      }
+    }
+
+    const epoch = ++this.epoch;
+    const compOf: (Comp | undefined)[] = new Array(nc);
+    const comps: Comp[] = [];
+    for (let i = 0; i < nc; i++) {
+      const r = find(i);
+      let comp = compOf[r];
+      if (!comp) comps.push((comp = compOf[r] = { clusters: [], recs: [], epoch }));
+      comp.clusters.push(clusters[i]);
+      clusters[i].comp = comp;
+    }
+    for (const cl of clusters) cl.mark = 0;
+    if (nc > 0) this.relink(clusters);
     for (const c of comps) {
       c.clusters = c.clusters.slice();
       c.recs = c.recs.slice();
@@ -548,15 +701,20 @@ export class CorpusLinker {
         const list = this.blocks.get(k)!;
         const size = bagSize(list);
         if (size < 2 || size > MAX_VARIANT_BLOCK) continue;
-        for (const h of list) if (h !== g && variantPair(f, this.repForm(h))) visit(h);
+        // The pair test is not symmetric (linkClusters puts the earlier node first): either order relates them.
+        for (const h of list) {
+          if (h === g) continue;
+          const fh = this.repForm(h);
+          if (variantPair(f, fh) || variantPair(fh, f)) visit(h);
+        }
       }
     }
     if (reg.info) {
-      for (const k of reg.long) for (const h of this.acrIdx.get(k) ?? []) if (acronymCouldMatch(this.repForm(h), reg.info)) visit(h);
+      for (const k of reg.long) for (const h of this.acrIdx.get(k) ?? []) if (acronymCouldMatch(h.rep!.form, reg.info)) visit(h);
     }
     if (reg.acr.length > 0) {
-      const f = this.repForm(g);
-      for (const k of reg.acr) for (const h of this.longIdx.get(k) ?? []) if (acronymCouldMatch(f, h.reg!.info!)) visit(h);
+      const shape = acronymShape(g.rep!.form.surface);
+      for (const k of reg.acr) for (const h of this.longIdx.get(k) ?? []) if (acronymShapeMatches(shape, h.reg!.info!)) visit(h);
     }
     if (reg.acrGroup) for (const n of this.defIdx.get(reg.key) ?? []) if (n.group) visit(n.group);
     if (reg.surLong !== null) for (const h of this.surShort.get(reg.surLong) ?? []) visit(h);

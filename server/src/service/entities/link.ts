@@ -25,7 +25,7 @@ import { acronymBlockKeys, acronymLetters, expansionBlockKeys, expansionWords, F
 import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { resolveCountry } from './countries';
-import { Memo, orNone } from './memo';
+import { Memo, NONE, orNone } from './memo';
 import type { LocalForm, LocalResult } from './model';
 import { cmp, matchKey, slugify } from './normalize';
 import { singleDifference, skeleton, tokenVariant } from './translit';
@@ -637,9 +637,23 @@ export function expansionOf(surface: string): ExpansionInfo | null {
 
 /** Static part of the stand-alone acronym rule: could acronym `short` stand for long form `info`? */
 export function acronymCouldMatch(short: LocalForm, info: ExpansionInfo): boolean {
-  const letters = acronymLetters(short.surface);
-  if (popcount(info.required & ~letterMask(letters)) > info.maxSkips || letters.length < info.minLetters) return false;
-  return matchesAcronym(letters, info.words);
+  return acronymShapeMatches(acronymShape(short.surface), info);
+}
+
+/** The letters of an acronym and their a–z mask (computed once, tested against many long forms). */
+export interface AcronymShape {
+  letters: string;
+  mask: number;
+}
+
+export function acronymShape(surface: string): AcronymShape {
+  const letters = acronymLetters(surface);
+  return { letters, mask: letterMask(letters) };
+}
+
+export function acronymShapeMatches(short: AcronymShape, info: ExpansionInfo): boolean {
+  if (popcount(info.required & ~short.mask) > info.maxSkips || short.letters.length < info.minLetters) return false;
+  return matchesAcronym(short.letters, info.words);
 }
 
 export { MAX_VARIANT_BLOCK };
@@ -722,15 +736,15 @@ function slug(name: string): string {
 function single(f: LocalForm): Entity | null {
   if (f.mentions.length === 0) return null;
   const name = f.country ? f.country.common : f.surface;
-  const merges = f.merges.slice();
-  if (f.country && f.surface !== f.country.common) merges.push(countryReason(f));
+  // Entities are read-only: an entity without merge reasons shares the frozen empty array.
+  const merges = f.country && f.surface !== f.country.common ? [...f.merges, countryReason(f)] : f.merges.length > 0 ? f.merges.slice() : (NONE as unknown as MergeReason[]);
   return {
     id: `${f.type}:${slug(name)}`,
     name,
     type: f.type,
     aliases: f.plain ? [f.surface] : f.variants.map((v) => v.text),
     merges,
-    mentions: f.mentions.slice(),
+    mentions: f.mentions, // exact-size and never mutated: shared with the form
   };
 }
 

@@ -15,64 +15,75 @@ import type { EntityType, MergeReason, RawMention } from '../types';
 import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { resolveCountry } from './countries';
 import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey, type CleanedSurface } from './normalize';
-import { intern, Memo, orNone } from './memo';
+import { intern, Memo, NONE, orNone } from './memo';
 import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 interface Draft {
   form: LocalForm;
+  /** Position in `order` (extra parts split off a surname form are numbered after it). */
+  index: number;
   /** Offsets of mentions (sorted), for nearest-antecedent decisions. */
   starts: number[];
-  surfaceCounts: Map<string, number>;
-  rawVariants: Map<string, { count: number; surface: string; dropped: string[]; possessive: boolean }>;
+  /** Distinct cleaned surfaces and how many mentions have each (parallel arrays; usually one). */
+  surfaces: string[];
+  surfaceCounts: number[];
+  /** Distinct raw texts (first Surface seen for each) and their counts. */
+  raws: Surface[];
+  rawCounts: number[];
   /** Mentions whose tagger type was overruled by the article's type consensus. */
   retyped?: Map<string, { text: string; detail: string }>;
 }
 
 export function resolveDocument(doc: LinkerDocument): LocalResult {
-  const sortedMentions = [...doc.mentions].sort((a, b) => a.start - b.start || a.end - b.end || cmp(a.type, b.type));
+  const sortedMentions = sortedByOffset(doc.mentions);
   const { mentions, cleaned: cleanedAll, keys, retyped } = typeConsensus(sortedMentions);
   const drafts = new Map<string, Draft>();
   const order: Draft[] = [];
-  const mentionDraft: Draft[] = [];
+  const mentionDraft: Draft[] = new Array(mentions.length);
+  const uri = doc.uri;
 
   for (let mi = 0; mi < mentions.length; mi++) {
     const m = mentions[mi];
     const sf = cleanedAll[mi];
-    const cleaned = sf.cleaned;
-    const key = keys[mi];
-    const id = sf.id;
+    const surface = sf.surface;
     const text = sf.text;
-    let d = drafts.get(id);
+    let d = drafts.get(sf.id);
     if (!d) {
       d = {
         form: {
           type: m.type,
-          key,
-          surface: cleaned.surface,
+          key: keys[mi],
+          surface,
           join: '',
           tokens: sf.tokens,
           acronym: false,
           role: 'name',
           plain: false,
-          variants: [],
-          merges: [],
+          variants: NONE as unknown as LocalForm['variants'],
+          merges: NONE as unknown as MergeReason[],
           mentions: [],
         },
+        index: order.length,
         starts: [],
-        surfaceCounts: new Map(),
-        rawVariants: new Map(),
+        surfaces: [surface],
+        surfaceCounts: [0],
+        raws: [sf],
+        rawCounts: [0],
       };
-      drafts.set(id, d);
+      drafts.set(sf.id, d);
       order.push(d);
     }
     d.starts.push(m.start);
-    d.form.mentions.push({ uri: doc.uri, start: m.start, end: m.end, text });
-    d.surfaceCounts.set(cleaned.surface, (d.surfaceCounts.get(cleaned.surface) ?? 0) + 1);
-    const v = d.rawVariants.get(text);
-    if (v) v.count++;
-    else d.rawVariants.set(text, { count: 1, surface: cleaned.surface, dropped: sf.dropped, possessive: sf.possessive });
+    d.form.mentions.push({ uri, start: m.start, end: m.end, text });
+    let si = d.surfaces.indexOf(surface);
+    if (si < 0) ((si = d.surfaces.length), d.surfaces.push(surface), d.surfaceCounts.push(0));
+    d.surfaceCounts[si]++;
+    let ri = 0;
+    while (ri < d.raws.length && d.raws[ri].text !== text) ri++;
+    if (ri === d.raws.length) (d.raws.push(sf), d.rawCounts.push(0));
+    d.rawCounts[ri]++;
     if (sf.acronym) d.form.acronym = true;
-    mentionDraft.push(d);
+    mentionDraft[mi] = d;
     const r = retyped[mi];
     if (r) (d.retyped ??= new Map()).set(`${r.from}\u0000${m.text}`, { text: m.text, detail: r.detail });
   }
@@ -80,16 +91,21 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   // Finish forms: surface = most frequent cleaned surface; variant merge reasons.
   for (const d of order) {
     const f = d.form;
-    f.surface = intern(d.surfaceCounts.size === 1 ? d.surfaceCounts.keys().next().value! : best([...d.surfaceCounts].map(([s, n]) => ({ s, n }))));
-    f.variants = [...d.rawVariants].map(([text, v]) => ({ text, count: v.count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text));
-    f.plain = f.variants.length === 1 && f.variants[0].text === f.surface;
-    for (const [text, v] of [...d.rawVariants].sort((a, b) => cmp(a[0], b[0]))) {
-      if (text === f.surface) continue;
-      if (v.possessive) f.merges.push({ alias: text, into: f.surface, rule: 'possessive', detail: 'possessive ending removed' });
-      else if (v.dropped.length > 0) f.merges.push({ alias: text, into: f.surface, rule: 'exact', detail: v.dropped.join('; ') });
-      else f.merges.push(variantReason(text, f.surface));
+    f.surface = intern(d.surfaces.length === 1 ? d.surfaces[0] : best(d.surfaces.map((s, i) => ({ s, n: d.surfaceCounts[i] }))));
+    const merges: MergeReason[] = [];
+    if (d.raws.length === 1) {
+      const text = d.raws[0].text;
+      f.variants = [{ text, count: d.rawCounts[0] }];
+      f.plain = text === f.surface;
+      if (!f.plain) merges.push(rawReason(d.raws[0], f.surface));
+    } else {
+      const vs = d.raws.map((sf, i) => ({ text: sf.text, count: d.rawCounts[i] }));
+      f.variants = vs.sort((a, b) => b.count - a.count || cmp(a.text, b.text));
+      f.plain = false;
+      for (const sf of d.raws.slice().sort((a, b) => cmp(a.text, b.text))) if (sf.text !== f.surface) merges.push(rawReason(sf, f.surface));
     }
-    if (d.retyped) for (const r of d.retyped.values()) f.merges.push({ alias: r.text, into: f.surface, rule: 'type', detail: r.detail });
+    if (d.retyped) for (const r of d.retyped.values()) merges.push({ alias: r.text, into: f.surface, rule: 'type', detail: r.detail });
+    if (merges.length > 0) f.merges = merges;
     if (f.type === 'place') {
       const c = resolveCountry(f.surface);
       if (c) f.country = c;
@@ -98,7 +114,6 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   }
 
   // Union-find over drafts (by index in `order`).
-  const idx = new Map<Draft, number>(order.map((d, i) => [d, i]));
   const parent = order.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
@@ -113,7 +128,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i];
     const d = mentionDraft[i];
-    if (d.form.type === 'person' || !words(d.form.surface)) continue;
+    if (d.form.type === 'person' || !parenAfter(doc.text, m.end) || !words(d.form.surface)) continue;
     const after = doc.text.slice(m.end, m.end + 20);
     const paren = /^\s*\(\s*([\p{Lu}][\p{L}\p{N}&.]{1,11})\s*\)/u.exec(after);
     if (paren && plausibleAcronymFor(paren[1], d.form.surface)) {
@@ -128,7 +143,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     const b = mentions[i + 1];
     const da = mentionDraft[i];
     const db = mentionDraft[i + 1];
-    if (da === db || da.form.type !== db.form.type || da.form.type === 'person') continue;
+    if (da === db || da.form.type !== db.form.type || da.form.type === 'person' || !parenAfter(doc.text, a.end)) continue;
     if (!/^\s*\(\s*$/.test(doc.text.slice(a.end, b.start)) || !/^\s*\)/.test(doc.text.slice(b.end, b.end + 4))) continue;
     // "Long (ACR)" or "ACR (Long)"
     const [short, long] = da.form.tokens.length === 1 && db.form.tokens.length > 1 ? [da, db] : db.form.tokens.length === 1 && da.form.tokens.length > 1 ? [db, da] : [null, null];
@@ -159,7 +174,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     }
     if (target) {
       d.form.role = 'acronym';
-      parent[find(idx.get(d)!)] = find(idx.get(target)!);
+      parent[find(d.index)] = find(target.index);
       edges.push({ form: d, into: target, rule: 'acronym', detail });
     }
   }
@@ -169,6 +184,7 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   }
 
   // --- Surnames.
+  let longPersons: Draft[] | undefined;
   const byLastToken = new Map<string, Draft[]>();
   for (const d of order) {
     if (d.form.type !== 'person' || d.form.tokens.length < 2) continue;
@@ -183,17 +199,17 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     if (!cands) {
       // Family name first ("Koo" → "Koo Hong-seok"): the first token of exactly one full name,
       // and no other full name has it as a whole word. A last-token match (above) wins.
-      const full = familyNameOf(d.form.tokens[0], order);
+      const full = familyNameOf(d.form.tokens[0], (longPersons ??= order.filter((o) => o.form.type === 'person' && o.form.tokens.length >= 2)));
       if (full) {
         d.form.role = 'surname';
-        parent[find(idx.get(d)!)] = find(idx.get(full)!);
+        parent[find(d.index)] = find(full.index);
         edges.push({ form: d, into: full, rule: 'surname', detail: `family name first: first name of "${full.form.surface}" in the same article` });
       }
       continue;
     }
     d.form.role = 'surname';
     if (cands.length === 1) {
-      parent[find(idx.get(d)!)] = find(idx.get(cands[0])!);
+      parent[find(d.index)] = find(cands[0].index);
       edges.push({ form: d, into: cands[0], rule: 'surname', detail: `surname of "${cands[0].form.surface}" in the same article` });
       continue;
     }
@@ -225,10 +241,10 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
       } else {
         part = splitDraft(d, mis);
         extraForms.push(part);
-        idx.set(part, parent.length);
+        part.index = parent.length;
         parent.push(parent.length);
       }
-      parent[find(idx.get(part)!)] = find(idx.get(c)!);
+      parent[find(part.index)] = find(c.index);
       edges.push({ form: part, into: c, rule: 'surname', detail: `surname of "${c.form.surface}", nearest full name in the same article` });
     }
     // `d` keeps only the mentions of its own part.
@@ -237,16 +253,16 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   }
 
   // --- Assemble clusters in document order.
-  const all = [...order, ...extraForms];
-  const groups = new Map<number, Draft[]>();
-  for (const d of all) {
-    const r = find(idx.get(d)!);
-    const g = groups.get(r) ?? [];
-    g.push(d);
-    groups.set(r, g);
-  }
+  // Every union comes with an edge: without edges each form is a cluster of its own.
+  const groups: Iterable<Draft | Draft[]> = edges.length === 0 ? order : groupByRoot([...order, ...extraForms], find);
   const clusters: LocalCluster[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
+    if (!Array.isArray(g) || g.length === 1) {
+      const d = Array.isArray(g) ? g[0] : g;
+      const defs = defined.get(d);
+      clusters.push({ forms: [d.form], anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs ? defs.slice().sort(cmp) : (NONE as unknown as string[]) });
+      continue;
+    }
     g.sort((a, b) => a.form.mentions[0].start - b.form.mentions[0].start || cmp(a.form.key, b.form.key));
     const pos = new Map(g.map((d, i) => [d, i]));
     const anchorCands = g.filter((d) => d.form.role === 'name');
@@ -270,6 +286,17 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     }
   }
   return { version: LINKER_VERSION, uri: doc.uri, clusters };
+}
+
+function groupByRoot(all: Draft[], find: (i: number) => number): Iterable<Draft[]> {
+  const groups = new Map<number, Draft[]>();
+  for (const d of all) {
+    const r = find(d.index);
+    const g = groups.get(r);
+    if (g) g.push(d);
+    else groups.set(r, [d]);
+  }
+  return groups.values();
 }
 
 function id(f: LocalForm): string {
@@ -317,17 +344,21 @@ function splitDraft(d: Draft, mentionIdx: number[]): Draft {
   const mentions = mentionIdx.map((i) => d.form.mentions[i]);
   const counts = new Map<string, number>();
   for (const m of mentions) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
+  const merges = d.form.merges.filter((r) => counts.has(r.alias));
   return {
     form: {
       ...d.form,
       mentions,
       variants: [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text)),
       plain: counts.size === 1 && counts.has(d.form.surface),
-      merges: d.form.merges.filter((r) => counts.has(r.alias)),
+      merges: merges.length > 0 ? merges : (NONE as unknown as MergeReason[]),
     },
+    index: -1,
     starts: mentionIdx.map((i) => d.starts[i]),
+    surfaces: d.surfaces,
     surfaceCounts: d.surfaceCounts,
-    rawVariants: d.rawVariants,
+    raws: d.raws,
+    rawCounts: d.rawCounts,
   };
 }
 
@@ -341,20 +372,48 @@ function keepMentions(d: Draft, mentionIdx: number[]): void {
 }
 
 /** The one multi-token person form whose first token is `token` and no other has it as a whole word (family-name-first order). */
-function familyNameOf(token: string, order: Draft[]): Draft | null {
+function familyNameOf(token: string, persons: Draft[]): Draft | null {
   let hit: Draft | null = null;
-  for (const o of order) {
+  for (const o of persons) {
     const f = o.form;
-    if (f.type !== 'person' || f.tokens.length < 2) continue;
     if (f.tokens[0] === token) {
       if (hit) return null;
       hit = o;
       continue;
     }
     // "Hong" is not a word of "Koo Hong-seok" (the given name is "Hong-seok").
-    for (const w of f.surface.split(/\s+/)) if (matchKey(w) === token) return null;
+    if (wordKeysOf(f.surface).includes(token)) return null;
   }
   return hit;
+}
+
+/** Match keys of the whitespace-separated words of a surface (memoised). */
+const wordKeys = new Memo<string[]>(100_000);
+function wordKeysOf(surface: string): string[] {
+  return wordKeys.get(surface, (s) => s.split(/\s+/).map(matchKey));
+}
+
+/** Is the next non-space character after `at` an opening parenthesis? */
+function parenAfter(text: string, at: number): boolean {
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) return true; // (
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 160 && !/\s/.test(text[i])) return false;
+  }
+  return false;
+}
+
+/** `mentions` by (start, end, type); the input itself when already in that order. */
+function sortedByOffset(mentions: RawMention[]): RawMention[] {
+  const byOffset = (a: RawMention, b: RawMention) => a.start - b.start || a.end - b.end || cmp(a.type, b.type);
+  for (let i = 1; i < mentions.length; i++) if (byOffset(mentions[i - 1], mentions[i]) > 0) return [...mentions].sort(byOffset);
+  return mentions;
+}
+
+function rawReason(sf: Surface, into: string): MergeReason {
+  if (sf.possessive) return { alias: sf.text, into, rule: 'possessive', detail: 'possessive ending removed' };
+  if (sf.dropped) return { alias: sf.text, into, rule: 'exact', detail: sf.dropped };
+  return variantReason(sf.text, into);
 }
 
 const TYPE_ORDER: Record<EntityType, number> = { event: 0, organization: 1, person: 2, place: 3 };
@@ -451,8 +510,8 @@ function typeConsensus(input: RawMention[]): {
       const v = [0, 0, 0, 0];
       v[TYPE_ORDER.person] = shorts.length;
       v[TYPE_ORDER[longType]] = e.idx.length;
-      const name = cleaned[e.idx[0]].cleaned.surface;
-      const short = cleaned[shorts[0]].cleaned.surface;
+      const name = cleaned[e.idx[0]].surface;
+      const short = cleaned[shorts[0]].surface;
       const detail = (from: EntityType) =>
         `tagged ${from} here; "${short}" is the surname of "${name}" in the same article: majority type ${w} (mentions: ${counts(v)})`;
       for (const i of w === 'person' ? e.idx : shorts) setType(i, w, detail(type(i)));
@@ -476,13 +535,15 @@ function uniqueMax(v: number[]): number {
 /** Everything about one raw mention text under one type that does not depend on the document (memoised). */
 interface Surface {
   text: string;
-  cleaned: CleanedSurface;
+  /** Cleaned display form (`cleanSurface`). */
+  surface: string;
   key: string;
   /** `type\0key`. */
   id: string;
   tokens: string[];
   acronym: boolean;
-  dropped: string[];
+  /** Article/title drops as a merge detail ('' when none). */
+  dropped: string;
   possessive: boolean;
 }
 
@@ -494,15 +555,22 @@ function surfaceOf(text: string, type: EntityType): Surface {
     let key = matchKey(cleaned.surface);
     if (key === '') key = `#${t}`; // punctuation-only span: keep it, exact text only
     key = intern(key);
+    let dropped = '';
+    let possessive = false;
+    for (const x of cleaned.dropped) {
+      if (x.kind === 'possessive') possessive = true;
+      else dropped += `${dropped ? '; ' : ''}${x.kind} "${x.text}" dropped`;
+    }
+    const text = intern(t);
     return {
-      text: intern(t),
-      cleaned,
+      text,
+      surface: cleaned.surface === t ? text : cleaned.surface,
       key,
       id: intern(`${type}\u0000${key}`),
-      tokens: keyTokens(key).map(intern),
+      tokens: key.indexOf(' ') < 0 ? [key] : keyTokens(key).map(intern),
       acronym: looksLikeAcronym(cleaned.surface),
-      dropped: cleaned.dropped.filter((x) => x.kind !== 'possessive').map((x) => `${x.kind} "${x.text}" dropped`),
-      possessive: cleaned.dropped.some((x) => x.kind === 'possessive'),
+      dropped,
+      possessive,
     };
   });
 }

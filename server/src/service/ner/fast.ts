@@ -21,7 +21,7 @@
  */
 import type { Token } from './tokenizer';
 import type { Gazetteer } from './gazetteer';
-import { NUM_BUCKETS, NUM_LABELS, BOS, EOS, mix, mix3, wordInfo, reserveWordCache, lowerIdCount, sentenceModes, type WordInfo } from './features';
+import { NUM_BUCKETS, NUM_LABELS, BOS, EOS, MAX_INTRINSIC, mix, mix3, wordInfo, intrinsicFeatures, reserveWordCache, lowerIdCount, sentenceModes, type WordInfo } from './features';
 import { allowed, type Weights } from './model';
 
 const L = NUM_LABELS;
@@ -32,13 +32,13 @@ const NEG = -1e30;
 const GAZ_FEATURE_MASK = 0x3f;
 
 // per-word cached slots (each S ints)
-const SELF0 = 0; // bias + word-intrinsic features + position features 32/33/34 (not sentence-initial, normal-case line)
-const SELF1 = S; // bias + word-intrinsic features (other positions: 32–35 are looked up)
-const ASP1 = 2 * S; // the word as left neighbour (20, 24)
-const ASN1 = 3 * S; // the word as right neighbour (21, 25)
-const ASP2 = 4 * S; // the word two to the left (22)
-const ASN2 = 5 * S; // the word two to the right (23)
-const SLOTS = 6 * S;
+const SELF0 = 0; // bias + word-intrinsic features + position features 32/33/34 of the common case (not sentence-initial, normal-case line)
+const ASP1 = S; // the word as left neighbour (20, 24)
+const ASN1 = 2 * S; // the word as right neighbour (21, 25)
+const ASP2 = 3 * S; // the word two to the left (22)
+const ASN2 = 4 * S; // the word two to the right (23)
+const PM = 5 * S; // 6 ints: inner mixes of the word-pair features: mix(26, shapeH), mix(27, shapeH), mix(28, lowerH), mix(29, lowerH), mix(30, lowerH), mix(31, sshapeH)
+const SLOTS = 5 * S + 6;
 
 let nextFastId = 1;
 /** pool offsets of the constant vectors (before the words' vectors) */
@@ -56,6 +56,8 @@ export interface FastModel {
   pool: Int32Array;
   poolUsed: number;
   W: Int16Array;
+  /** bit b set when W's row b has a non-zero weight (the other rows are skipped, unread) */
+  used: Uint32Array;
   scale1: number;
   scale2: number;
   trans1: Float64Array;
@@ -76,6 +78,10 @@ export interface FastModel {
 function addRow(W: Int16Array, dst: Int32Array, o: number, bucket: number): void {
   const b = bucket * S;
   for (let l = 0; l < S; l++) dst[o + l] += W[b + l];
+}
+function subRow(W: Int16Array, dst: Int32Array, o: number, bucket: number): void {
+  const b = bucket * S;
+  for (let l = 0; l < S; l++) dst[o + l] -= W[b + l];
 }
 function addVec(dst: Int32Array, o: number, src: Int32Array, so: number): void {
   for (let l = 0; l < S; l++) dst[o + l] += src[so + l];
@@ -98,6 +104,15 @@ export function buildFastModel(m1: Weights, m2: Weights | null): FastModel {
   };
   fill(m1, 0);
   if (m2) fill(m2, L);
+  const used = new Uint32Array(NUM_BUCKETS >>> 5);
+  for (let b = 0; b < NUM_BUCKETS; b++) {
+    for (let l = 0; l < S; l++) {
+      if (W[b * S + l] !== 0) {
+        used[b >>> 5] |= 1 << (b & 31);
+        break;
+      }
+    }
+  }
   const table = (size: number, bucket: (k: number) => number) => {
     const t = new Int32Array(size * S);
     for (let k = 0; k < size; k++) {
@@ -119,6 +134,7 @@ export function buildFastModel(m1: Weights, m2: Weights | null): FastModel {
     pool,
     poolUsed: POOL_START,
     W,
+    used,
     scale1: m1.scale,
     scale2: m2 ? m2.scale : 1,
     // float64 copies (exact) of the float32 weights: no conversions in the Viterbi loop
@@ -141,6 +157,8 @@ export function buildFastModel(m1: Weights, m2: Weights | null): FastModel {
   };
 }
 
+const intrScratch = new Int32Array(MAX_INTRINSIC);
+
 /** Offset in fm.pool of the word's cached vectors (computed on first use). */
 function wordOff(fm: FastModel, w: WordInfo): number {
   if (w.fastId === fm.id) return w.fastOff;
@@ -153,10 +171,9 @@ function wordOff(fm: FastModel, w: WordInfo): number {
   const o = fm.poolUsed;
   fm.poolUsed += SLOTS;
   const W = fm.W;
-  const intr = w.intrinsic;
-  addRow(W, v, o + SELF1, 1 & NB); // bias
-  for (let k = 0; k < intr.length; k++) addRow(W, v, o + SELF1, intr[k]);
-  addVec(v, o + SELF0, v, o + SELF1);
+  const m = intrinsicFeatures(w, intrScratch);
+  addRow(W, v, o + SELF0, 1 & NB); // bias
+  for (let k = 0; k < m; k++) addRow(W, v, o + SELF0, intrScratch[k]);
   addRow(W, v, o + SELF0, mix3(32, 0, w.sshapeH) & NB);
   addRow(W, v, o + SELF0, mix3(33, 0, w.lowerH) & NB);
   addRow(W, v, o + SELF0, mix3(34, 0, w.sshapeH) & NB);
@@ -166,6 +183,12 @@ function wordOff(fm: FastModel, w: WordInfo): number {
   addRow(W, v, o + ASN1, mix(25, w.shapeH) & NB);
   addRow(W, v, o + ASP2, mix(22, w.lowerH) & NB);
   addRow(W, v, o + ASN2, mix(23, w.lowerH) & NB);
+  v[o + PM] = mix(26, w.shapeH);
+  v[o + PM + 1] = mix(27, w.shapeH);
+  v[o + PM + 2] = mix(28, w.lowerH);
+  v[o + PM + 3] = mix(29, w.lowerH);
+  v[o + PM + 4] = mix(30, w.lowerH);
+  v[o + PM + 5] = mix(31, w.sshapeH);
   w.fastOff = o;
   w.fastId = fm.id;
   return o;
@@ -442,6 +465,7 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
   const P = fm.pool;
   const t37 = fm.t37;
   const t38 = fm.t38;
+  const U = fm.used;
   const { ss, ls, sentIdx, mode, off, lh, sh, ssh, cap, ev, sm, pm } = d;
   let b = 0;
   for (let i = 0; i < n; i++) {
@@ -470,7 +494,7 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       if (i + 2 < n && ss[i + 2] === 0) on2 = off[i + 2] + ASN2;
     }
     const common = !first && md === 0;
-    const ow = off[i] + (common ? SELF0 : SELF1);
+    const ow = off[i] + SELF0;
     const c = cap[i];
     const e = ev[i];
     // ev[i] = 255: no letters, no casing features
@@ -480,7 +504,7 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
     const T38 = e === 255 ? P : t38;
     const o37 = e === 255 ? ZERO : e37;
     const o38 = e === 255 ? ZERO : e38;
-    // mix3(t, a, b) = mix(mix(t, a), b); the inner mixes are precomputed per word (WordInfo.pm)
+    // mix3(t, a, b) = mix(mix(t, a), b); the inner mixes are precomputed per word (pool slot PM)
     const h26 = mix(sameSentPrev ? pm[(i - 1) * 6] : PM_BOS26, ws) & NB;
     const h27 = mix(pm[i * 6 + 1], n1s) & NB;
     const h28 = mix(sameSentPrev ? pm[(i - 1) * 6 + 2] : PM_BOS28, wl) & NB;
@@ -488,18 +512,30 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
     const h30 = mix(sameSentPrev ? pm[(i - 1) * 6 + 4] : PM_BOS30, wss) & NB;
     const h31 = mix(pm[i * 6 + 5], n1l) & NB;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0, s16 = 0, s17 = 0;
-      b = (h28) * 18;
-      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      b = (h29) * 18;
-      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      b = (h30) * 18;
-      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      b = (h31) * 18;
-      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      b = (h26) * 18;
-      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      b = (h27) * 18;
-      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      if ((U[h28 >>> 5] >>> (h28 & 31)) & 1) {
+        b = h28 * 18;
+        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      }
+      if ((U[h29 >>> 5] >>> (h29 & 31)) & 1) {
+        b = h29 * 18;
+        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      }
+      if ((U[h30 >>> 5] >>> (h30 & 31)) & 1) {
+        b = h30 * 18;
+        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      }
+      if ((U[h31 >>> 5] >>> (h31 & 31)) & 1) {
+        b = h31 * 18;
+        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      }
+      if ((U[h26 >>> 5] >>> (h26 & 31)) & 1) {
+        b = h26 * 18;
+        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      }
+      if ((U[h27 >>> 5] >>> (h27 & 31)) & 1) {
+        b = h27 * 18;
+        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      }
       b = ow;
       s0 += P[b]; s1 += P[b + 1]; s2 += P[b + 2]; s3 += P[b + 3]; s4 += P[b + 4]; s5 += P[b + 5]; s6 += P[b + 6]; s7 += P[b + 7]; s8 += P[b + 8]; s9 += P[b + 9]; s10 += P[b + 10]; s11 += P[b + 11]; s12 += P[b + 12]; s13 += P[b + 13]; s14 += P[b + 14]; s15 += P[b + 15]; s16 += P[b + 16]; s17 += P[b + 17];
       b = op1;
@@ -517,6 +553,10 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       sm[o] = s0; sm[o + 1] = s1; sm[o + 2] = s2; sm[o + 3] = s3; sm[o + 4] = s4; sm[o + 5] = s5; sm[o + 6] = s6; sm[o + 7] = s7; sm[o + 8] = s8; sm[o + 9] = s9; sm[o + 10] = s10; sm[o + 11] = s11; sm[o + 12] = s12; sm[o + 13] = s13; sm[o + 14] = s14; sm[o + 15] = s15; sm[o + 16] = s16; sm[o + 17] = s17;
     // rarer features, added in place
     if (!common) {
+      // the word's vector holds the common case's position features: swap them for this position's
+      subRow(W, sm, o, mix3(32, 0, wss) & NB);
+      subRow(W, sm, o, mix3(33, 0, wl) & NB);
+      subRow(W, sm, o, mix3(34, 0, wss) & NB);
       const f = first ? 1 : 0;
       addRow(W, sm, o, mix3(32, f, wss) & NB);
       addRow(W, sm, o, mix3(33, f, wl) & NB);
@@ -558,8 +598,10 @@ interface Doc {
   sm: Int32Array;
   marks: Int32Array;
   labels1: Uint8Array;
-  /** the words' WordInfo.pm, 6 per token */
+  /** the words' pair-feature inner mixes (pool slot PM), 6 per token */
   pm: Int32Array;
+  /** the word's lower-case id, -1 when it has no letters */
+  lid: Int32Array;
 }
 let doc: Doc | null = null;
 function docScratch(n: number): Doc {
@@ -567,7 +609,7 @@ function docScratch(n: number): Doc {
     const m = Math.max(n * 2, 4096);
     doc = {
       ss: new Uint8Array(m), ls: new Uint8Array(m), sentIdx: new Int32Array(m), mode: new Int8Array(m), off: new Int32Array(m),
-      lh: new Int32Array(m), sh: new Int32Array(m), ssh: new Int32Array(m), cap: new Uint8Array(m), ev: new Uint8Array(m), sm: new Int32Array(m * S), marks: new Int32Array(m), labels1: new Uint8Array(m), pm: new Int32Array(m * 6),
+      lh: new Int32Array(m), sh: new Int32Array(m), ssh: new Int32Array(m), cap: new Uint8Array(m), ev: new Uint8Array(m), sm: new Int32Array(m * S), marks: new Int32Array(m), labels1: new Uint8Array(m), pm: new Int32Array(m * 6), lid: new Int32Array(m),
     };
   }
   return doc;
@@ -584,7 +626,7 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
   const n = tokens.length;
   if (reserveWordCache(n)) resetPool(fm);
   const d = docScratch(n);
-  const { ss, ls, sentIdx, off, lh, sh, ssh, cap, pm } = d;
+  const { ss, ls, sentIdx, off, lh, sh, ssh, cap, pm, lid } = d;
   const infos: WordInfo[] = new Array(n);
   for (let i = 0, k = 0; i < n; i++) {
     const t = tokens[i];
@@ -599,14 +641,16 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
     sh[i] = w.shapeH;
     ssh[i] = w.sshapeH;
     cap[i] = w.cap;
-    const wp = w.pm;
+    lid[i] = w.alpha ? w.lid : -1;
+    const wp = fm.pool;
+    const p = off[i] + PM;
     const q = i * 6;
-    pm[q] = wp[0];
-    pm[q + 1] = wp[1];
-    pm[q + 2] = wp[2];
-    pm[q + 3] = wp[3];
-    pm[q + 4] = wp[4];
-    pm[q + 5] = wp[5];
+    pm[q] = wp[p];
+    pm[q + 1] = wp[p + 1];
+    pm[q + 2] = wp[p + 2];
+    pm[q + 3] = wp[p + 3];
+    pm[q + 4] = wp[p + 4];
+    pm[q + 5] = wp[p + 5];
   }
   const mode = sentenceModes(infos, tokens, d.mode);
   // document-level casing evidence per lower-cased word
@@ -614,20 +658,18 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
   if (evScratch.length < nl) evScratch = new Uint8Array(Math.max(nl * 2, 4096));
   const evw = evScratch;
   for (let i = 0; i < n; i++) {
-    const w = infos[i];
-    if (!w.alpha) continue;
+    const id = lid[i];
+    if (id < 0) continue;
+    const c = cap[i];
     let f = 0;
-    if (w.cap === 1) f = 2;
-    else if (mode[i] === 0 && sentIdx[i] > 0 && w.cap === 2) f = 1;
-    else if (mode[i] === 0 && w.cap === 3) f = 4;
-    if (f) evw[w.lid] |= f;
+    if (c === 1) f = 2;
+    else if (mode[i] === 0 && sentIdx[i] > 0 && c === 2) f = 1;
+    else if (mode[i] === 0 && c === 3) f = 4;
+    if (f) evw[id] |= f;
   }
   const ev = d.ev;
-  for (let i = 0; i < n; i++) {
-    const w = infos[i];
-    ev[i] = w.alpha ? evw[w.lid] : 255;
-  }
-  for (let i = 0; i < n; i++) evw[infos[i].lid] = 0;
+  for (let i = 0; i < n; i++) ev[i] = lid[i] >= 0 ? evw[lid[i]] : 255;
+  for (let i = 0; i < n; i++) if (lid[i] >= 0) evw[lid[i]] = 0;
   const marks = gaz ? gazetteerMarksFast(infos, n, gaz, d.marks) : null;
 
   const sm = d.sm;
@@ -641,15 +683,13 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
   if (countScratch.length < nl * 5) countScratch = new Int32Array(Math.max(nl * 10, 4096 * 5));
   const cnt = countScratch;
   for (let i = 0; i < n; i++) {
-    const w = infos[i];
-    if (!w.alpha || w.cap < 2) continue;
+    if (lid[i] < 0 || cap[i] < 2) continue;
     const lab = labels1[i];
-    cnt[w.lid * 5 + (lab === 0 ? 0 : ((lab - 1) >> 1) + 1)]++;
+    cnt[lid[i] * 5 + (lab === 0 ? 0 : ((lab - 1) >> 1) + 1)]++;
   }
   for (let i = 0; i < n; i++) {
-    const w = infos[i];
-    if (!w.alpha || w.cap < 2) continue;
-    const c = w.lid * 5;
+    if (lid[i] < 0 || cap[i] < 2) continue;
+    const c = lid[i] * 5;
     const lab = labels1[i];
     const own = lab === 0 ? 0 : ((lab - 1) >> 1) + 1;
     let total = 0;
@@ -666,15 +706,14 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
     if (total === 0) continue;
     const o = i * S;
     if (best > 0) {
-      addVec(sm, o, fm.t60, (best * 4 + w.cap) * S);
+      addVec(sm, o, fm.t60, (best * 4 + cap[i]) * S);
       addVec(sm, o, fm.t61, (best * 2 + (bestN * 2 >= total ? 1 : 0)) * S);
-    } else addVec(sm, o, fm.t62, w.cap * S);
+    } else addVec(sm, o, fm.t62, cap[i] * S);
     for (let t = 1; t < 5; t++) if (cnt[c + t] - (t === own ? 1 : 0) > 0 && t !== best) addVec(sm, o, fm.t63, t * S);
   }
   for (let i = 0; i < n; i++) {
-    const w = infos[i];
-    if (!w.alpha || w.cap < 2) continue;
-    const c = w.lid * 5;
+    if (lid[i] < 0 || cap[i] < 2) continue;
+    const c = lid[i] * 5;
     cnt[c] = cnt[c + 1] = cnt[c + 2] = cnt[c + 3] = cnt[c + 4] = 0;
   }
   const labels2 = new Uint8Array(n);

@@ -65,22 +65,17 @@ function shortShapeOf(s: string): string {
 }
 
 export interface WordInfo {
-  /** per-model cache of the summed emission scores of `intrinsic` (index = model id) */
-  scores: (Float32Array | undefined)[];
+  /** the word (typography-normalised token) */
+  norm: string;
   lower: string;
   lowerH: number;
-  exactH: number;
   shapeH: number;
   sshapeH: number;
-  /** word-intrinsic feature hashes */
-  intrinsic: Int32Array;
   /** 0 = no letters, 1 = lowercase initial, 2 = capitalised, 3 = all caps (≥2 letters) */
   cap: number;
   alpha: boolean;
   /** the first UTF-16 unit changes under toLowerCase (post-processing's "capitalised") */
   initCap: boolean;
-  /** inner mixes of the word-pair features: mix(26, shapeH), mix(27, shapeH), mix(28, lowerH), mix(29, lowerH), mix(30, lowerH), mix(31, sshapeH) */
-  pm: Int32Array;
   /** small integer id of `lower` (per word-cache generation; keys per-document scratch arrays) */
   lid: number;
   /** fast tagger (fast.ts): offset of this word's cached summed weights in the pool of model stamp `fastId` */
@@ -93,7 +88,12 @@ export interface WordInfo {
 
 const wordCache = new Map<string, WordInfo>();
 const lowerIds = new Map<string, number>();
-const WORD_CACHE_MAX = 100000;
+/**
+ * Words kept at most. The cache (and everything keyed by it: lower-case ids, the fast tagger's
+ * per-word pool) is emptied when a document could overflow it, so memory stays bounded however
+ * many documents are analysed.
+ */
+const WORD_CACHE_MAX = 65536;
 
 /** Number of lower-case ids handed out so far (ids are < this). */
 export function lowerIdCount(): number {
@@ -113,53 +113,144 @@ export function reserveWordCache(n: number): boolean {
   return false;
 }
 
+/**
+ * A flat copy of `s`: V8 makes long substrings views into their parent string, and a cached word
+ * must not keep a whole document alive.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+/** FNV-1a of s[from, to) (= hashString(s.slice(from, to))). */
+function hashRange(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Shape class of an ASCII code: x, X, d or the character itself. */
+function asciiShape(c: number): number {
+  if (c >= 97 && c <= 122) return 120; // x
+  if (c >= 65 && c <= 90) return 88; // X
+  if (c >= 48 && c <= 57) return 100; // d
+  return c;
+}
+
 export function wordInfo(norm: string): WordInfo {
-  let w = wordCache.get(norm);
-  if (w) return w;
+  const w = wordCache.get(norm);
+  if (w !== undefined) return w;
+  return newWord(norm);
+}
+
+function newWord(norm: string): WordInfo {
   // (a safety net for callers that never reserve; lower-case ids are kept so they stay unique
   // within a document — only reserveWordCache restarts them)
   if (wordCache.size > WORD_CACHE_MAX * 2) wordCache.clear();
-  const lower = norm.toLowerCase();
-  const shape = shapeOf(norm);
-  const sshape = shortShapeOf(norm);
-  const lowerH = hashString(lower);
-  const exactH = hashString(norm);
-  const shapeH = hashString(shape);
-  const sshapeH = hashString(sshape);
-  const feats: number[] = [mix(2, exactH), mix(3, lowerH), mix(4, shapeH), mix(5, sshapeH)];
-  const L = lower.length;
-  for (let k = 1; k <= 4; k++) {
-    if (L > k) {
-      feats.push(mix(5 + k, hashString(lower.slice(0, k))));
-      feats.push(mix(10 + k, hashString(lower.slice(L - k))));
+  norm = own(norm);
+  const lower = own(norm.toLowerCase());
+  let ascii = true;
+  for (let i = 0; i < norm.length; i++) {
+    if (norm.charCodeAt(i) >= 128) {
+      ascii = false;
+      break;
     }
   }
-  feats.push(mix(15, Math.min(L, 12)));
-  const hasUpper = norm !== lower;
-  const first = norm.charAt(0);
-  const firstUpper = first !== first.toLowerCase();
-  const alpha = /\p{L}/u.test(norm);
+  let shapeH: number;
+  let sshapeH: number;
   let cap = 0;
-  if (alpha) {
-    const letters = norm.replace(/[^\p{L}]/gu, '');
-    if (letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) cap = 3;
-    else if (firstUpper) cap = 2;
-    else if (hasUpper) cap = 2;
-    else cap = 1;
-  }
-  if (norm.includes('-')) {
-    const parts = norm.split('-');
-    feats.push(mix(16, hashString(parts[parts.length - 1].toLowerCase())));
-    feats.push(mix(17, hashString(parts[0].toLowerCase())));
+  let alpha: boolean;
+  let firstUpper: boolean;
+  if (ascii) {
+    // shape and short shape hashed as they are built (same strings as shapeOf / shortShapeOf)
+    let h = 0x811c9dc5;
+    let hs = 0x811c9dc5;
+    let last = -1;
+    let run = 0;
+    let letters = 0;
+    let lowers = 0;
+    let uppers = 0;
+    for (let i = 0; i < norm.length; i++) {
+      const ch = norm.charCodeAt(i);
+      const c = asciiShape(ch);
+      if (c === 120) { letters++; lowers++; }
+      else if (c === 88) { letters++; uppers++; }
+      if (c === last) {
+        run++;
+        if (run >= 4) continue;
+      } else {
+        run = 1;
+        hs = Math.imul(hs ^ c, 0x01000193);
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+      last = c;
+    }
+    shapeH = h >>> 0;
+    sshapeH = hs >>> 0;
+    const c0 = norm.charCodeAt(0);
+    firstUpper = c0 >= 65 && c0 <= 90;
+    alpha = letters > 0;
+    if (alpha) {
+      if (letters >= 2 && lowers === 0) cap = 3;
+      else if (firstUpper || uppers > 0) cap = 2;
+      else cap = 1;
+    }
+  } else {
+    shapeH = hashString(shapeOf(norm));
+    sshapeH = hashString(shortShapeOf(norm));
+    const hasUpper = norm !== lower;
+    const first = norm.charAt(0);
+    firstUpper = first !== first.toLowerCase();
+    alpha = /\p{L}/u.test(norm);
+    if (alpha) {
+      const letters = norm.replace(/[^\p{L}]/gu, '');
+      if (letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) cap = 3;
+      else if (firstUpper) cap = 2;
+      else if (hasUpper) cap = 2;
+      else cap = 1;
+    }
   }
   let lid = lowerIds.get(lower);
   if (lid === undefined) lowerIds.set(lower, (lid = lowerIds.size));
-  w = {
-    scores: [], lower, lowerH, exactH, shapeH, sshapeH, intrinsic: Int32Array.from(feats.map((h) => h & (NUM_BUCKETS - 1))), cap, alpha,
-    initCap: firstUpper, pm: Int32Array.of(mix(26, shapeH), mix(27, shapeH), mix(28, lowerH), mix(29, lowerH), mix(30, lowerH), mix(31, sshapeH)), lid, fastOff: -1, fastId: -1, gaz1: -1, gazGen: -1,
+  const w: WordInfo = {
+    norm, lower, lowerH: hashString(lower), shapeH, sshapeH, cap, alpha, initCap: firstUpper, lid, fastOff: -1, fastId: -1, gaz1: -1, gazGen: -1,
   };
   wordCache.set(norm, w);
   return w;
+}
+
+/** Most word-intrinsic features a word has. */
+export const MAX_INTRINSIC = 16;
+
+/**
+ * Writes the bucket indices of the word's intrinsic features (identity, case, shape, affixes,
+ * length, hyphen parts) to `out` and returns their number (≤ MAX_INTRINSIC). Computed on demand:
+ * callers cache what they derive from them.
+ */
+export function intrinsicFeatures(w: WordInfo, out: Int32Array): number {
+  const NB = NUM_BUCKETS - 1;
+  const lower = w.lower;
+  let n = 0;
+  out[n++] = mix(2, hashString(w.norm)) & NB;
+  out[n++] = mix(3, w.lowerH) & NB;
+  out[n++] = mix(4, w.shapeH) & NB;
+  out[n++] = mix(5, w.sshapeH) & NB;
+  const L = lower.length;
+  for (let k = 1; k <= 4; k++) {
+    if (L > k) {
+      out[n++] = mix(5 + k, hashRange(lower, 0, k)) & NB;
+      out[n++] = mix(10 + k, hashRange(lower, L - k, L)) & NB;
+    }
+  }
+  out[n++] = mix(15, Math.min(L, 12)) & NB;
+  if (w.norm.includes('-')) {
+    const parts = w.norm.split('-');
+    out[n++] = mix(16, hashString(parts[parts.length - 1].toLowerCase())) & NB;
+    out[n++] = mix(17, hashString(parts[0].toLowerCase())) & NB;
+  }
+  return n;
 }
 
 /** Casing mode of a sentence: 0 normal, 1 title-case headline, 2 all caps. */
@@ -234,6 +325,7 @@ export function extractFeatures(tokens: Token[], gaz: Gazetteer | null, separate
     marks = gazetteerMarks(lower, capital, gaz);
   }
 
+  const intr = new Int32Array(MAX_INTRINSIC);
   let feats = new Int32Array(n * 48 + 16);
   let len = 0;
   const offsets = new Int32Array(n + 1);
@@ -254,7 +346,10 @@ export function extractFeatures(tokens: Token[], gaz: Gazetteer | null, separate
     const p2 = sameSentPrev && sentIdx[i] >= 2 ? infos[i - 2] : null;
     const n2 = sameSentNext && i + 2 < n && !tokens[i + 2].sentStart ? infos[i + 2] : null;
     feats[len++] = (1) & NB;
-    if (!separateIntrinsic) for (let k = 0; k < w.intrinsic.length; k++) feats[len++] = w.intrinsic[k];
+    if (!separateIntrinsic) {
+      const m = intrinsicFeatures(w, intr);
+      for (let k = 0; k < m; k++) feats[len++] = intr[k];
+    }
     const p1l = p1 ? p1.lowerH : BOS;
     const n1l = n1 ? n1.lowerH : EOS;
     const p1s = p1 ? p1.shapeH : BOS;

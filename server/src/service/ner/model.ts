@@ -7,7 +7,7 @@
  *   nnz delta-encoded LEB128 varints: flat indices (bucket * L + label) of the kept weights
  *   i16[nnz] quantised weights (weight ≈ q * scale), little-endian
  */
-import { NUM_LABELS, NUM_BUCKETS, HASH_BITS, LABELS, type DocFeatures, type WordInfo } from './features';
+import { NUM_LABELS, NUM_BUCKETS, HASH_BITS, LABELS, MAX_INTRINSIC, intrinsicFeatures, type DocFeatures, type WordInfo } from './features';
 
 let nextModelId = 0;
 
@@ -41,21 +41,44 @@ const NEG = -1e30;
 /** Quantisation range: weights are stored as int16 in [-QMAX, QMAX]. */
 const QMAX = 32000;
 
-/** Summed (unscaled) weights of a word's intrinsic features, cached on the word per model. */
-function wordScores(model: Weights, w: WordInfo): Float32Array {
-  let v = w.scores[model.id!];
-  if (v) return v;
-  v = new Float32Array(NUM_LABELS);
+/**
+ * Per-model cache of the summed (unscaled) weights of a word's intrinsic features: one slab of
+ * NUM_LABELS floats per cached word, emptied when it fills (bounded memory).
+ */
+interface ScoreCache {
+  index: Map<WordInfo, number>;
+  slab: Float32Array;
+}
+const SCORE_CACHE_MAX = 32768;
+const scoreCaches = new Map<number, ScoreCache>();
+const intrScratch = new Int32Array(MAX_INTRINSIC);
+
+/** Offset in the model's score slab of the word's summed intrinsic weights. */
+function wordScores(model: Weights, w: WordInfo): ScoreCache {
+  let c = scoreCaches.get(model.id!);
+  if (!c) scoreCaches.set(model.id!, (c = { index: new Map(), slab: new Float32Array(1024 * NUM_LABELS) }));
+  if (c.index.has(w)) return c;
+  if (c.index.size >= SCORE_CACHE_MAX) c.index.clear();
+  const slot = c.index.size;
+  const o = slot * NUM_LABELS;
+  if (o + NUM_LABELS > c.slab.length) {
+    const bigger = new Float32Array(c.slab.length * 2);
+    bigger.set(c.slab);
+    c.slab = bigger;
+  }
+  const v = c.slab;
+  v.fill(0, o, o + NUM_LABELS);
   const rows = model.rows!;
   const wt = model.w;
-  for (let k = 0; k < w.intrinsic.length; k++) {
-    const r = rows[w.intrinsic[k]];
+  const m = intrinsicFeatures(w, intrScratch);
+  for (let k = 0; k < m; k++) {
+    const r = rows[intrScratch[k]];
     if (r === 0) continue;
     const b = (r - 1) * NUM_LABELS;
-    for (let l = 0; l < NUM_LABELS; l++) v[l] += wt[b + l];
+    for (let l = 0; l < NUM_LABELS; l++) v[o + l] += wt[b + l];
   }
-  w.scores[model.id!] = v;
-  return v;
+  c.index.set(w, slot);
+  return c;
 }
 
 /** Emission scores for each token (n * L). */
@@ -83,8 +106,10 @@ export function emissions(model: Weights, df: DocFeatures, n: number, out?: Floa
     }
     const sc = model.scale;
     if (words) {
-      const ws = wordScores(model, words[i]);
-      s0 += ws[0]; s1 += ws[1]; s2 += ws[2]; s3 += ws[3]; s4 += ws[4]; s5 += ws[5]; s6 += ws[6]; s7 += ws[7]; s8 += ws[8];
+      const c = wordScores(model, words[i]);
+      const ws = c.slab;
+      const q = c.index.get(words[i])! * NUM_LABELS;
+      s0 += ws[q]; s1 += ws[q + 1]; s2 += ws[q + 2]; s3 += ws[q + 3]; s4 += ws[q + 4]; s5 += ws[q + 5]; s6 += ws[q + 6]; s7 += ws[q + 7]; s8 += ws[q + 8];
     }
     em[base] = s0 * sc; em[base + 1] = s1 * sc; em[base + 2] = s2 * sc; em[base + 3] = s3 * sc;
     em[base + 4] = s4 * sc; em[base + 5] = s5 * sc; em[base + 6] = s6 * sc; em[base + 7] = s7 * sc; em[base + 8] = s8 * sc;
