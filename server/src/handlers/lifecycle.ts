@@ -13,7 +13,9 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as path from 'node:path';
 import { fingerprintFiles, openAnalysisCache, type AnalysisCache } from '../service/analysisCache';
+import { SNAPSHOT_FILE_NAME } from '../service/indexSnapshot';
 import { GAZETTEER_FILE, MODEL2_FILE, MODEL_FILE, findModelFile } from '../service/ner';
 import { semanticTokensLegend } from '../service/semanticTokens';
 import type { DocumentAnalysis } from '../service/types';
@@ -38,8 +40,8 @@ export interface ServerOptions {
 
 export const SERVER_VERSION = '0.1.0';
 
-/** The analysis cache in `dir`, keyed by the analyser version and the shipped model files. */
-function openCache(dir: string, log: Logger): AnalysisCache | undefined {
+/** The shipped model files (the analysis depends on them). */
+function modelFiles(): string[] {
   const files: string[] = [];
   for (const f of [MODEL_FILE, MODEL2_FILE, GAZETTEER_FILE]) {
     try {
@@ -48,7 +50,17 @@ function openCache(dir: string, log: Logger): AnalysisCache | undefined {
       // optional or missing model file: the fingerprint counts it as empty
     }
   }
-  return openAnalysisCache(dir, { fingerprint: fingerprintFiles(files), log: (m) => log.info(`[cache] ${m}`) });
+  return files;
+}
+
+/** The analysis cache in `dir`, keyed by the analyser version and the shipped model files. */
+function openCache(dir: string, log: Logger): AnalysisCache | undefined {
+  return openAnalysisCache(dir, { fingerprint: fingerprintFiles(modelFiles()), log: (m) => log.info(`[cache] ${m}`) });
+}
+
+/** The linked-index snapshot in `dir`: any change of the models or of the server's own code (this bundle) invalidates it. */
+function snapshotOptions(dir: string): { file: string; fingerprint: string } {
+  return { file: path.join(dir, SNAPSHOT_FILE_NAME), fingerprint: fingerprintFiles([...modelFiles(), __filename]) };
 }
 
 export function startServer(connection: Connection, opts: ServerOptions = {}): void {
@@ -94,6 +106,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       },
       analyse: opts.analyse,
       cache,
+      snapshot: cache && !opts.analyse ? snapshotOptions(cache.dir) : undefined,
       // Worker threads run the real analyser only; a test's replacement runs in process.
       pool: opts.analyse ? undefined : AnalysisPool.create((m) => log.info(m)),
       editDelay: opts.editDelay,

@@ -20,6 +20,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
+import { contentKey, IndexSnapshot, writeIndexSnapshot, type SnapshotFileInfo } from '../service/indexSnapshot';
 import type { AnalysisPool } from './analysisPool';
 import type { TokenCategory } from '../service/context';
 import { parseDictionary, type Dictionary } from '../service/entities';
@@ -91,6 +92,8 @@ export interface WorkspaceOptions {
   cache?: AnalysisCache;
   /** Worker threads for the first indexing pass; without it, articles are analysed in process. */
   pool?: AnalysisPool;
+  /** Where the linked index is saved for the next start, and what must match to reuse it. */
+  snapshot?: { file: string; fingerprint: string };
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
   batchSize?: number;
 }
@@ -135,9 +138,12 @@ export class Workspace {
     this.editDelay = opts.editDelay ?? 150;
     this.batchSize = opts.batchSize ?? 25;
     this.index = new WorkspaceIndex({ analyse: opts.analyse, cache: opts.cache });
+    // Until the first pass has linked the corpus, requests are answered without linking it.
+    this.index.deferLinking(true);
     this.service = createLanguageService({ index: this.index, settings: () => ({ entityTypes: this.settings.entityTypes }) });
     this.setFolders(opts.folders);
     this.index.onDidChange((e) => {
+      this.indexEpoch++;
       for (const uri of e.uris) this.changedUris.add(uri);
       this.scheduleIndexNotification();
     });
@@ -229,6 +235,7 @@ export class Workspace {
         }
       }
       const wanted = new Set(files);
+      this.loadSnapshot(files);
       progress?.begin('Sourcelens', 0, `Indexing ${files.length} ${files.length === 1 ? 'article' : 'articles'}`, false);
       // Drop what is no longer part of the corpus (settings changed, files gone).
       for (const d of [...this.index.documents()]) {
@@ -282,7 +289,10 @@ export class Workspace {
         this.indexing = false;
         this.index.deferLinking(false);
         // Always tell the client the pass is over, even if nothing changed.
-        if (!this.flushPending()) this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
+        if (!this.flushPending()) {
+          this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
+          this.scheduleSnapshot();
+        }
       }
       progress?.done();
       done();
@@ -419,12 +429,102 @@ export class Workspace {
         return { ok: false, reason: `too large (${formatBytes(st.size)} > limit ${formatBytes(this.settings.maxFileSize)})` };
       }
       bytes = fs.readFileSync(file);
+      this.fileInfo.set(uri, { size: st.size, mtimeMs: st.mtimeMs });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ok: false, reason: 'missing' };
       return { ok: false, reason: `unreadable (${code ?? String(err)})` };
     }
-    return decodeArticle(bytes, this.settings.maxFileSize);
+    const r = decodeArticle(bytes, this.settings.maxFileSize);
+    if (r.ok) this.checkSnapshot(uri, r.text);
+    return r;
+  }
+
+  // ---- the snapshot of the linked index ------------------------------------------------------
+
+  /** Size and time of each article file when it was last read (what a snapshot records). */
+  private readonly fileInfo = new Map<string, SnapshotFileInfo>();
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  /** Bumped by every index change: a snapshot write in progress stops if it moves. */
+  private indexEpoch = 0;
+  private snapshotLoaded = false;
+
+  private snapshotFingerprint(): string {
+    const dict = this.index.getDictionary();
+    return `${this.opts.snapshot!.fingerprint}+${dict ? contentKey(JSON.stringify(dict)) : 'no-dictionary'}`;
+  }
+
+  /**
+   * At the first pass of a second start: the previous session's linked index answers while this
+   * pass rebuilds, if it covers exactly these files, unchanged (same size and time).
+   */
+  private loadSnapshot(files: readonly string[]): void {
+    if (!this.opts.snapshot || this.snapshotLoaded) return;
+    this.snapshotLoaded = true;
+    const t0 = performance.now();
+    const snap = IndexSnapshot.load(this.opts.snapshot.file, this.snapshotFingerprint(), (m) => this.log.info(`[snapshot] ${m}`));
+    if (!snap) return;
+    if (snap.docs.length !== files.length) {
+      this.log.info(`[snapshot] not used: it has ${snap.docs.length} articles, the workspace ${files.length}`);
+      return;
+    }
+    for (const uri of files) {
+      const d = snap.doc(uri);
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.statSync(fileURLToPath(uri));
+      } catch {
+        st = undefined;
+      }
+      if (!d || !st || st.size !== d.size || st.mtimeMs !== d.mtimeMs) {
+        this.log.info(`[snapshot] not used: ${uri} ${d ? 'changed' : 'is new'} since it was written`);
+        return;
+      }
+    }
+    this.index.useSnapshot(snap, (uri) => {
+      const r = this.readArticle(uri);
+      return r.ok ? r.text : undefined;
+    });
+    this.log.info(`[snapshot] answering from the last session's index (${snap.docs.length} articles) while indexing; checked in ${Math.round(performance.now() - t0)} ms`);
+  }
+
+  /** An article read during the pass whose text is not the snapshot's: the snapshot stops answering. */
+  private checkSnapshot(uri: string, text: string): void {
+    if (!this.index.answeringFromSnapshot) return;
+    const key = this.index.snapshotKey(uri);
+    if (key !== undefined && key !== contentKey(text)) {
+      this.log.info(`[snapshot] ${uri} differs from the snapshot; answering from each article alone until indexing ends`);
+      this.index.dropSnapshot();
+    }
+  }
+
+  /** Writes the snapshot once the index has been linked and quiet for a while. */
+  private scheduleSnapshot(delay = 5000): void {
+    if (!this.opts.snapshot || this.disposed || this.indexing) return;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      void this.writeSnapshot();
+    }, delay);
+    this.snapshotTimer.unref?.();
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    if (!this.opts.snapshot || this.disposed || this.indexing) return;
+    const epoch = this.indexEpoch;
+    const t0 = performance.now();
+    try {
+      const wrote = await writeIndexSnapshot(
+        this.opts.snapshot.file,
+        this.snapshotFingerprint(),
+        this.index,
+        (uri) => this.fileInfo.get(uri) ?? statInfo(uri),
+        () => epoch === this.indexEpoch && !this.disposed && !this.indexing,
+      );
+      if (wrote) this.log.info(`[snapshot] wrote ${this.index.size} articles in ${Math.round(performance.now() - t0)} ms`);
+    } catch (err) {
+      this.log.warn(`[snapshot] could not write ${this.opts.snapshot.file}: ${String(err)}`);
+    }
   }
 
   /** Sends the change event if anything changed; returns whether one was sent. */
@@ -668,6 +768,7 @@ export class Workspace {
       this.changedUris.clear();
       this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris });
       this.scheduleSemanticRefresh();
+      this.scheduleSnapshot();
     }, NOTIFY_DELAY_MS);
   }
 
@@ -690,12 +791,27 @@ export class Workspace {
     this.editTimers.clear();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.generation++;
   }
 }
 
 /** How long after the last index change its notification (with corpus statistics) is sent. */
 const NOTIFY_DELAY_MS = 60;
+
+/**
+ * Size and time of an article's file now (for one open in an editor, never read from disk). A
+ * snapshot records it with the key of the text as indexed; if that was unsaved text, the next
+ * start sees the key differ from the file's and stops using the snapshot.
+ */
+function statInfo(uri: string): SnapshotFileInfo | undefined {
+  try {
+    const st = fs.statSync(fileURLToPath(uri));
+    return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function decodeURIComponentSafe(s: string): string {
   try {

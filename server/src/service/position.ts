@@ -7,13 +7,27 @@ import type { Position, Range } from 'vscode-languageserver-protocol';
 export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: ArrayLike<number>;
+  private source: string | (() => string);
+  private readonly knownLength: number | undefined;
 
-  /** `lineStarts`, when given, must be `lineStartsOf(text)` (the index keeps them per article). */
-  constructor(
-    readonly text: string,
-    lineStarts?: ArrayLike<number>,
-  ) {
-    this.lineStarts = lineStarts ?? lineStartsOf(text);
+  /**
+   * `lineStarts`, when given, must be `lineStartsOf(text)` (the index keeps them per article).
+   * `text` may be a function, called on first need: with `lineStarts` and `length` given,
+   * converting positions never needs the text itself.
+   */
+  constructor(text: string | (() => string), lineStarts?: ArrayLike<number>, length?: number) {
+    this.source = text;
+    this.lineStarts = lineStarts ?? lineStartsOf(this.text);
+    this.knownLength = length;
+  }
+
+  get text(): string {
+    if (typeof this.source !== 'string') this.source = this.source();
+    return this.source;
+  }
+
+  private get length(): number {
+    return this.knownLength ?? this.text.length;
   }
 
   get lineCount(): number {
@@ -21,7 +35,7 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const o = Math.max(0, Math.min(offset, this.length));
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -35,7 +49,7 @@ export class LineIndex {
 
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
-    if (position.line >= this.lineStarts.length) return this.text.length;
+    if (position.line >= this.lineStarts.length) return this.length;
     const start = this.lineStarts[position.line];
     const end = this.lineEnd(position.line);
     return Math.max(start, Math.min(start + Math.max(0, position.character), end));

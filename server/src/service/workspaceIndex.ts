@@ -7,6 +7,7 @@
 import { analyseText } from './analyse';
 import { decode, type AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
+import { contentKey, type IndexSnapshot } from './indexSnapshot';
 import { lineStartsOf } from './position';
 import {
   CorpusLinker,
@@ -70,6 +71,10 @@ export class WorkspaceIndex {
   private deferred = false;
   /** Article-local entities handed out while linking is deferred, by id. */
   private provisionalEntities = new Map<string, Entity>();
+  /** The previous session's linked index, answering while linking is deferred (see `useSnapshot`). */
+  private snapshot:
+    | { data: IndexSnapshot; readText: (uri: string) => string | undefined; mentions: Map<string, ResolvedMention[]>; docs: Map<string, IndexedDocument> }
+    | undefined;
 
   constructor(opts: IndexOptions = {}) {
     this.analyse = opts.analyse ?? analyseText;
@@ -185,8 +190,32 @@ export class WorkspaceIndex {
     return this.docs.values();
   }
 
+  /**
+   * The indexed document; while the snapshot answers, also an article not indexed yet that the
+   * snapshot covers (its text read on first use; no claims or local clusters until indexed).
+   */
   document(uri: string): IndexedDocument | undefined {
-    return this.docs.get(uri);
+    const doc = this.docs.get(uri);
+    if (doc || !this.snapshot || !this.provisional) return doc;
+    const snap = this.snapshot;
+    const cached = snap.docs.get(uri);
+    if (cached) return cached;
+    const lines = snap.data.lines(uri);
+    if (!lines) return undefined;
+    const out = {
+      uri,
+      version: 0,
+      // Read on each use, not kept: a reference list can touch thousands of articles.
+      get text() {
+        return snap.readText(uri) ?? '';
+      },
+      claims: [],
+      local: { version: 0, uri, clusters: [] },
+      lineStarts: lines.lineStarts,
+      snapshotLength: lines.length,
+    };
+    snap.docs.set(uri, out);
+    return out;
   }
 
   /**
@@ -198,7 +227,45 @@ export class WorkspaceIndex {
    */
   deferLinking(on: boolean): void {
     this.deferred = on;
-    if (!on) this.provisionalEntities = new Map();
+    if (!on) {
+      this.provisionalEntities = new Map();
+      this.snapshot = undefined;
+    }
+  }
+
+  /**
+   * While linking is deferred, answers from the previous session's linked index instead of
+   * article-local entities, for every article whose indexed text is the one in the snapshot (or
+   * that is not indexed yet: the caller has checked the files against it). `readText` gives an
+   * article's text for one not indexed yet. Dropped by `dropSnapshot` (an article turned out
+   * to differ) or when linking resumes.
+   */
+  useSnapshot(data: IndexSnapshot, readText: (uri: string) => string | undefined): void {
+    this.snapshot = { data, readText, mentions: new Map(), docs: new Map() };
+  }
+
+  dropSnapshot(): void {
+    this.snapshot = undefined;
+  }
+
+  /** The snapshot's content key of `uri`, while the snapshot answers. */
+  snapshotKey(uri: string): string | undefined {
+    return this.answeringFromSnapshot ? this.snapshot?.data.doc(uri)?.key : undefined;
+  }
+
+  /** Whether the previous session's index is answering right now. */
+  get answeringFromSnapshot(): boolean {
+    return this.provisional && this.snapshot !== undefined;
+  }
+
+  /** The snapshot, if it is answering and covers `uri` as indexed now. */
+  private snapshotFor(uri: string): IndexSnapshot | undefined {
+    if (!this.provisional || !this.snapshot) return undefined;
+    const sd = this.snapshot.data.doc(uri);
+    if (!sd) return undefined;
+    const doc = this.docs.get(uri);
+    if (doc && keyOfDoc(doc) !== sd.key) return undefined;
+    return this.snapshot.data;
   }
 
   /** Whether queries are answered without corpus-wide linking right now. */
@@ -213,22 +280,36 @@ export class WorkspaceIndex {
 
   /** All entities sorted by id (built lazily; an edit does not rebuild it until someone asks). */
   entities(): readonly Entity[] {
-    return this.provisional ? [] : this.linker.entities();
+    if (this.provisional) return this.snapshot?.data.entities() ?? [];
+    return this.linker.entities();
   }
 
   entity(id: string): Entity | undefined {
     if (id.startsWith(PROVISIONAL)) return this.provisionalEntities.get(id);
-    return this.provisional ? undefined : this.linker.entity(id);
+    if (this.provisional) return this.snapshot?.data.entity(id);
+    return this.linker.entity(id);
   }
 
   /** Entities per type (cheap: no sorted list is built). */
   entityCounts(): Record<EntityType, number> {
-    return this.provisional ? { person: 0, organization: 0, place: 0, event: 0 } : this.linker.countByType();
+    if (this.provisional) return this.snapshot?.data.entityCounts() ?? { person: 0, organization: 0, place: 0, event: 0 };
+    return this.linker.countByType();
   }
 
   /** Mentions of one document with their entity ids, sorted by offset. Touches only this document. */
   mentionsIn(uri: string): readonly ResolvedMention[] {
-    if (this.provisional) return this.provisionalMentions(uri);
+    if (this.provisional) {
+      const snap = this.snapshotFor(uri);
+      if (snap && this.snapshot) {
+        let list = this.snapshot.mentions.get(uri);
+        if (!list) {
+          list = snap.mentionsIn(uri) ?? [];
+          this.snapshot.mentions.set(uri, list);
+        }
+        return list;
+      }
+      return this.provisionalMentions(uri);
+    }
     this.linker.flush(); // applies pending changes (re-links only what they touch)
     if (this.byDocVersion !== this.linker.version) {
       this.byDoc = new Map();
@@ -240,6 +321,12 @@ export class WorkspaceIndex {
       this.byDoc.set(uri, out);
     }
     return out;
+  }
+
+  /** Like `mentionsIn`, straight from the linker and not kept (for walks over every article). */
+  linkedMentionsOf(uri: string): ResolvedMention[] {
+    this.linker.flush();
+    return this.linker.mentionsOf(uri).map(({ mention, entity }) => ({ ...mention, entityId: entity.id }));
   }
 
   /**
@@ -326,6 +413,18 @@ export class WorkspaceIndex {
   private invalidate(uri: string): void {
     this.pending.add(uri);
   }
+}
+
+const docKeys = new WeakMap<IndexedDocument, string>();
+
+/** The content key of an indexed document's text (computed once per version). */
+function keyOfDoc(doc: IndexedDocument): string {
+  let k = docKeys.get(doc);
+  if (k === undefined) {
+    k = contentKey(doc.text);
+    docKeys.set(doc, k);
+  }
+  return k;
 }
 
 /** Prefix of provisional entity ids (never produced by the linker, whose ids start with a type). */

@@ -1,0 +1,316 @@
+/**
+ * The linked index as it stood when the last session settled, on disk, so that a second start
+ * answers hovers, definitions and references with corpus-wide entities at once, while the first
+ * indexing pass rebuilds the live index behind it (see WorkspaceIndex.useSnapshot).
+ *
+ * What it holds: for each article its URI, content key and file size and time, its line starts
+ * and its mentions with their entity; for each entity its name, type, spellings, merge reasons
+ * and mentions. Claims are not in it: they come with each article's (cached) analysis.
+ *
+ * File (`index.bin`, little-endian), written front to back as records are made:
+ *   "SLINDEX1" | records (UTF-8 JSON each, decoded only when asked for)
+ *   | u32 × (entities + 1) entity record offsets | u32 × (docs + 1) document record offsets
+ *   | header JSON {format, fingerprint, crc32, docs, ids, counts} | u32 header length.
+ * Offsets count from the first record. The CRC covers the records and the tables. A file that
+ * fails any check is ignored (one log line) and rewritten when the index next settles.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import type { Entity, EntityMentionRef, EntityType, MergeReason } from './types';
+import type { ResolvedMention, WorkspaceIndex } from './workspaceIndex';
+
+const MAGIC = Buffer.from('SLINDEX1', 'latin1');
+const FORMAT = 1;
+export const SNAPSHOT_FILE_NAME = 'index.bin';
+
+/** What identifies an article's content on disk and in memory. */
+export interface SnapshotFileInfo {
+  size: number;
+  mtimeMs: number;
+}
+
+export interface SnapshotDoc extends SnapshotFileInfo {
+  uri: string;
+  /** `contentKey` of the text that was indexed. */
+  key: string;
+}
+
+/** A content hash of an article's text (hex SHA-1). */
+export function contentKey(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+type EntityRecord = [name: string, type: EntityType, aliases: string[], merges: MergeReason[], texts: string[], mentions: number[]];
+type DocRecord = [lineStarts: number[], mentions: Array<number | string>, length: number];
+
+interface Header {
+  format: number;
+  fingerprint: string;
+  crc32: number;
+  docs: Array<[string, string, number, number]>;
+  ids: string[];
+  counts: Record<EntityType, number>;
+}
+
+export class IndexSnapshot {
+  readonly docs: readonly SnapshotDoc[];
+  private readonly docIndex = new Map<string, number>();
+  private readonly ids: readonly string[];
+  private readonly counts: Record<EntityType, number>;
+  private readonly decoded = new Map<number, Entity>();
+  private all: Entity[] | undefined;
+
+  private constructor(
+    header: Header,
+    private readonly body: Buffer,
+    private readonly entityOffsets: Uint32Array,
+    private readonly docOffsets: Uint32Array,
+  ) {
+    this.docs = header.docs.map(([uri, key, size, mtimeMs]) => ({ uri, key, size, mtimeMs }));
+    this.docs.forEach((d, i) => this.docIndex.set(d.uri, i));
+    this.ids = header.ids;
+    this.counts = header.counts;
+  }
+
+  /** Reads `file`; undefined (and one log line, unless the file is simply missing) if it is unusable. */
+  static load(file: string, fingerprint: string, log: (m: string) => void): IndexSnapshot | undefined {
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`could not read ${file}: ${String(err)}`);
+      return undefined;
+    }
+    const problem = (why: string) => {
+      log(`ignored ${file} (${why}); it will be rewritten`);
+      return undefined;
+    };
+    if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return problem('not a Sourcelens index file');
+    const hlen = buf.readUInt32LE(buf.length - 4);
+    const hstart = buf.length - 4 - hlen;
+    if (hstart < MAGIC.length) return problem('truncated header');
+    let header: Header;
+    try {
+      header = JSON.parse(buf.toString('utf8', hstart, hstart + hlen)) as Header;
+    } catch {
+      return problem('unreadable header');
+    }
+    if (header.format !== FORMAT) return problem(`format ${String(header.format)}, expected ${FORMAT}`);
+    if (header.fingerprint !== fingerprint) return problem('made by another analyser, linker or dictionary');
+    if (!Array.isArray(header.docs) || !Array.isArray(header.ids) || !header.counts) return problem('malformed header');
+    const tablesLen = (header.ids.length + 1 + header.docs.length + 1) * 4;
+    const tablesStart = hstart - tablesLen;
+    if (tablesStart < MAGIC.length) return problem('truncated tables');
+    if (zlib.crc32(buf.subarray(MAGIC.length, hstart)) !== header.crc32) return problem('checksum mismatch');
+    const entityOffsets = new Uint32Array(header.ids.length + 1);
+    const docOffsets = new Uint32Array(header.docs.length + 1);
+    for (let i = 0; i < entityOffsets.length; i++) entityOffsets[i] = buf.readUInt32LE(tablesStart + i * 4);
+    for (let i = 0; i < docOffsets.length; i++) docOffsets[i] = buf.readUInt32LE(tablesStart + (entityOffsets.length + i) * 4);
+    const body = buf.subarray(MAGIC.length, tablesStart);
+    if (entityOffsets[entityOffsets.length - 1] > body.length || docOffsets[docOffsets.length - 1] > body.length) return problem('truncated records');
+    return new IndexSnapshot(header, body, entityOffsets, docOffsets);
+  }
+
+  has(uri: string): boolean {
+    return this.docIndex.has(uri);
+  }
+
+  doc(uri: string): SnapshotDoc | undefined {
+    const i = this.docIndex.get(uri);
+    return i === undefined ? undefined : this.docs[i];
+  }
+
+  entityCounts(): Record<EntityType, number> {
+    return { ...this.counts };
+  }
+
+  entity(id: string): Entity | undefined {
+    // `ids` is sorted (WorkspaceIndex.entities() is): binary search.
+    let lo = 0;
+    let hi = this.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = this.ids[mid];
+      if (x === id) return this.entityAt(mid);
+      if (x < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Every entity, sorted by id (decodes them all: for the entity list, not for a hover). */
+  entities(): readonly Entity[] {
+    if (!this.all) this.all = this.ids.map((_, i) => this.entityAt(i)!);
+    return this.all;
+  }
+
+  /** The article's mentions with their entity ids, sorted by offset; undefined if the article is not in the snapshot. */
+  mentionsIn(uri: string): ResolvedMention[] | undefined {
+    const rec = this.docRecord(uri);
+    if (!rec) return undefined;
+    const out: ResolvedMention[] = [];
+    const flat = rec[1];
+    for (let i = 0; i + 3 < flat.length; i += 4) {
+      out.push({ uri, start: flat[i] as number, end: flat[i + 1] as number, entityId: this.ids[flat[i + 2] as number], text: flat[i + 3] as string });
+    }
+    return out;
+  }
+
+  /** The article's line starts and text length as indexed. */
+  lines(uri: string): { lineStarts: Uint32Array; length: number } | undefined {
+    const rec = this.docRecord(uri);
+    return rec ? { lineStarts: Uint32Array.from(rec[0]), length: rec[2] } : undefined;
+  }
+
+  private docRecord(uri: string): DocRecord | undefined {
+    const i = this.docIndex.get(uri);
+    if (i === undefined) return undefined;
+    try {
+      return JSON.parse(this.body.toString('utf8', this.docOffsets[i], this.docOffsets[i + 1])) as DocRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private entityAt(i: number): Entity | undefined {
+    const hit = this.decoded.get(i);
+    if (hit) return hit;
+    let rec: EntityRecord;
+    try {
+      rec = JSON.parse(this.body.toString('utf8', this.entityOffsets[i], this.entityOffsets[i + 1])) as EntityRecord;
+    } catch {
+      return undefined;
+    }
+    const [name, type, aliases, merges, texts, flat] = rec;
+    const mentions: EntityMentionRef[] = [];
+    for (let k = 0; k + 3 < flat.length; k += 4) {
+      mentions.push({ uri: this.docs[flat[k]].uri, start: flat[k + 1], end: flat[k + 2], text: texts[flat[k + 3]] });
+    }
+    const e: Entity = { id: this.ids[i], name, type, aliases, merges, mentions };
+    this.decoded.set(i, e);
+    return e;
+  }
+}
+
+/**
+ * Writes the index's current linked state to `file` (via a temporary file and a rename), in
+ * slices that yield to the event loop. `info` gives each article's file size and time as read
+ * (undefined: the article is not a file on disk as indexed, e.g. an unsaved editor; then no
+ * snapshot is written, since a second start could not check it). Returns whether it wrote.
+ */
+export async function writeIndexSnapshot(
+  file: string,
+  fingerprint: string,
+  index: WorkspaceIndex,
+  info: (uri: string) => SnapshotFileInfo | undefined,
+  isCurrent: () => boolean = () => true,
+): Promise<boolean> {
+  const entities = index.entities();
+  const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  const docIdx = new Map<string, number>();
+  const header: Header = { format: FORMAT, fingerprint, crc32: 0, docs: [], ids: [], counts: index.entityCounts() };
+  for (const d of docs) {
+    const fi = info(d.uri);
+    if (!fi) return false;
+    docIdx.set(d.uri, header.docs.length);
+    header.docs.push([d.uri, contentKey(d.text), fi.size, fi.mtimeMs]);
+  }
+  const entityIdx = new Map<string, number>();
+  entities.forEach((e, i) => {
+    header.ids.push(e.id);
+    entityIdx.set(e.id, i);
+  });
+  const entityOffsets: number[] = [];
+  const docOffsets: number[] = [];
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const fh = await fs.promises.open(tmp, 'w');
+  let ok = false;
+  try {
+    // Records are buffered up to ~1 MB, then written: memory stays flat however big the index.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let pos = 0;
+    let crc = 0;
+    const put = async (b: Buffer) => {
+      pending.push(b);
+      pendingBytes += b.length;
+      pos += b.length;
+      crc = zlib.crc32(b, crc);
+      if (pendingBytes >= 1 << 20) await drain();
+    };
+    const drain = async () => {
+      if (pending.length > 0) await fh.write(Buffer.concat(pending));
+      pending = [];
+      pendingBytes = 0;
+    };
+    let sliceStart = Date.now();
+    const stillCurrent = async () => {
+      if (Date.now() - sliceStart >= 20) {
+        await new Promise<void>((r) => setImmediate(r));
+        sliceStart = Date.now();
+      }
+      return isCurrent();
+    };
+    await fh.write(MAGIC);
+    for (let i = 0; i < entities.length; i++) {
+      const e = entities[i];
+      const texts: string[] = [];
+      const textIdx = new Map<string, number>();
+      const flat: number[] = [];
+      for (const m of e.mentions) {
+        let t = textIdx.get(m.text);
+        if (t === undefined) {
+          t = texts.length;
+          texts.push(m.text);
+          textIdx.set(m.text, t);
+        }
+        const d = docIdx.get(m.uri);
+        if (d === undefined) return false; // the index changed under us
+        flat.push(d, m.start, m.end, t);
+      }
+      entityOffsets.push(pos);
+      const rec: EntityRecord = [e.name, e.type, e.aliases, e.merges, texts, flat];
+      await put(Buffer.from(JSON.stringify(rec)));
+      if ((i & 255) === 0 && !(await stillCurrent())) return false;
+    }
+    entityOffsets.push(pos);
+    for (let i = 0; i < docs.length; i++) {
+      const flat: Array<number | string> = [];
+      for (const m of index.linkedMentionsOf(docs[i].uri)) {
+        const ei = entityIdx.get(m.entityId);
+        if (ei === undefined) return false;
+        flat.push(m.start, m.end, ei, m.text);
+      }
+      docOffsets.push(pos);
+      const rec: DocRecord = [[...docs[i].lineStarts], flat, docs[i].text.length];
+      await put(Buffer.from(JSON.stringify(rec)));
+      if ((i & 63) === 0 && !(await stillCurrent())) return false;
+    }
+    docOffsets.push(pos);
+    const offsets = [...entityOffsets, ...docOffsets];
+    const tables = Buffer.allocUnsafe(offsets.length * 4);
+    offsets.forEach((o, i) => tables.writeUInt32LE(o, i * 4));
+    await put(tables);
+    header.crc32 = crc;
+    const h = Buffer.from(JSON.stringify(header));
+    const len = Buffer.allocUnsafe(4);
+    len.writeUInt32LE(h.length, 0);
+    pending.push(h, len);
+    await drain();
+    if (!isCurrent()) return false;
+    ok = true;
+  } finally {
+    await fh.close();
+    if (!ok) await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+  }
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  return true;
+}

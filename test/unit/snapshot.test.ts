@@ -1,0 +1,185 @@
+/**
+ * The linked-index snapshot: written from a linked index and read back, it answers exactly as
+ * the live index does (mentions, entities, hover cards, references), for articles indexed with
+ * the same text and for articles not indexed yet; it never answers for an article whose text
+ * differs; a damaged or foreign file is refused with a message. A second start of the real
+ * server answers a corpus-wide hover from it before its own indexing pass ends.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { LspClient } from '../../bench/lsp-client';
+import { contentKey, IndexSnapshot, writeIndexSnapshot } from '../../server/src/service/indexSnapshot';
+import { createLanguageService } from '../../server/src/service/languageService';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
+import { repoRoot, sharedCorpusDir } from '../helpers/paths';
+
+function corpus(): Array<{ uri: string; text: string; version: number }> {
+  const out = [];
+  for (const d of [sharedCorpusDir(), path.join(repoRoot, 'samples')]) {
+    for (const f of fs.readdirSync(d).sort()) {
+      if (f.endsWith('.txt')) out.push({ uri: pathToFileURL(path.join(d, f)).href, text: fs.readFileSync(path.join(d, f), 'utf8'), version: 0 });
+    }
+  }
+  return out;
+}
+
+const FINGERPRINT = 'test-fingerprint';
+const info = () => ({ size: 1, mtimeMs: 2 });
+
+async function written(): Promise<{ docs: ReturnType<typeof corpus>; live: WorkspaceIndex; file: string; dir: string }> {
+  const docs = corpus();
+  const live = new WorkspaceIndex();
+  for (const d of docs) live.update(d);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-snapshot-'));
+  const file = path.join(dir, 'index.bin');
+  assert.equal(await writeIndexSnapshot(file, FINGERPRINT, live, info), true);
+  return { docs, live, file, dir };
+}
+
+/** Every hover card over every mention of `uri`, as text. */
+function hovers(index: WorkspaceIndex, uri: string): string[] {
+  const service = createLanguageService({ index });
+  const li = service.lines(uri)!;
+  return index.mentionsIn(uri).map((m) => JSON.stringify(service.doHover(uri, li.positionAt(m.start))));
+}
+
+test('snapshot: read back, it answers as the live index does', async () => {
+  const { docs, live, file, dir } = await written();
+  try {
+    const logs: string[] = [];
+    const snap = IndexSnapshot.load(file, FINGERPRINT, (m) => logs.push(m));
+    assert.ok(snap, logs.join('\n'));
+    assert.equal(snap.docs.length, docs.length);
+    assert.deepEqual(snap.entityCounts(), live.entityCounts());
+    assert.deepEqual(snap.entities(), live.entities());
+
+    // A second start: one article open (indexed with the same text), the rest not indexed yet.
+    const index = new WorkspaceIndex();
+    index.deferLinking(true);
+    const [open, ...rest] = docs;
+    index.update(open);
+    index.useSnapshot(snap, (uri) => docs.find((d) => d.uri === uri)?.text);
+    assert.equal(index.answeringFromSnapshot, true);
+    assert.equal(index.linked, false, 'nothing was linked');
+    assert.deepEqual(index.mentionsIn(open.uri), live.mentionsIn(open.uri));
+    assert.deepEqual(hovers(index, open.uri), hovers(live, open.uri));
+    for (const d of rest) assert.deepEqual(index.mentionsIn(d.uri), live.mentionsIn(d.uri), d.uri);
+    // References from the open article reach articles not indexed yet, at the same places.
+    const service = createLanguageService({ index });
+    const liveService = createLanguageService({ index: live });
+    for (const m of live.mentionsIn(open.uri).slice(0, 40)) {
+      const pos = liveService.lines(open.uri)!.positionAt(m.start);
+      assert.deepEqual(service.findReferences(open.uri, pos), liveService.findReferences(open.uri, pos));
+    }
+    assert.equal(index.linked, false, 'answering did not link the corpus');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('snapshot: an article indexed with other text is answered from itself, never from the snapshot', async () => {
+  const { docs, file, dir } = await written();
+  try {
+    const snap = IndexSnapshot.load(file, FINGERPRINT, () => undefined)!;
+    const index = new WorkspaceIndex();
+    index.deferLinking(true);
+    const edited = { ...docs[0], text: docs[0].text + '\nMaria Quintero spoke in Valparaiso.\n', version: 2 };
+    index.update(edited);
+    index.useSnapshot(snap, () => undefined);
+    assert.notEqual(snap.doc(edited.uri)?.key, contentKey(edited.text));
+    const ms = index.mentionsIn(edited.uri);
+    assert.ok(ms.length > 0);
+    assert.ok(ms.every((m) => index.isProvisional(m.entityId)));
+    // Linking resumes: the snapshot is gone and the live index answers.
+    index.deferLinking(false);
+    assert.equal(index.answeringFromSnapshot, false);
+    assert.ok(index.mentionsIn(edited.uri).every((m) => !index.isProvisional(m.entityId)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('snapshot: a damaged, truncated or foreign file is refused with a message', async () => {
+  const { file, dir } = await written();
+  try {
+    const good = fs.readFileSync(file);
+    const cases: Array<[string, Buffer, string, RegExp]> = [
+      ['flipped byte', Buffer.from(good.map((b, i) => (i === 20 ? b ^ 0xff : b))), FINGERPRINT, /checksum/],
+      ['truncated', good.subarray(0, good.length - 100), FINGERPRINT, /header|truncated/],
+      ['not ours', Buffer.from('hello world, not an index'), FINGERPRINT, /not a Sourcelens index/],
+      ['other version', good, 'another-fingerprint', /another analyser/],
+    ];
+    for (const [what, bytes, fp, why] of cases) {
+      fs.writeFileSync(file, bytes);
+      const logs: string[] = [];
+      assert.equal(IndexSnapshot.load(file, fp, (m) => logs.push(m)), undefined, what);
+      assert.match(logs.join('\n'), why, what);
+    }
+    fs.rmSync(file);
+    const logs: string[] = [];
+    assert.equal(IndexSnapshot.load(file, FINGERPRINT, (m) => logs.push(m)), undefined);
+    assert.deepEqual(logs, [], 'a missing file is not a problem');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('snapshot: a second start of the server answers a corpus-wide hover before its indexing ends', async () => {
+  const serverJs = path.join(repoRoot, 'dist', 'server.js');
+  assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-warm-'));
+  const cacheDir = path.join(dir, '.cache');
+  const work = path.join(dir, 'articles');
+  fs.mkdirSync(work);
+  // Twenty copies of the corpus, so that the second start's pass (reading from the cache) takes
+  // long enough, on any machine, for the test to see answers given before it ends.
+  const docs = corpus();
+  const COPIES = 20;
+  for (let c = 0; c < COPIES; c++) {
+    fs.mkdirSync(path.join(work, `copy-${c}`));
+    for (const d of docs) fs.writeFileSync(path.join(work, `copy-${c}`, path.basename(new URL(d.uri).pathname)), d.text);
+  }
+  const target = path.join('copy-0', fs.readdirSync(path.join(work, 'copy-0')).sort()[0]);
+  const uri = pathToFileURL(path.join(work, target)).href;
+  const text = fs.readFileSync(path.join(work, target), 'utf8');
+  const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length * COPIES;
+  try {
+    // First start: index, then wait for the snapshot file.
+    const first = new LspClient({ serverJs });
+    await first.initialize(work, { cacheDir });
+    assert.ok(await first.waitFor(indexedAll, 120_000), 'first start indexed');
+    const snapshotFile = path.join(cacheDir, 'index.bin');
+    for (let i = 0; i < 600 && !fs.existsSync(snapshotFile); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(fs.existsSync(snapshotFile), 'the snapshot was written');
+    await first.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
+    const mention = text.indexOf('Kazakhstan');
+    assert.ok(mention > 0);
+    const before = text.slice(0, mention).split('\n');
+    const position = { line: before.length - 1, character: before[before.length - 1].length + 2 };
+    const liveCard = JSON.stringify(await first.request('textDocument/hover', { textDocument: { uri }, position }));
+    await first.stop(30_000);
+
+    // Second start: hover until the card is corpus-wide; it must come before indexing ends and equal the live card.
+    const second = new LspClient({ serverJs });
+    await second.initialize(work, { cacheDir });
+    await second.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
+    let card = '';
+    for (let i = 0; i < 400; i++) {
+      card = JSON.stringify(await second.request('textDocument/hover', { textDocument: { uri }, position }));
+      if (!card.includes('not linked yet') && card !== 'null') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const endedBefore = second.notifications.some(indexedAll);
+    assert.equal(card, liveCard);
+    assert.equal(endedBefore, false, 'the corpus-wide card came before the indexing pass ended');
+    assert.ok(await second.waitFor(indexedAll, 120_000));
+    assert.equal(JSON.stringify(await second.request('textDocument/hover', { textDocument: { uri }, position })), liveCard);
+    await second.stop(30_000);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
