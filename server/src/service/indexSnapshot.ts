@@ -83,6 +83,11 @@ export class IndexSnapshot {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`could not read ${file}: ${String(err)}`);
       return undefined;
     }
+    return IndexSnapshot.fromBytes(buf, file, fingerprint, log);
+  }
+
+  /** The snapshot in `buf` (the contents of `file`, read by the caller); undefined if unusable. */
+  static fromBytes(buf: Buffer, file: string, fingerprint: string, log: (m: string) => void): IndexSnapshot | undefined {
     const problem = (why: string) => {
       log(`ignored ${file} (${why}); it will be rewritten`);
       return undefined;
