@@ -48,7 +48,7 @@ import {
   type PreparedDictionary,
 } from './link';
 import type { LocalForm, LocalResult } from './model';
-import { NONE, orNone } from './memo';
+import { flat, Memo, NONE } from './memo';
 import { cmp } from './normalize';
 
 interface CDoc {
@@ -58,11 +58,15 @@ interface CDoc {
   alive: boolean;
 }
 
-interface CCluster {
+/**
+ * One local cluster: the prepared cluster itself (one object, not a wrapper around it) plus
+ * the linker's bookkeeping. Its nodes form a linked list (most clusters have one form: a list
+ * costs one field per node where an array cost an object per cluster).
+ */
+interface CCluster extends ClusterNodes {
   doc: CDoc;
   idx: number;
-  data: ClusterNodes;
-  nodes: CNode[];
+  first: CNode;
   comp: Comp | null;
   mark: number;
 }
@@ -71,28 +75,45 @@ interface CNode {
   cl: CCluster;
   /** Index in the cluster's forms. */
   i: number;
+  next: CNode | null;
   form: LocalForm;
   joinable: boolean;
-  /** Effective (consensus) type and join key; join is '' for nodes that do not join by key. */
-  type: EntityType;
-  join: string;
-  country: LocalForm['country'] | undefined;
+  /**
+   * The key group of a joinable node. Its effective (consensus) type and join key are the
+   * group's (`Group.t`, `Group.join`); a node outside any group has its form's.
+   */
   group: Group | null;
   rec: EntRec | null;
 }
 
 interface Group {
   join: string;
+  /** Type index of every member (the join key implies the type). */
+  t: number;
   members: CNode[];
   rep: CNode | null;
-  /** What the representative registered in the indexes. */
-  reg: { blocks: string[]; long: string[]; info: ExpansionInfo | null; acr: string[]; surLong: string | null; surShort: string | null; key: string; acrGroup: boolean } | null;
+  /**
+   * Whether `rep` is registered in the indexes. What it registered is recomputed from the
+   * representative (`registration`): a pure function of its form and the group's type.
+   */
+  reg: boolean;
   mark: number;
 }
 
+interface Reg {
+  blocks: readonly string[];
+  long: readonly string[];
+  info: ExpansionInfo | null;
+  acr: readonly string[];
+  surLong: string | null;
+  surShort: string | null;
+  key: string;
+  acrGroup: boolean;
+}
+
 interface Comp {
-  clusters: CCluster[];
-  recs: EntRec[];
+  /** One cluster (the common case) or several. */
+  clusters: CCluster | CCluster[];
   /** The search that built it. */
   epoch: number;
 }
@@ -100,51 +121,86 @@ interface Comp {
 interface EntRec {
   base: string;
   entity: Entity;
-  first: EntityMentionRef;
+}
+
+const first = (r: EntRec): EntityMentionRef => r.entity.mentions[0];
+const compClusters = (c: Comp): readonly CCluster[] => (Array.isArray(c.clusters) ? c.clusters : [c.clusters]);
+
+/** The node at form index `i` of a cluster. */
+function nodeAt(cl: CCluster, i: number): CNode {
+  let n = cl.first;
+  while (n.i !== i) n = n.next!;
+  return n;
 }
 
 /**
- * A set of index entries under one key. Most keys hold one or two entries, so small bags are
- * exact-size arrays (insertion order, no duplicates: the same iteration order as a Set) and
- * become a Set past SMALL_BAG entries; a Set per key cost ~150 bytes even for one entry.
- * Small arrays are replaced, never mutated, so an iteration in progress sees a snapshot
- * (nothing here mutates a bag while iterating it).
+ * A set of index entries under one key. Most keys hold one entry: it is stored as itself
+ * (entries are plain objects, never arrays or Sets). Small bags are exact-size arrays
+ * (insertion order, no duplicates: the same iteration order as a Set) and become a Set past
+ * SMALL_BAG entries; a Set per key cost ~150 bytes even for one entry, an array 56.
+ * Arrays are replaced, never mutated, so an iteration in progress sees a snapshot (nothing
+ * here mutates a bag while iterating it).
  */
-type Bag<V> = V[] | Set<V>;
+type Bag<V extends object> = V | V[] | Set<V>;
 const SMALL_BAG = 8;
-const add = <K, V>(m: Map<K, Bag<V>>, k: K, v: V) => {
+const isMany = <V extends object>(s: Bag<V>): s is V[] | Set<V> => Array.isArray(s) || s instanceof Set;
+const add = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
   const s = m.get(k);
-  if (!s) m.set(k, [v]);
+  if (s === undefined) m.set(k, v);
   else if (Array.isArray(s)) {
     if (s.includes(v)) return;
     m.set(k, s.length < SMALL_BAG ? [...s, v] : new Set([...s, v]));
-  } else s.add(v);
+  } else if (s instanceof Set) s.add(v);
+  else if (s !== v) m.set(k, [s, v]);
 };
-const del = <K, V>(m: Map<K, Bag<V>>, k: K, v: V) => {
+const del = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
   const s = m.get(k);
-  if (!s) return;
+  if (s === undefined) return;
   if (Array.isArray(s)) {
     if (!s.includes(v)) return;
-    if (s.length === 1) m.delete(k);
-    else m.set(k, s.filter((x) => x !== v));
+    const rest = s.filter((x) => x !== v);
+    m.set(k, rest.length === 1 ? rest[0] : rest);
     return;
   }
-  s.delete(v);
-  if (s.size === 0) m.delete(k);
+  if (s instanceof Set) {
+    s.delete(v);
+    if (s.size === 0) m.delete(k);
+    return;
+  }
+  if (s === v) m.delete(k);
 };
-const bagSize = (s: Bag<unknown> | undefined): number => (s === undefined ? 0 : Array.isArray(s) ? s.length : s.size);
+const bagSize = <V extends object>(s: Bag<V> | undefined): number => (s === undefined ? 0 : Array.isArray(s) ? s.length : s instanceof Set ? s.size : 1);
+/** The entries of a bag, for iteration. */
+const items = <V extends object>(s: Bag<V> | undefined): Iterable<V> => (s === undefined ? (NONE as readonly V[]) : isMany(s) ? s : [s]);
 
-/** Sets the node's effective type (the vote of its match key) and country; returns its effective join key. */
-function applyVote(n: CNode, votes: Parameters<typeof consensusType>[0] | undefined): string {
+/** The node's effective join key under the vote of its match key. */
+function votedJoin(n: CNode, votes: Parameters<typeof consensusType>[0] | undefined): string {
   const own = TYPE_INDEX[n.form.type];
   const w = votes ? consensusType(votes, own) : own;
-  let join = n.form.join;
-  let country = n.form.country;
-  if (w !== own) ({ join, country } = retypedJoin(n.form, TYPE_LIST[w]));
-  n.type = TYPE_LIST[w];
-  n.country = country;
-  return join;
+  return w === own ? n.form.join : retypedJoin(n.form, TYPE_LIST[w]).join;
 }
+
+/**
+ * The type vote of a match key: mentions per type over every form with that key (the corpus
+ * consensus input). Recounted from the key's nodes when needed rather than kept per key (the
+ * caller visits those nodes anyway); undefined for a single node (it keeps its own type).
+ */
+function votesOf(nodes: Bag<CNode> | undefined): number[] | undefined {
+  if (nodes === undefined || !isMany(nodes)) return undefined;
+  const v = [0, 0, 0, 0];
+  for (const n of nodes) v[TYPE_INDEX[n.form.type]] += n.form.mentions.length;
+  return v;
+}
+
+/** The effective type index behind a join key made for `f` (`country\0…` only for places). */
+function joinType(join: string, f: LocalForm): number {
+  if (join === f.join) return TYPE_INDEX[f.type];
+  return join.startsWith('country\u0000') ? TYPE_INDEX.place : TYPE_INDEX[join.slice(0, join.indexOf('\u0000')) as EntityType];
+}
+
+/** Registration keys of acronyms and long forms, per type and surface (the prefixed lists are what the indexes hold). */
+const acrKeys = TYPE_LIST.map((t) => new Memo<readonly string[]>(200_000));
+const longKeys = TYPE_LIST.map((t) => new Memo<readonly string[]>(200_000));
 
 function order(a: CCluster, b: CCluster): number {
   return a.doc === b.doc ? a.idx - b.idx : cmp(a.doc.uri, b.doc.uri);
@@ -156,7 +212,6 @@ export class CorpusLinker {
   private readonly pending = new Map<string, LocalResult | null>();
 
   private readonly keyNodes = new Map<string, Bag<CNode>>();
-  private readonly keyVotes = new Map<string, number[]>();
   private readonly groups = new Map<string, Group>();
   private readonly blocks = new Map<string, Bag<Group>>();
   private readonly longIdx = new Map<string, Bag<Group>>();
@@ -166,7 +221,8 @@ export class CorpusLinker {
   private readonly surShort = new Map<string, Bag<Group>>();
   private keySetsOf = new Map<string, number[]>();
 
-  private readonly byBase = new Map<string, EntRec[]>();
+  /** Base id → its records (one record stored as itself). */
+  private readonly byBase = new Map<string, EntRec | EntRec[]>();
   private readonly byId = new Map<string, EntRec>();
   private sorted: Entity[] | null = null;
   private epoch = 1;
@@ -210,8 +266,8 @@ export class CorpusLinker {
     this.flush();
     if (!this.sorted) {
       const recs: EntRec[] = [];
-      for (const list of this.byBase.values()) for (const r of list) recs.push(r);
-      recs.sort((a, b) => cmp(a.entity.id, b.entity.id) || cmp(a.base, b.base) || cmp(a.first.uri, b.first.uri) || a.first.start - b.first.start);
+      for (const list of this.byBase.values()) Array.isArray(list) ? recs.push(...list) : recs.push(list);
+      recs.sort((a, b) => cmp(a.entity.id, b.entity.id) || cmp(a.base, b.base) || cmp(first(a).uri, first(b).uri) || first(a).start - first(b).start);
       this.sorted = recs.map((r) => r.entity);
     }
     return this.sorted;
@@ -236,7 +292,7 @@ export class CorpusLinker {
     const d = this.docs.get(uri);
     if (!d) return undefined;
     for (const c of d.clusters) {
-      for (const n of c.nodes) {
+      for (let n: CNode | null = c.first; n; n = n.next) {
         for (const m of n.form.mentions) if (m.start === mention.start && (mention.end === undefined || m.end === mention.end)) return n.rec?.entity;
       }
     }
@@ -249,7 +305,7 @@ export class CorpusLinker {
     const d = this.docs.get(uri);
     if (!d) return [];
     const out: { mention: EntityMentionRef; entity: Entity }[] = [];
-    for (const c of d.clusters) for (const n of c.nodes) if (n.rec) for (const m of n.form.mentions) out.push({ mention: m, entity: n.rec.entity });
+    for (const c of d.clusters) for (let n: CNode | null = c.first; n; n = n.next) if (n.rec) for (const m of n.form.mentions) out.push({ mention: m, entity: n.rec.entity });
     out.sort((a, b) => a.mention.start - b.mention.start || a.mention.end - b.mention.end);
     return out;
   }
@@ -280,26 +336,22 @@ export class CorpusLinker {
         old.alive = false;
         for (const c of old.clusters) {
           if (c.comp) removedComps.add(c.comp);
-          for (const n of c.nodes) this.detachNode(n, dirtyKeys, dirtyGroups);
+          for (let n: CNode | null = c.first; n; n = n.next) this.detachNode(n, dirtyKeys, dirtyGroups);
         }
       }
       if (local) {
         const doc: CDoc = { uri, local, clusters: [], alive: true };
-        prepareDocument(local, this.pd).forEach((data, idx) => {
-          // Exact-size arrays: these live as long as the document (push would reserve 17 slots).
-          const cl: CCluster = { doc, idx, data, nodes: new Array(data.forms.length), comp: null, mark: 0 };
-          data.forms.forEach((form, i) => {
-            const n: CNode = { cl, i, form, joinable: data.joinable[i] === 1, type: form.type, join: '', country: form.country, group: null, rec: null };
-            cl.nodes[i] = n;
-            add(this.keyNodes, form.key, n);
-            this.vote(form, 1);
-            dirtyKeys.add(form.key);
+        const prepared = prepareDocument(local, this.pd);
+        // Exact-size array: it lives as long as the document (push would reserve 17 slots).
+        doc.clusters = new Array(prepared.length);
+        for (let idx = 0; idx < prepared.length; idx++) {
+          const cl = this.cluster(doc, idx, prepared[idx]);
+          for (let n: CNode | null = cl.first; n; n = n.next) {
+            dirtyKeys.add(n.form.key);
             touched.push(n);
-          });
-          for (const def of data.defs) add(this.defIdx, def.acrKey, cl.nodes[def.at]);
-          doc.clusters.push(cl);
-        });
-        doc.clusters = doc.clusters.slice();
+          }
+          doc.clusters[idx] = cl;
+        }
         this.docs.set(uri, doc);
       }
     }
@@ -308,15 +360,14 @@ export class CorpusLinker {
     for (const key of dirtyKeys) {
       const nodes = this.keyNodes.get(key);
       if (!nodes) continue;
-      const votes = this.keyVotes.get(key);
-      for (const n of nodes) {
+      const votes = votesOf(nodes);
+      for (const n of items(nodes)) {
         touched.push(n);
         if (!n.joinable) continue;
-        const join = applyVote(n, votes);
-        if (n.group && n.join === join) continue;
+        const join = votedJoin(n, votes);
+        if (n.group && n.group.join === join) continue;
         if (n.group) this.leaveGroup(n, dirtyGroups);
-        n.join = join;
-        this.enterGroup(n, dirtyGroups);
+        this.enterGroup(n, join, dirtyGroups);
       }
     }
 
@@ -332,7 +383,7 @@ export class CorpusLinker {
       if (g.members.length > 0) touched.push(g.members[0]);
     }
     // A block that crossed its size limit changes the transliteration candidates of all its groups.
-    for (const k of flipped) for (const g of this.blocks.get(k) ?? []) if (g.members.length > 0) touched.push(g.members[0]);
+    for (const k of flipped) for (const g of items(this.blocks.get(k))) if (g.members.length > 0) touched.push(g.members[0]);
 
     // Re-open the old components of everything touched.
     const opened = removedComps;
@@ -340,8 +391,8 @@ export class CorpusLinker {
     const epoch = ++this.epoch;
     const seeds: CCluster[] = [];
     for (const c of opened) {
-      for (const cl of c.clusters) if (cl.doc.alive && cl.mark !== epoch) ((cl.mark = epoch), seeds.push(cl));
-      for (const r of c.recs) this.dropRec(r);
+      for (const cl of compClusters(c)) if (cl.doc.alive && cl.mark !== epoch) ((cl.mark = epoch), seeds.push(cl));
+      this.dropComp(c);
     }
     for (const n of touched) if (n.cl.doc.alive && n.cl.mark !== epoch) ((n.cl.mark = epoch), seeds.push(n.cl));
 
@@ -350,16 +401,11 @@ export class CorpusLinker {
     const comps = this.components(seeds, (c) => {
       if (opened.has(c)) return;
       opened.add(c);
-      for (const r of c.recs) this.dropRec(r);
+      this.dropComp(c);
     });
     const all: CCluster[] = [];
-    for (const c of comps) for (const cl of c.clusters) all.push(cl);
+    for (const c of comps) for (const cl of compClusters(c)) all.push(cl);
     if (all.length > 0) this.relink(all);
-    // Components live until an edit re-opens them: drop the spare capacity left by push.
-    for (const c of comps) {
-      c.clusters = c.clusters.slice();
-      c.recs = c.recs.slice();
-    }
     this.renumber();
     this.sorted = null;
     this.version++;
@@ -378,19 +424,7 @@ export class CorpusLinker {
       const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true };
       const prepared = prepareDocument(local, this.pd);
       doc.clusters = new Array(prepared.length);
-      for (let idx = 0; idx < prepared.length; idx++) {
-        const data = prepared[idx];
-        const cl: CCluster = { doc, idx, data, nodes: new Array(data.forms.length), comp: null, mark: 0 };
-        for (let i = 0; i < data.forms.length; i++) {
-          const form = data.forms[i];
-          const n: CNode = { cl, i, form, joinable: data.joinable[i] === 1, type: form.type, join: '', country: form.country, group: null, rec: null };
-          cl.nodes[i] = n;
-          add(this.keyNodes, form.key, n);
-          this.vote(form, 1);
-        }
-        for (const def of data.defs) add(this.defIdx, def.acrKey, cl.nodes[def.at]);
-        doc.clusters[idx] = cl;
-      }
+      for (let idx = 0; idx < prepared.length; idx++) doc.clusters[idx] = this.cluster(doc, idx, prepared[idx]);
       this.docs.set(local.uri, doc);
     }
 
@@ -400,18 +434,25 @@ export class CorpusLinker {
     for (const d of docs) nc += d.clusters.length;
     const clusters: CCluster[] = new Array(nc);
     const groupList: Group[] = [];
+    const voteCache = new Map<string, number[]>();
     nc = 0;
     for (const d of docs) {
       for (const cl of d.clusters) {
         cl.mark = nc; // cluster number, reset below
         clusters[nc++] = cl;
-        for (const n of cl.nodes) {
+        for (let n: CNode | null = cl.first; n; n = n.next) {
           if (!n.joinable) continue;
-          const join = applyVote(n, this.keyVotes.get(n.form.key));
-          n.join = join;
+          const nodes = this.keyNodes.get(n.form.key)!;
+          let votes: number[] | undefined;
+          if (isMany(nodes)) {
+            // One tally per key for the whole build.
+            votes = voteCache.get(n.form.key);
+            if (!votes) voteCache.set(n.form.key, (votes = votesOf(nodes)!));
+          }
+          const join = votedJoin(n, votes);
           let g = this.groups.get(join);
           if (!g) {
-            this.groups.set(join, (g = { join, members: [], rep: null, reg: null, mark: 0 }));
+            this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, mark: 0 }));
             groupList.push(g);
           }
           g.members.push(n);
@@ -440,28 +481,29 @@ export class CorpusLinker {
     };
     const gc = (g: Group) => g.members[0].cl.mark;
     const unionBag = (bag: Bag<CNode> | undefined, to: number) => {
-      if (bag) for (const n of bag) union(n.cl.mark, to);
+      for (const n of items(bag)) union(n.cl.mark, to);
     };
     for (const nodes of this.keyNodes.values()) {
+      if (!isMany(nodes)) continue;
       let first = -1;
       for (const n of nodes) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
     }
     this.pd.keySets.forEach((set) => {
       let first = -1;
-      for (const k of set) for (const n of this.keyNodes.get(k) ?? []) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
+      for (const k of set) for (const n of items(this.keyNodes.get(k))) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
     });
-    for (const cl of clusters) for (const def of cl.data.defs) unionBag(this.keyNodes.get(def.acrKey), cl.mark);
+    for (const cl of clusters) for (const def of cl.defs) unionBag(this.keyNodes.get(def.acrKey), cl.mark);
     for (const g of groupList) {
       const c = gc(g);
       for (let i = 1; i < g.members.length; i++) union(g.members[i].cl.mark, c);
-      const reg = g.reg!;
-      if (reg.acrGroup) for (const n of this.defIdx.get(reg.key) ?? []) if (n.group) union(gc(n.group), c);
+      const reg = this.registration(g);
+      if (reg.acrGroup) for (const n of items(this.defIdx.get(reg.key))) if (n.group) union(gc(n.group), c);
       if (reg.acr.length > 0) {
         const short = acronymShape(this.repForm(g).surface);
         for (const k of reg.acr) {
-          for (const h of this.longIdx.get(k) ?? []) {
+          for (const h of items(this.longIdx.get(k))) {
             const hc = gc(h);
-            if (find(hc) !== find(c) && acronymShapeMatches(short, h.reg!.info!)) union(hc, c);
+            if (find(hc) !== find(c) && acronymShapeMatches(short, this.registration(h).info!)) union(hc, c);
           }
         }
       }
@@ -470,13 +512,13 @@ export class CorpusLinker {
       const shorts = this.surShort.get(t);
       if (!shorts) continue;
       let first = -1;
-      for (const h of longs) first < 0 ? (first = gc(h)) : union(gc(h), first);
-      for (const h of shorts) union(gc(h), first);
+      for (const h of items(longs)) first < 0 ? (first = gc(h)) : union(gc(h), first);
+      for (const h of items(shorts)) union(gc(h), first);
     }
     for (const list of this.blocks.values()) {
       const size = bagSize(list);
       if (size < 2 || size > MAX_VARIANT_BLOCK) continue;
-      const gs = [...list];
+      const gs = [...items(list)];
       const fs = gs.map((g) => this.repForm(g));
       const cs = gs.map(gc);
       for (let i = 0; i < gs.length; i++) {
@@ -494,16 +536,15 @@ export class CorpusLinker {
     for (let i = 0; i < nc; i++) {
       const r = find(i);
       let comp = compOf[r];
-      if (!comp) comps.push((comp = compOf[r] = { clusters: [], recs: [], epoch }));
-      comp.clusters.push(clusters[i]);
+      if (!comp) comps.push((comp = compOf[r] = { clusters: clusters[i], epoch }));
+      else if (Array.isArray(comp.clusters)) comp.clusters.push(clusters[i]);
+      else comp.clusters = [comp.clusters, clusters[i]];
       clusters[i].comp = comp;
     }
     for (const cl of clusters) cl.mark = 0;
     if (nc > 0) this.relink(clusters);
-    for (const c of comps) {
-      c.clusters = c.clusters.slice();
-      c.recs = c.recs.slice();
-    }
+    // Components live until an edit re-opens them: drop the spare capacity left by push.
+    for (const c of comps) if (Array.isArray(c.clusters)) c.clusters = c.clusters.slice();
     this.renumber();
     this.sorted = null;
     this.version++;
@@ -522,20 +563,27 @@ export class CorpusLinker {
     });
   }
 
-  private vote(f: LocalForm, sign: number): void {
-    let v = this.keyVotes.get(f.key);
-    if (!v) this.keyVotes.set(f.key, (v = [0, 0, 0, 0, 0])); // a plain array costs half a 5-slot typed array
-    v[TYPE_INDEX[f.type]] += sign * f.mentions.length;
-    v[4] += sign;
-    if (v[4] === 0) this.keyVotes.delete(f.key);
+  /** The linker's cluster for a prepared cluster, its nodes indexed (not yet in key groups). */
+  private cluster(doc: CDoc, idx: number, data: ClusterNodes): CCluster {
+    const cl = { uri: data.uri, forms: data.forms, joinable: data.joinable, edges: data.edges, defs: data.defs, doc, idx, first: null as unknown as CNode, comp: null, mark: 0 } satisfies CCluster;
+    let prev: CNode | null = null;
+    for (let i = 0; i < data.forms.length; i++) {
+      const form = data.forms[i];
+      const n: CNode = { cl, i, next: null, form, joinable: data.joinable[i] === 1, group: null, rec: null };
+      if (prev) prev.next = n;
+      else cl.first = n;
+      prev = n;
+      add(this.keyNodes, form.key, n);
+    }
+    for (const def of data.defs) add(this.defIdx, def.acrKey, nodeAt(cl, def.at));
+    return cl;
   }
 
   private detachNode(n: CNode, dirtyKeys: Set<string>, dirtyGroups: Set<Group>): void {
     del(this.keyNodes, n.form.key, n);
-    this.vote(n.form, -1);
     dirtyKeys.add(n.form.key);
     if (n.group) this.leaveGroup(n, dirtyGroups);
-    for (const def of n.cl.data.defs) if (n.cl.nodes[def.at] === n) del(this.defIdx, def.acrKey, n);
+    for (const def of n.cl.defs) if (def.at === n.i) del(this.defIdx, def.acrKey, n);
   }
 
   private leaveGroup(n: CNode, dirty: Set<Group>): void {
@@ -548,9 +596,9 @@ export class CorpusLinker {
     dirty.add(g);
   }
 
-  private enterGroup(n: CNode, dirty: Set<Group>): void {
-    let g = this.groups.get(n.join);
-    if (!g) this.groups.set(n.join, (g = { join: n.join, members: [], rep: null, reg: null, mark: 0 }));
+  private enterGroup(n: CNode, join: string, dirty: Set<Group>): void {
+    let g = this.groups.get(join);
+    if (!g) this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, mark: 0 }));
     if (g.members.length === 0) g.members = [n]; // most groups have one member: no spare capacity
     else g.members.splice(this.position(g.members, n), 0, n);
     n.group = g;
@@ -570,50 +618,55 @@ export class CorpusLinker {
     return lo;
   }
 
+  /** The representative's form as the group sees it (retyped by the corpus vote if need be). */
   private repForm(g: Group): LocalForm {
-    const n = g.rep!;
-    return n.type === n.form.type ? n.form : { ...n.form, type: n.type, join: n.join, country: n.country };
+    const f = g.rep!.form;
+    if (TYPE_INDEX[f.type] === g.t) return f;
+    const type = TYPE_LIST[g.t];
+    return { ...f, type, join: g.join, country: retypedJoin(f, type).country };
   }
 
-  private register(g: Group, flipped: Set<string>): void {
+  /** What the representative registers in the indexes (the same every time for the same representative). */
+  private registration(g: Group): Reg {
     const f = this.repForm(g);
-    // Empty lists share one frozen array (a group's registration lives as long as the group).
-    const reg: NonNullable<Group['reg']> = { blocks: NONE as unknown as string[], long: NONE as unknown as string[], info: null, acr: NONE as unknown as string[], surLong: null, surShort: null, key: f.key, acrGroup: false };
-    if (variantCandidate(f)) {
-      reg.blocks = orNone(transliterationBlocks(f.join));
-      for (const k of reg.blocks) {
-        const before = bagSize(this.blocks.get(k));
-        add(this.blocks, k, g);
-        if (before === MAX_VARIANT_BLOCK) flipped.add(k);
-      }
-    }
+    const t = g.t;
+    const reg: Reg = { blocks: NONE, long: NONE, info: null, acr: NONE, surLong: null, surShort: null, key: f.key, acrGroup: false };
+    if (variantCandidate(f)) reg.blocks = transliterationBlocks(f.join);
     if (f.type !== 'person' && !f.country) {
       if (f.tokens.length === 1) {
         reg.acrGroup = true;
-        if (f.acronym) {
-          const acr: string[] = [];
-          for (const bk of acronymBlockKeys(acronymLetters(f.surface))) acr.push(`${f.type}\u0000${bk}`);
-          reg.acr = acr.length > 0 ? acr.slice() : orNone(acr);
-          for (const k of reg.acr) add(this.acrIdx, k, g);
-        }
+        if (f.acronym) reg.acr = acrKeys[t].get(f.surface, (s) => acronymBlockKeys(acronymLetters(s)).map((bk) => flat(`${f.type}\u0000${bk}`)));
       } else {
         const info = expansionOf(f.surface);
         if (info) {
           reg.info = info;
-          reg.long = orNone(info.blocks.map((b) => `${f.type}\u0000${b}`));
-          for (const k of reg.long) add(this.longIdx, k, g);
+          reg.long = longKeys[t].get(f.surface, () => info.blocks.map((b) => flat(`${f.type}\u0000${b}`)));
         }
       }
     }
     if (f.type === 'person') {
-      if (f.tokens.length >= 2) add(this.surLong, (reg.surLong = f.tokens[f.tokens.length - 1]), g);
-      else if (f.tokens.length === 1) add(this.surShort, (reg.surShort = f.tokens[0]), g);
+      if (f.tokens.length >= 2) reg.surLong = f.tokens[f.tokens.length - 1];
+      else if (f.tokens.length === 1) reg.surShort = f.tokens[0];
     }
-    g.reg = reg;
+    return reg;
+  }
+
+  private register(g: Group, flipped: Set<string>): void {
+    const reg = this.registration(g);
+    for (const k of reg.blocks) {
+      const before = bagSize(this.blocks.get(k));
+      add(this.blocks, k, g);
+      if (before === MAX_VARIANT_BLOCK) flipped.add(k);
+    }
+    for (const k of reg.acr) add(this.acrIdx, k, g);
+    for (const k of reg.long) add(this.longIdx, k, g);
+    if (reg.surLong !== null) add(this.surLong, reg.surLong, g);
+    if (reg.surShort !== null) add(this.surShort, reg.surShort, g);
+    g.reg = true;
   }
 
   private unregister(g: Group, flipped: Set<string>): void {
-    const reg = g.reg!;
+    const reg = this.registration(g);
     for (const k of reg.blocks) {
       const before = bagSize(this.blocks.get(k));
       del(this.blocks, k, g);
@@ -623,18 +676,27 @@ export class CorpusLinker {
     for (const k of reg.acr) del(this.acrIdx, k, g);
     if (reg.surLong !== null) del(this.surLong, reg.surLong, g);
     if (reg.surShort !== null) del(this.surShort, reg.surShort, g);
-    g.reg = null;
+    g.reg = false;
   }
 
+  /** Drops the entities of a component (the records its nodes point to; each once). */
+  private dropComp(c: Comp): void {
+    for (const cl of compClusters(c)) for (let n: CNode | null = cl.first; n; n = n.next) if (n.rec) this.dropRec(n.rec);
+  }
+
+  /** Removes a record from the indexes (a no-op when it is already gone). */
   private dropRec(r: EntRec): void {
     const list = this.byBase.get(r.base);
     if (!list) return;
-    const i = list.indexOf(r);
-    if (i < 0) return;
-    list.splice(i, 1);
+    if (Array.isArray(list)) {
+      const i = list.indexOf(r);
+      if (i < 0) return;
+      list.splice(i, 1);
+      if (list.length === 1) this.byBase.set(r.base, list[0]);
+    } else if (list === r) this.byBase.delete(r.base);
+    else return;
     if (this.byId.get(r.entity.id) === r) this.byId.delete(r.entity.id);
     this.dirtyBases.add(r.base);
-    if (list.length === 0) this.byBase.delete(r.base);
   }
 
   private dirtyBases = new Set<string>();
@@ -648,7 +710,7 @@ export class CorpusLinker {
     for (const s of seeds) s.mark = 0;
     for (const s of seeds) {
       if (s.mark === epoch) continue;
-      const comp: Comp = { clusters: [], recs: [], epoch };
+      const list: CCluster[] = [];
       const stack: CCluster[] = [s];
       s.mark = epoch;
       const push = (cl: CCluster) => {
@@ -657,7 +719,7 @@ export class CorpusLinker {
       const visitKey = (key: string) => {
         if (seenKeys.has(key)) return;
         seenKeys.add(key);
-        for (const n of this.keyNodes.get(key) ?? []) push(n.cl);
+        for (const n of items(this.keyNodes.get(key))) push(n.cl);
       };
       const visitGroup = (g: Group) => {
         if (g.mark === epoch) return;
@@ -671,9 +733,8 @@ export class CorpusLinker {
       while (stack.length > 0) {
         const cl = stack.pop()!;
         if (cl.comp && cl.comp.epoch !== epoch) reopen(cl.comp);
-        comp.clusters.push(cl);
-        cl.comp = comp;
-        for (const n of cl.nodes) {
+        list.push(cl);
+        for (let n: CNode | null = cl.first; n; n = n.next) {
           visitKey(n.form.key);
           const sets = this.keySetsOf.get(n.form.key);
           if (sets) {
@@ -685,8 +746,11 @@ export class CorpusLinker {
           }
           if (n.group) visitGroup(n.group);
         }
-        for (const def of cl.data.defs) visitKey(def.acrKey);
+        for (const def of cl.defs) visitKey(def.acrKey);
       }
+      // Components live until an edit re-opens them: exact size, or the cluster itself.
+      const comp: Comp = { clusters: list.length === 1 ? list[0] : list.slice(), epoch };
+      for (const cl of list) cl.comp = comp;
       comps.push(comp);
     }
     return comps;
@@ -694,7 +758,7 @@ export class CorpusLinker {
 
   /** Groups related to `g` by the transliteration, acronym and surname rules. */
   private groupNeighbours(g: Group, visit: (h: Group) => void): void {
-    const reg = g.reg!;
+    const reg = this.registration(g);
     if (reg.blocks.length > 0) {
       const f = this.repForm(g);
       for (const k of reg.blocks) {
@@ -702,7 +766,7 @@ export class CorpusLinker {
         const size = bagSize(list);
         if (size < 2 || size > MAX_VARIANT_BLOCK) continue;
         // The pair test is not symmetric (linkClusters puts the earlier node first): either order relates them.
-        for (const h of list) {
+        for (const h of items(list)) {
           if (h === g) continue;
           const fh = this.repForm(h);
           if (variantPair(f, fh) || variantPair(fh, f)) visit(h);
@@ -710,15 +774,15 @@ export class CorpusLinker {
       }
     }
     if (reg.info) {
-      for (const k of reg.long) for (const h of this.acrIdx.get(k) ?? []) if (acronymCouldMatch(h.rep!.form, reg.info)) visit(h);
+      for (const k of reg.long) for (const h of items(this.acrIdx.get(k))) if (acronymCouldMatch(h.rep!.form, reg.info)) visit(h);
     }
     if (reg.acr.length > 0) {
       const shape = acronymShape(g.rep!.form.surface);
-      for (const k of reg.acr) for (const h of this.longIdx.get(k) ?? []) if (acronymShapeMatches(shape, h.reg!.info!)) visit(h);
+      for (const k of reg.acr) for (const h of items(this.longIdx.get(k))) if (acronymShapeMatches(shape, this.registration(h).info!)) visit(h);
     }
-    if (reg.acrGroup) for (const n of this.defIdx.get(reg.key) ?? []) if (n.group) visit(n.group);
-    if (reg.surLong !== null) for (const h of this.surShort.get(reg.surLong) ?? []) visit(h);
-    if (reg.surShort !== null) for (const h of this.surLong.get(reg.surShort) ?? []) visit(h);
+    if (reg.acrGroup) for (const n of items(this.defIdx.get(reg.key))) if (n.group) visit(n.group);
+    if (reg.surLong !== null) for (const h of items(this.surShort.get(reg.surLong))) visit(h);
+    if (reg.surShort !== null) for (const h of items(this.surLong.get(reg.surShort))) visit(h);
   }
 
   private relink(all: CCluster[]): void {
@@ -738,34 +802,25 @@ export class CorpusLinker {
       for (const cl of list) input.push(cl);
     }
     const oversized = (k: string) => (bagSize(this.blocks.get(k))) > MAX_VARIANT_BLOCK;
-    const res = linkClusters(
-      input.map((c) => c.data),
-      this.pd,
-      oversized,
-    );
+    const res = linkClusters(input, this.pd, oversized);
     const recs: (EntRec | null)[] = res.entities.map(() => null);
     input.forEach((cl, ci) => {
       const fe = res.formEntity[ci];
-      cl.nodes.forEach((n, i) => {
-        const e = fe[i];
+      for (let n: CNode | null = cl.first; n; n = n.next) {
+        const e = fe[n.i];
         if (e < 0) {
           n.rec = null;
-          return;
+          continue;
         }
-        let r = recs[e];
-        if (!r) {
-          const entity = res.entities[e];
-          r = recs[e] = { base: entity.id, entity, first: entity.mentions[0] };
-          cl.comp!.recs.push(r);
-        }
-        n.rec = r;
-      });
+        n.rec = recs[e] ??= { base: res.entities[e].id, entity: res.entities[e] };
+      }
     });
     for (const r of recs) {
       if (!r) continue;
       const list = this.byBase.get(r.base);
-      if (list) list.push(r);
-      else this.byBase.set(r.base, [r]);
+      if (!list) this.byBase.set(r.base, r);
+      else if (Array.isArray(list)) list.push(r);
+      else this.byBase.set(r.base, [list, r]);
       this.dirtyBases.add(r.base);
     }
   }
@@ -773,11 +828,12 @@ export class CorpusLinker {
   /** Renumbers equal base ids (-2, -3… in order of first mention) where entities came or went. */
   private renumber(): void {
     for (const base of this.dirtyBases) {
-      const list = this.byBase.get(base);
-      if (!list) continue;
-      list.sort((a, b) => cmp(a.first.uri, b.first.uri) || a.first.start - b.first.start);
+      const bag = this.byBase.get(base);
+      if (!bag) continue;
+      const list = Array.isArray(bag) ? bag : [bag];
+      list.sort((a, b) => cmp(first(a).uri, first(b).uri) || first(a).start - first(b).start);
       list.forEach((r, k) => {
-        const id = k === 0 ? base : `${base}-${k + 1}`;
+        const id = k === 0 ? base : flat(`${base}-${k + 1}`);
         if (r.entity.id !== id) {
           if (this.byId.get(r.entity.id) === r) this.byId.delete(r.entity.id);
           r.entity = { ...r.entity, id };

@@ -25,7 +25,7 @@ import { acronymBlockKeys, acronymLetters, expansionBlockKeys, expansionWords, F
 import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { resolveCountry } from './countries';
-import { Memo, NONE, orNone } from './memo';
+import { flat, Memo, NONE, orNone } from './memo';
 import type { LocalForm, LocalResult } from './model';
 import { cmp, matchKey, slugify } from './normalize';
 import { singleDifference, skeleton, tokenVariant } from './translit';
@@ -72,7 +72,7 @@ export function prepareDictionary(dict?: Dictionary): PreparedDictionary {
   const keySets: string[][] = [];
   (dict?.entities ?? []).forEach((e, i) => {
     const key = matchKey(e.name);
-    entityForms.push({ type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', plain: true, variants: [], merges: [], mentions: [] });
+    entityForms.push({ type: e.type, key, join: '', surface: e.name, tokens: key.split(' '), acronym: false, role: 'name', merges: [], mentions: [] });
     const set: string[] = [];
     for (const text of [e.name, ...e.aliases]) {
       const k = matchKey(text);
@@ -716,7 +716,8 @@ function computeVariantKeys(join: string): string[] {
     keys.push(`${type}|${tokens.length}|p|${tokens.map((t) => (t.length >= 8 ? t.slice(0, 4) : t)).join(' ')}`);
     keys.push(`${type}|${tokens.length}|q|${tokens.map((t) => (t.length >= 8 ? t.slice(-4) : t)).join(' ')}`);
   }
-  return keys;
+  // Index keys for as long as the group lives: flat copies, not cons trees.
+  return keys.map(flat);
 }
 
 interface AssembleContext {
@@ -739,10 +740,10 @@ function single(f: LocalForm): Entity | null {
   // Entities are read-only: an entity without merge reasons shares the frozen empty array.
   const merges = f.country && f.surface !== f.country.common ? [...f.merges, countryReason(f)] : f.merges.length > 0 ? f.merges.slice() : (NONE as unknown as MergeReason[]);
   return {
-    id: `${f.type}:${slug(name)}`,
+    id: flat(`${f.type}:${slug(name)}`),
     name,
     type: f.type,
-    aliases: f.plain ? [f.surface] : f.variants.map((v) => v.text),
+    aliases: f.variants ? f.variants.map((v) => v.text) : [f.surface],
     merges,
     mentions: f.mentions, // exact-size and never mutated: shared with the form
   };
@@ -816,7 +817,7 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
     }
     anyForms.add(f.surface, c);
     if (f.role === 'name' && !f.acronym && (f.type !== 'person' || f.tokens.length > 1)) fullForms.add(f.surface, c);
-    if (f.plain) variants.add(f.surface, c);
+    if (!f.variants) variants.add(f.surface, c);
     else for (const v of f.variants) variants.add(v.text, v.count);
   }
   if (total === 0) return null;
@@ -879,5 +880,5 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
 
   if (!sortedMentions) mentions.sort((a, b) => (a.uri === b.uri ? a.start - b.start || a.end - b.end : cmp(a.uri, b.uri)));
   const vs = variants.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s));
-  return { id: `${type}:${slug(name)}`, name, type, aliases: vs.map((v) => v.s), merges, mentions };
+  return { id: flat(`${type}:${slug(name)}`), name, type, aliases: vs.map((v) => v.s), merges, mentions };
 }

@@ -51,15 +51,14 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     if (!d) {
       d = {
         form: {
-          type: m.type,
+          // The shared constant, not the (possibly cloned or deserialised) string of the mention.
+          type: TYPE_NAMES[TYPE_ORDER[m.type]],
           key: keys[mi],
           surface,
           join: '',
           tokens: sf.tokens,
           acronym: false,
           role: 'name',
-          plain: false,
-          variants: NONE as unknown as LocalForm['variants'],
           merges: NONE as unknown as MergeReason[],
           mentions: [],
         },
@@ -95,13 +94,14 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     const merges: MergeReason[] = [];
     if (d.raws.length === 1) {
       const text = d.raws[0].text;
-      f.variants = [{ text, count: d.rawCounts[0] }];
-      f.plain = text === f.surface;
-      if (!f.plain) merges.push(rawReason(d.raws[0], f.surface));
+      // Plain forms (every raw text is the surface) carry no variants list.
+      if (text !== f.surface) {
+        f.variants = [{ text, count: d.rawCounts[0] }];
+        merges.push(rawReason(d.raws[0], f.surface));
+      }
     } else {
       const vs = d.raws.map((sf, i) => ({ text: sf.text, count: d.rawCounts[i] }));
       f.variants = vs.sort((a, b) => b.count - a.count || cmp(a.text, b.text));
-      f.plain = false;
       for (const sf of d.raws.slice().sort((a, b) => cmp(a.text, b.text))) if (sf.text !== f.surface) merges.push(rawReason(sf, f.surface));
     }
     if (d.retyped) for (const r of d.retyped.values()) merges.push({ alias: r.text, into: f.surface, rule: 'type', detail: r.detail });
@@ -345,14 +345,12 @@ function splitDraft(d: Draft, mentionIdx: number[]): Draft {
   const counts = new Map<string, number>();
   for (const m of mentions) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
   const merges = d.form.merges.filter((r) => counts.has(r.alias));
+  // Rest-spread rather than `delete` (which would turn the form into a slow dictionary object).
+  const { variants: _, ...rest } = d.form;
+  const form: LocalForm = { ...rest, mentions, merges: merges.length > 0 ? merges : (NONE as unknown as MergeReason[]) };
+  if (counts.size !== 1 || !counts.has(d.form.surface)) form.variants = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text));
   return {
-    form: {
-      ...d.form,
-      mentions,
-      variants: [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text)),
-      plain: counts.size === 1 && counts.has(d.form.surface),
-      merges: merges.length > 0 ? merges : (NONE as unknown as MergeReason[]),
-    },
+    form,
     index: -1,
     starts: mentionIdx.map((i) => d.starts[i]),
     surfaces: d.surfaces,
@@ -364,10 +362,8 @@ function splitDraft(d: Draft, mentionIdx: number[]): Draft {
 
 function keepMentions(d: Draft, mentionIdx: number[]): void {
   const split = splitDraft(d, mentionIdx);
-  d.form.mentions = split.form.mentions;
-  d.form.variants = split.form.variants;
-  d.form.plain = split.form.plain;
-  d.form.merges = split.form.merges;
+  // Nothing holds `d.form` but the draft itself yet: replace it (its role is carried over).
+  d.form = split.form;
   d.starts = split.starts;
 }
 

@@ -32,9 +32,18 @@ export function intern(s: string): string {
   // Copy into a fresh flat string so the pool does not pin whole document texts. (Not
   // `(' ' + s).slice(1)`: from 13 characters on, V8 makes that a *sliced* string whose parent
   // is the temporary ' ' + s, so every pooled string cost two objects and a copy.)
-  const flat = s.length < 13 ? (' ' + s).slice(1) : (JSON.parse(JSON.stringify(s)) as string);
-  pool.set(flat, flat);
-  return flat;
+  const f = flat(s);
+  pool.set(f, f);
+  return f;
+}
+
+/**
+ * A flat copy of `s`. A string built by concatenation is a tree of cons cells (32 bytes each,
+ * plus the parts); V8 flattens it when it is hashed but keeps the outer cell. Long-lived keys
+ * built by templates are copied once so that only the flat string stays alive.
+ */
+export function flat(s: string): string {
+  return s.length < 13 ? (' ' + s).slice(1) : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { EntityMentionRef, EntityType, MergeReason, RawMention } from '../types';
 
 /** Bump when the shape or the rules of `resolveDocument` change (invalidates cached LocalResults). */
-export const LINKER_VERSION = 2;
+export const LINKER_VERSION = 3;
 
 export interface LinkerDocument {
   uri: string;
@@ -39,10 +39,11 @@ export interface LocalForm {
   role: 'name' | 'surname' | 'acronym';
   /** Country this place form denotes, from country data. */
   country?: { cca3: string; common: string; how: string };
-  /** True when every mention's raw text equals `surface` (the common case; lets the corpus stage skip `variants`). */
-  plain: boolean;
-  /** Distinct raw mention texts with their counts. */
-  variants: { text: string; count: number }[];
+  /**
+   * Distinct raw mention texts with their counts. Absent when every mention's raw text equals
+   * `surface` (the common case): then the one variant is `surface`, counted `mentions.length` times.
+   */
+  variants?: { text: string; count: number }[];
   /** Reasons raw variants were folded into `surface` (possessive, case, title…). */
   merges: MergeReason[];
   mentions: EntityMentionRef[];
