@@ -108,7 +108,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       cache,
       snapshot: cache && !opts.analyse ? snapshotOptions(cache.dir) : undefined,
       // Worker threads run the real analyser only; a test's replacement runs in process.
-      pool: opts.analyse ? undefined : AnalysisPool.create((m) => log.info(m)),
+      pool: opts.analyse ? undefined : () => AnalysisPool.create((m) => log.info(m)),
       editDelay: opts.editDelay,
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {

@@ -90,8 +90,12 @@ export interface WorkspaceOptions {
   analyse?: (text: string) => DocumentAnalysis;
   /** On-disk cache of analyses (initializationOptions.cacheDir). */
   cache?: AnalysisCache;
-  /** Worker threads for the first indexing pass; without it, articles are analysed in process. */
-  pool?: AnalysisPool;
+  /**
+   * Starts worker threads for an indexing pass (they are stopped when the pass ends, so their
+   * memory is not held while the server only answers requests); without it, or when it gives
+   * none, articles are analysed in process.
+   */
+  pool?: () => AnalysisPool | undefined;
   /** Where the linked index is saved for the next start, and what must match to reuse it. */
   snapshot?: { file: string; fingerprint: string };
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
@@ -250,7 +254,8 @@ export class Workspace {
         if (!wanted.has(d.uri) && !(this.documents().get(d.uri) && this.isArticle(d.uri))) this.removeFromIndex(d.uri);
       }
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
-      const pool = this.opts.pool;
+      const pool = files.length > 1 ? this.opts.pool?.() : undefined;
+      this.activePool = pool;
       const inFlight = new Set<Promise<void>>();
       let lastReport = 0;
       for (let i = 0; i < files.length; ) {
@@ -265,7 +270,7 @@ export class Workspace {
             this.loadFromDisk(uri);
             continue;
           }
-          const job = this.loadForPool(uri);
+          const job = this.loadForPool(uri, pool);
           if (!job) continue;
           const p = job.then(
             () => void inFlight.delete(p),
@@ -284,6 +289,7 @@ export class Workspace {
         await new Promise<void>((r) => setImmediate(r));
       }
       await Promise.all(inFlight);
+      pool?.dispose();
       if (gen !== this.generation) return;
       // Open articles the disk pass did not see (unsaved, or outside every folder).
       for (const doc of this.documents().all()) {
@@ -295,6 +301,8 @@ export class Workspace {
         `Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''} in ${Math.round(performance.now() - passStart)} ms.`,
       );
     } finally {
+      this.activePool?.dispose();
+      this.activePool = undefined;
       if (gen === this.generation) {
         this.indexing = false;
         this.index.deferLinking(false);
@@ -333,9 +341,8 @@ export class Workspace {
    * result no longer applies, is redone in process; a newer load of the same article (an editor,
    * a file event) wins over a late result.
    */
-  private loadForPool(uri: string): Promise<void> | undefined {
-    const pool = this.opts.pool;
-    if (!pool || this.documents().get(uri)) return undefined;
+  private loadForPool(uri: string, pool: AnalysisPool): Promise<void> | undefined {
+    if (this.documents().get(uri)) return undefined;
     const r = this.readArticle(uri);
     if (!r.ok) {
       this.loadFromDisk(uri);
@@ -462,6 +469,8 @@ export class Workspace {
   /** Bumped by every index change: a snapshot write in progress stops if it moves. */
   private indexEpoch = 0;
   private snapshotLoaded = false;
+  /** The worker pool of the running pass, if any. */
+  private activePool: AnalysisPool | undefined;
   /** The snapshot file's bytes, read off the main thread from start-up on (undefined: none). */
   private snapshotBytes: Promise<Buffer | undefined> = Promise.resolve(undefined);
 
@@ -806,7 +815,7 @@ export class Workspace {
     if (this.disposed) return;
     this.disposed = true;
     this.opts.cache?.close();
-    this.opts.pool?.dispose();
+    this.activePool?.dispose();
     for (const t of this.editTimers.values()) clearTimeout(t);
     this.editTimers.clear();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
