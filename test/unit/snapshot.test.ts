@@ -148,10 +148,12 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
   const text = fs.readFileSync(path.join(work, target), 'utf8');
   const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length * COPIES;
   try {
-    // First start: index, then wait for the snapshot file.
-    const first = new LspClient({ serverJs });
+    // First start, with two analysis workers (the pool's path through the server): index, then
+    // wait for the snapshot file. The second start indexes in process; both must agree.
+    const first = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
     await first.initialize(work, { cacheDir });
     assert.ok(await first.waitFor(indexedAll, 120_000), 'first start indexed');
+    assert.ok(first.notifications.some((n) => n.method === 'window/logMessage' && /with 2 analysis workers/.test(n.params?.message)), 'the first start used the worker pool');
     const snapshotFile = path.join(cacheDir, 'index.bin');
     for (let i = 0; i < 600 && !fs.existsSync(snapshotFile); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(fs.existsSync(snapshotFile), 'the snapshot was written');

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import type { DocumentSymbol } from 'vscode-languageserver-protocol';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { fuzzyScore, searchEntities } from '../../server/src/service/workspaceSymbols';
+import { sharedCorpusDir } from '../helpers/paths';
 import { fixture } from '../helpers/serviceFixture';
 
 const ARTICLES = {
@@ -70,4 +74,38 @@ test('workspace symbols: by name or alias, fuzzy and ranked; location is the fir
   // Ranking is deterministic and favours the better match.
   const ranked = searchEntities(f.index.entities(), 'astana');
   assert.equal(ranked[0].entity.name, 'Astana');
+});
+
+test('workspace symbols: the character-set filter and the running top-k give what scoring every form gives', () => {
+  // Entities built from the real corpus's linked names (many forms, punctuation, diacritics).
+  const docs = fs.readdirSync(sharedCorpusDir()).sort().map((n) => ({ uri: `file:///c/${n}`, text: fs.readFileSync(path.join(sharedCorpusDir(), n), 'utf8'), version: 1 }));
+  const index = new WorkspaceIndex();
+  for (const d of docs) index.update(d);
+  const entities = index.entities();
+  assert.ok(entities.length > 50);
+  const brute = (query: string, limit: number) => {
+    const out: Array<{ name: string; score: number; matched: string }> = [];
+    for (const e of entities) {
+      let best: number | undefined;
+      let matched = '';
+      for (const form of [e.name, ...e.aliases.filter((a) => a !== e.name)]) {
+        const s = fuzzyScore(query, form);
+        if (s !== undefined && (best === undefined || s > best)) {
+          best = s;
+          matched = form;
+        }
+      }
+      if (best !== undefined) out.push({ name: e.name, score: best + Math.log(1 + e.mentions.length) / 10, matched });
+    }
+    out.sort((a, b) => b.score - a.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return out.slice(0, limit);
+  };
+  const queries = ['', 'a', 'k', 'ka', 'kaz', 'korea', 'tuk', 'st', 'minister', '2', 'o’', "'s", 'é', 'ab c', 'zzz', 'president moon'];
+  for (const e of entities.slice(0, 40)) queries.push(e.name.slice(0, 3), e.name);
+  for (const q of queries) {
+    for (const limit of [3, 200]) {
+      const got = searchEntities(entities, q, limit).map((m) => ({ name: m.entity.name, score: m.score, matched: m.matched }));
+      assert.deepEqual(got, brute(q, limit), `query ${JSON.stringify(q)} limit ${limit}`);
+    }
+  }
 });

@@ -38,8 +38,8 @@ export class AnalysisPool {
   }
 
   /**
-   * A pool of `size` workers (default: one per core, at most 4), or undefined when the worker
-   * bundle is not beside this file (running from sources) or `size` is 0.
+   * A pool of `size` workers (default: `defaultPoolSize`), or undefined when the worker bundle
+   * is not beside this file (running from sources) or `size` is 0.
    */
   static create(log: (message: string) => void, size = defaultPoolSize(), dir = __dirname): AnalysisPool | undefined {
     const file = path.join(dir, WORKER_FILE);
@@ -119,10 +119,16 @@ export class AnalysisPool {
   }
 }
 
-/** One worker per core (the main thread mostly waits during the first pass), at most 4. */
+/**
+ * Workers for machines with at least four cores: one per core but one (the main thread keeps
+ * answering requests), at most four. None on smaller machines: on this project's 2-core machine
+ * two analysis threads ran no faster than one (the tagger's scoring is bound by memory, not by
+ * arithmetic), and one worker plus the main thread indexed slower than the main thread alone
+ * (see bench/README.md). `SOURCELENS_WORKERS=n` overrides.
+ */
 export function defaultPoolSize(): number {
   const env = Number(process.env.SOURCELENS_WORKERS);
-  if (Number.isInteger(env) && env >= 0) return env;
+  if (process.env.SOURCELENS_WORKERS && Number.isInteger(env) && env >= 0) return env;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(4, cores));
+  return cores >= 4 ? Math.min(4, cores - 1) : 0;
 }

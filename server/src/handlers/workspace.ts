@@ -256,6 +256,7 @@ export class Workspace {
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
       const pool = files.length > 1 ? this.opts.pool?.() : undefined;
       this.activePool = pool;
+      if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis workers.`);
       const inFlight = new Set<Promise<void>>();
       let lastReport = 0;
       for (let i = 0; i < files.length; ) {

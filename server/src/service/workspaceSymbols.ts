@@ -64,43 +64,72 @@ export interface EntityMatch {
   matched: string;
 }
 
-/** Names and aliases of each entity, lower-cased once per entity list (the list is rebuilt only after changes). */
-const searchForms = new WeakMap<readonly Entity[], Array<{ forms: string[]; lower: string[] }>>();
+interface SearchRow {
+  forms: string[];
+  lower: string[];
+  /** Per form: which characters it contains (`charMask`), to skip forms that cannot match. */
+  masks: Uint32Array;
+}
 
-function formsOf(entities: readonly Entity[]): Array<{ forms: string[]; lower: string[] }> {
+/** Names and aliases of each entity, lower-cased and masked once per entity list (the list is rebuilt only after changes). */
+const searchForms = new WeakMap<readonly Entity[], SearchRow[]>();
+
+function formsOf(entities: readonly Entity[]): SearchRow[] {
   let table = searchForms.get(entities);
   if (!table) {
     table = entities.map((e) => {
       const forms = [e.name, ...e.aliases.filter((a) => a !== e.name)];
-      return { forms, lower: forms.map((f) => f.toLowerCase()) };
+      const lower = forms.map((f) => f.toLowerCase());
+      return { forms, lower, masks: Uint32Array.from(lower, charMask) };
     });
     searchForms.set(entities, table);
   }
   return table;
 }
 
+/**
+ * A 32-bit set of the characters of a lower-cased string: a bit per letter a–z, one for digits,
+ * and five more shared by every other character (by code point). A form can contain the query
+ * as a subsequence only if its set includes the query's, so one AND skips most forms.
+ */
+export function charMask(lower: string): number {
+  let m = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 97 && c <= 122) m |= 1 << (c - 97);
+    else if (c >= 48 && c <= 57) m |= 1 << 26;
+    else if (c !== 32) m |= 1 << (27 + (c % 5));
+  }
+  return m >>> 0;
+}
+
+const byScoreThenName = (a: EntityMatch, b: EntityMatch) =>
+  b.score - a.score || (a.entity.name < b.entity.name ? -1 : a.entity.name > b.entity.name ? 1 : 0);
+
 export function searchEntities(entities: readonly Entity[], query: string, limit = 200): EntityMatch[] {
-  const out: EntityMatch[] = [];
+  let out: EntityMatch[] = [];
   const q = normaliseQuery(query);
-  const first = q.replace(/ /g, '')[0];
+  const qmask = charMask(q);
   const table = formsOf(entities);
   for (let i = 0; i < entities.length; i++) {
-    const entity = entities[i];
-    const { forms, lower } = table[i];
+    const { forms, lower, masks } = table[i];
     let best: number | undefined;
-    let matched = entity.name;
+    let matched = '';
     for (let j = 0; j < forms.length; j++) {
-      // Every match contains the query's first character: a cheap test before scoring.
-      if (first !== undefined && lower[j].indexOf(first) < 0) continue;
+      if ((masks[j] & qmask) !== qmask) continue;
       const s = fuzzyScoreLower(q, lower[j]);
       if (s !== undefined && (best === undefined || s > best)) {
         best = s;
         matched = forms[j];
       }
     }
-    if (best !== undefined) out.push({ entity, score: best + Math.log(1 + entity.mentions.length) / 10, matched });
+    if (best === undefined) continue;
+    const entity = entities[i];
+    out.push({ entity, score: best + Math.log(1 + entity.mentions.length) / 10, matched });
+    // Keep only the best few as we go: a one-letter query matches most of the corpus.
+    if (out.length >= 4 * limit + 64) out = out.sort(byScoreThenName).slice(0, limit);
   }
-  out.sort((a, b) => b.score - a.score || (a.entity.name < b.entity.name ? -1 : a.entity.name > b.entity.name ? 1 : 0));
+  out.sort(byScoreThenName);
   return out.slice(0, limit);
 }
 
