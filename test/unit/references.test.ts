@@ -71,3 +71,23 @@ test('references on the real corpus: "Yerkin Tukumov" in 003 includes the 002 ar
   assert.ok(texts.includes('Erkin Tukumov'), texts.join(', '));
   assert.ok(fs.existsSync(path.join(dir, file002.path)) && file002.uri === pathToFileURL(path.join(dir, file002.path)).href);
 });
+
+test('references: a big entity\'s cached list follows an edit that moves its mentions', () => {
+  const line = 'Quentin Vasquez-Ortiz spoke in Tromsø.\n';
+  const a = 'Title\n\n' + line.repeat(40);
+  const b = 'Other\n\n' + line.repeat(40);
+  const index = new WorkspaceIndex();
+  index.update({ uri: 'file:///a.txt', text: a, version: 1 });
+  index.update({ uri: 'file:///b.txt', text: b, version: 1 });
+  const service = createLanguageService({ index });
+  const at = { line: 2, character: 3 };
+  const first = service.findReferences('file:///b.txt', at);
+  assert.ok(first.length >= 64, `${first.length} references (enough to be cached)`);
+  assert.equal(service.findReferences('file:///b.txt', at), first, 'the second ask is served from the cache');
+  // Two lines inserted at the top of a.txt: its mentions move down two lines.
+  index.update({ uri: 'file:///a.txt', text: 'New\n\n' + a, version: 2 });
+  const after = service.findReferences('file:///b.txt', at);
+  const lines = (refs: typeof first, uri: string) => refs.filter((r) => r.uri === uri).map((r) => r.range.start.line);
+  assert.deepEqual(lines(after, 'file:///a.txt'), lines(first, 'file:///a.txt').map((l) => l + 2));
+  assert.deepEqual(lines(after, 'file:///b.txt'), lines(first, 'file:///b.txt'));
+});
