@@ -70,6 +70,9 @@ export class SourcelensClient implements vscode.Disposable {
       initializationOptions: () => ({
         settings: readSettings(),
         untrusted: !vscode.workspace.isTrusted,
+        // The analysis cache and the linked-index snapshot live in this workspace's storage, so
+        // a second start reads instead of re-analysing (none without a workspace).
+        cacheDir: this.context.storageUri ? vscode.Uri.joinPath(this.context.storageUri, 'index').fsPath : undefined,
       }),
       outputChannel: this.output,
       markdown: { isTrusted: { enabledCommands: ['sourcelens.revealInEntities'] }, supportHtml: false },

@@ -143,6 +143,39 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
     });
   });
 
+  it('the index is saved in the workspace storage for the next start', async () => {
+    await step(page, 'index-saved', 60_000, async () => {
+      // <user-data>/User/workspaceStorage/<workspace>/<extension>/index/{analyses.bin,index.bin}
+      const storage = path.join(cs!.userDataDir, 'User', 'workspaceStorage');
+      const find = (name: string): string | undefined => {
+        const walk = (dir: string, depth: number): string | undefined => {
+          let entries: fs.Dirent[];
+          try {
+            entries = fs.readdirSync(dir, { withFileTypes: true });
+          } catch {
+            return undefined;
+          }
+          for (const e of entries) {
+            const p = path.join(dir, e.name);
+            if (e.isFile() && e.name === name && path.basename(dir) === 'index') return p;
+            if (e.isDirectory() && depth < 4) {
+              const hit = walk(p, depth + 1);
+              if (hit) return hit;
+            }
+          }
+          return undefined;
+        };
+        return walk(storage, 0);
+      };
+      const files = await waitFor('the analysis cache and the index snapshot in the workspace storage', async () => {
+        const a = find('analyses.bin');
+        const b = find('index.bin');
+        return a && b ? { a, b } : undefined;
+      }, 50_000);
+      assert.ok(fs.statSync(files.a).size > 0 && fs.statSync(files.b).size > 0);
+    });
+  });
+
   it('000: "Azamat Beispekov" is an Article and is underlined', async () => {
     await step(page, 'underline-person', 60_000, async () => {
       const a = article('000');

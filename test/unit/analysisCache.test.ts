@@ -252,3 +252,25 @@ describe('analysis cache', () => {
     assert.deepEqual(logs, []);
   });
 });
+
+describe('analysis cache, lazy', () => {
+  it('reads its file on first use, not when opened, and closing unused writes nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-lazy-'));
+    try {
+      const first = new AnalysisCache(dir, { log: () => undefined });
+      first.set('Ana Lopez visited Lima.', { mentions: [], claims: [] });
+      first.close();
+      const before = fs.statSync(path.join(dir, CACHE_FILE_NAME)).mtimeMs;
+      const lazy = new AnalysisCache(dir, { log: () => undefined, lazy: true });
+      assert.equal(lazy.stats.loaded, 0, 'not read yet');
+      lazy.close();
+      assert.equal(fs.statSync(path.join(dir, CACHE_FILE_NAME)).mtimeMs, before, 'an unused cache writes nothing');
+      const again = new AnalysisCache(dir, { log: () => undefined, lazy: true });
+      assert.deepEqual(again.get('Ana Lopez visited Lima.'), { mentions: [], claims: [] });
+      assert.equal(again.stats.loaded, 1, 'read on first use');
+      again.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

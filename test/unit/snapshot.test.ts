@@ -148,8 +148,8 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
   const text = fs.readFileSync(path.join(work, target), 'utf8');
   const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length * COPIES;
   try {
-    // First start, with two analysis workers (the pool's path through the server): index, then
-    // wait for the snapshot file. The second start indexes in process; both must agree.
+    // First start with two analysis workers, second in process (both paths through the server
+    // must agree): index, then wait for the snapshot file.
     const first = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
     await first.initialize(work, { cacheDir });
     assert.ok(await first.waitFor(indexedAll, 120_000), 'first start indexed');
@@ -166,7 +166,7 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
     await first.stop(30_000);
 
     // Second start: hover until the card is corpus-wide; it must come before indexing ends and equal the live card.
-    const second = new LspClient({ serverJs });
+    const second = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '0' } });
     await second.initialize(work, { cacheDir });
     await second.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
     let card = '';

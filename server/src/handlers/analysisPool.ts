@@ -120,15 +120,14 @@ export class AnalysisPool {
 }
 
 /**
- * Workers for machines with at least four cores: one per core but one (the main thread keeps
- * answering requests), at most four. None on smaller machines: on this project's 2-core machine
- * two analysis threads ran no faster than one (the tagger's scoring is bound by memory, not by
- * arithmetic), and one worker plus the main thread indexed slower than the main thread alone
- * (see bench/README.md). `SOURCELENS_WORKERS=n` overrides.
+ * One worker per core, at most four (the main thread mostly waits during the pass). Measured on
+ * this project's 2-core machine (bench/README.md): at 1,000 articles in process was faster, from
+ * 4,000 on two workers were (the main thread's heap grows, and with it the cost of analysing
+ * there). `SOURCELENS_WORKERS=n` overrides; 0 analyses in process.
  */
 export function defaultPoolSize(): number {
   const env = Number(process.env.SOURCELENS_WORKERS);
   if (process.env.SOURCELENS_WORKERS && Number.isInteger(env) && env >= 0) return env;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores >= 4 ? Math.min(4, cores - 1) : 0;
+  return cores >= 2 ? Math.min(4, cores) : 0;
 }

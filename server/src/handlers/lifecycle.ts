@@ -55,7 +55,7 @@ function modelFiles(): string[] {
 
 /** The analysis cache in `dir`, keyed by the analyser version and the shipped model files. */
 function openCache(dir: string, log: Logger): AnalysisCache | undefined {
-  return openAnalysisCache(dir, { fingerprint: fingerprintFiles(modelFiles()), log: (m) => log.info(`[cache] ${m}`) });
+  return openAnalysisCache(dir, { fingerprint: fingerprintFiles(modelFiles()), log: (m) => log.info(`[cache] ${m}`), lazy: true });
 }
 
 /** The linked-index snapshot in `dir`: any change of the models or of the server's own code (this bundle) invalidates it. */

@@ -247,6 +247,8 @@ export class Workspace {
       }
       const wanted = new Set(files);
       await this.loadSnapshot(files);
+      // Requests that waited for the snapshot are answered before the pass starts working.
+      await new Promise<void>((r) => setImmediate(r));
       if (gen !== this.generation) return;
       progress?.begin('Sourcelens', 0, `Indexing ${files.length} ${files.length === 1 ? 'article' : 'articles'}`, false);
       // Drop what is no longer part of the corpus (settings changed, files gone).

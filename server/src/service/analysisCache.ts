@@ -49,6 +49,11 @@ export interface AnalysisCacheOptions {
    * a long first indexing pass is saved in steps, so a crash or kill keeps most of the work.
    */
   maxWaitMs?: number;
+  /**
+   * Read the file on first use instead of in the constructor (the server: a second start then
+   * answers from its index snapshot before paying for this read).
+   */
+  lazy?: boolean;
 }
 
 export interface AnalysisCacheStats {
@@ -95,6 +100,14 @@ export class AnalysisCache {
     this.log = opts.log ?? ((m) => console.error(`[sourcelens cache] ${m}`));
     this.debounceMs = opts.debounceMs ?? 2000;
     this.maxWaitMs = opts.maxWaitMs ?? 60_000;
+    if (!opts.lazy) this.ensureLoaded();
+  }
+
+  private loaded = false;
+
+  private ensureLoaded(): void {
+    if (this.loaded) return;
+    this.loaded = true;
     this.load();
   }
 
@@ -105,16 +118,19 @@ export class AnalysisCache {
 
   /** The cached analysis of `text`, or undefined. `uri` ties the entry to a document (see class comment). */
   get(text: string, uri?: string): DocumentAnalysis | undefined {
+    this.ensureLoaded();
     return this.getByKey(this.keyOf(text), text, uri);
   }
 
   /** Stores the analysis of `text` (schedules a background write). */
   set(text: string, analysis: DocumentAnalysis, uri?: string): void {
+    this.ensureLoaded();
     this.setByKey(this.keyOf(text), text, analysis, uri);
   }
 
   /** get, else compute and set; hashes the text once. */
   getOrCompute(text: string, compute: (text: string) => DocumentAnalysis, uri?: string): DocumentAnalysis {
+    this.ensureLoaded();
     const key = this.keyOf(text);
     const hit = this.getByKey(key, text, uri);
     if (hit) return hit;
@@ -128,6 +144,7 @@ export class AnalysisCache {
    * as a hit. A payload that turns out not to fit is replaced through `storePayload`.
    */
   payloadOf(text: string, uri?: string): Buffer | undefined {
+    this.ensureLoaded();
     const key = this.keyOf(text);
     const e = this.entries.get(key);
     if (!e) {
@@ -141,6 +158,7 @@ export class AnalysisCache {
 
   /** Stores an already encoded analysis of `text` (from a worker); replaces a different payload under the same key. */
   storePayload(text: string, raw: Buffer, uri?: string): void {
+    this.ensureLoaded();
     const key = this.keyOf(text);
     const e = this.entries.get(key);
     if (e && e.raw.equals(raw)) {
@@ -159,6 +177,7 @@ export class AnalysisCache {
 
   /** The document at `uri` is gone: its entry is not written again unless another document uses it. */
   forget(uri: string): void {
+    this.ensureLoaded();
     const key = this.byUri.get(uri);
     if (key === undefined) return;
     this.byUri.delete(uri);
@@ -170,6 +189,7 @@ export class AnalysisCache {
    * in this session. Schedules a write if that drops anything.
    */
   markComplete(): void {
+    this.ensureLoaded();
     if (this.complete) return;
     this.complete = true;
     for (const e of this.entries.values()) {
@@ -182,6 +202,7 @@ export class AnalysisCache {
   }
 
   get size(): number {
+    this.ensureLoaded();
     return this.entries.size;
   }
 
@@ -200,6 +221,7 @@ export class AnalysisCache {
    * write still in flight is superseded (the process may exit before it finishes).
    */
   close(): void {
+    // Never loaded means never changed: nothing to write.
     this.clearTimer();
     if (this.closed) return;
     this.closed = true;
