@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ANALYSER_VERSION } from '../../server/src/service/analyse';
 import { AnalysisCache, CACHE_FILE_NAME, decode, encode, fingerprintFiles, openAnalysisCache } from '../../server/src/service/analysisCache';
 import type { DocumentAnalysis } from '../../server/src/service/types';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
 
 const TEXT = 'Azamat Beispekov met officials in Astana on May 9, 2024, and pledged $1.8 billion.';
@@ -268,6 +269,28 @@ describe('analysis cache, lazy', () => {
       const again = new AnalysisCache(dir, { log: () => undefined, lazy: true });
       assert.deepEqual(again.get('Ana Lopez visited Lima.'), { mentions: [], claims: [] });
       assert.equal(again.stats.loaded, 1, 'read on first use');
+      again.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('analysis cache and unsaved editor text', () => {
+  it('an update with cache: false neither stores nor releases the article’s disk entry', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-editor-'));
+    try {
+      const cache = new AnalysisCache(dir, { log: () => undefined });
+      const index = new WorkspaceIndex({ cache });
+      const disk = 'Ana Lopez visited Lima on Monday.';
+      index.update({ uri: 'file:///a.txt', text: disk, version: 0 });
+      assert.equal(cache.stats.stored, 1);
+      index.update({ uri: 'file:///a.txt', text: disk + ' Marta Ruiz agreed.', version: 3 }, { cache: false });
+      assert.equal(cache.stats.stored, 1, 'the unsaved text is not stored');
+      cache.markComplete();
+      cache.close();
+      const again = new AnalysisCache(dir, { log: () => undefined });
+      assert.ok(again.get(disk), 'the disk text’s entry survives the rewrite');
       again.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -429,7 +429,8 @@ export class Workspace {
     // Anything loaded here is newer than a worker result still on its way.
     if (this.tickets.has(uri)) this.tickets.delete(uri);
     try {
-      this.index.update({ uri, text, version });
+      // Version 0 is text read from disk; editors count from 1 (their text may be unsaved).
+      this.index.update({ uri, text, version }, { cache: version === 0 });
       if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);
     } catch (err) {
       const reason = `analysis failed (${err instanceof Error ? err.message : String(err)})`;
@@ -629,6 +630,7 @@ export class Workspace {
   private applyEditor(uri: string): void {
     const doc = this.documents().get(uri);
     if (!doc) return;
+    this.lastEditAt = Date.now();
     this.safeUpdate(uri, doc.getText(), doc.version);
     this.flushPending();
   }
@@ -796,6 +798,16 @@ export class Workspace {
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
       if (this.disposed) return;
+      // While someone types, the corpus-wide link pass (seconds on a big corpus) waits for a
+      // pause: requests on the edited article are answered from its own analysis meanwhile.
+      const sinceEdit = Date.now() - this.lastEditAt;
+      if (sinceEdit < EDIT_PAUSE_MS) {
+        this.notifyTimer = setTimeout(() => {
+          this.notifyTimer = undefined;
+          this.scheduleIndexNotification();
+        }, EDIT_PAUSE_MS - sinceEdit);
+        return;
+      }
       const uris = [...this.changedUris];
       this.changedUris.clear();
       this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris });
@@ -813,6 +825,8 @@ export class Workspace {
   }
 
   private disposed = false;
+  /** When an editor's change was last applied (see scheduleIndexNotification). */
+  private lastEditAt = 0;
 
   dispose(): void {
     if (this.disposed) return;
@@ -830,6 +844,8 @@ export class Workspace {
 
 /** How long after the last index change its notification (with corpus statistics) is sent. */
 const NOTIFY_DELAY_MS = 60;
+/** …and at least this long after the last edit in an editor. */
+const EDIT_PAUSE_MS = 750;
 
 /**
  * Size and time of an article's file now (for one open in an editor, never read from disk). A

@@ -94,8 +94,13 @@ export class WorkspaceIndex {
     this.cache?.markComplete();
   }
 
-  /** Re-analyses one document if its text changed (a new version of the same text is only recorded). Returns whether anything changed. */
-  update(doc: CorpusDocument): boolean {
+  /**
+   * Re-analyses one document if its text changed (a new version of the same text is only
+   * recorded). Returns whether anything changed. `cache: false` leaves the disk cache alone
+   * (unsaved editor text: worth nothing at the next start, and each burst of typing would
+   * otherwise rewrite the cache file).
+   */
+  update(doc: CorpusDocument, opts: { cache?: boolean } = {}): boolean {
     const prev = this.docs.get(doc.uri);
     if (prev && prev.text === doc.text) {
       // Same text under a new version (an editor opening a file indexed from disk): keep the
@@ -103,7 +108,7 @@ export class WorkspaceIndex {
       if (prev.version !== doc.version) this.docs.set(doc.uri, { ...prev, version: doc.version });
       return false;
     }
-    const analysis = this.analyseWithDictionary(doc.text, doc.uri);
+    const analysis = this.analyseWithDictionary(doc.text, doc.uri, opts.cache !== false);
     const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
     this.store(doc, analysis.claims, local);
     return true;
@@ -402,8 +407,8 @@ export class WorkspaceIndex {
     return out.sort((a, b) => a.start - b.start);
   }
 
-  private analyseWithDictionary(text: string, uri?: string): DocumentAnalysis {
-    const analysis = this.cache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text);
+  private analyseWithDictionary(text: string, uri?: string, useCache = true): DocumentAnalysis {
+    const analysis = this.cache && useCache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text);
     if (!this.dictionary) return analysis;
     const extra = findDictionaryMentions(text, this.dictionary);
     if (extra.length === 0) return analysis;
