@@ -246,6 +246,9 @@ export class Workspace {
         }
       }
       const wanted = new Set(files);
+      // Workers start (loading the tagger) while the snapshot is read from disk.
+      const pool = files.length > 1 ? this.opts.pool?.() : undefined;
+      this.activePool = pool;
       await this.loadSnapshot(files);
       // Requests that waited for the snapshot are answered before the pass starts working.
       await new Promise<void>((r) => setImmediate(r));
@@ -256,8 +259,6 @@ export class Workspace {
         if (!wanted.has(d.uri) && !(this.documents().get(d.uri) && this.isArticle(d.uri))) this.removeFromIndex(d.uri);
       }
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
-      const pool = files.length > 1 ? this.opts.pool?.() : undefined;
-      this.activePool = pool;
       if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis workers.`);
       const inFlight = new Set<Promise<void>>();
       let lastReport = 0;

@@ -216,11 +216,18 @@ export async function writeIndexSnapshot(
   const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   const docIdx = new Map<string, number>();
   const header: Header = { format: FORMAT, fingerprint, crc32: 0, docs: [], ids: [], counts: index.entityCounts() };
+  // Hashing every text takes a while on a big corpus: in slices too, like the records below.
+  let keysSlice = Date.now();
   for (const d of docs) {
     const fi = info(d.uri);
     if (!fi) return false;
     docIdx.set(d.uri, header.docs.length);
     header.docs.push([d.uri, contentKey(d.text), fi.size, fi.mtimeMs]);
+    if (Date.now() - keysSlice >= 20) {
+      await new Promise<void>((r) => setImmediate(r));
+      keysSlice = Date.now();
+      if (!isCurrent()) return false;
+    }
   }
   const entityIdx = new Map<string, number>();
   entities.forEach((e, i) => {

@@ -16,6 +16,8 @@ import {
   type Dictionary,
   type LocalResult,
 } from './entities';
+import { intern } from './entities/memo';
+import type { LocalForm } from './entities/model';
 import type { DocumentAnalysis, Entity, EntityMentionRef, EntityType, RawClaim, RawMention } from './types';
 
 export interface IndexedDocument {
@@ -135,9 +137,7 @@ export class WorkspaceIndex {
     const analysis = decode(raw, doc.text);
     if (!analysis) return false;
     this.cache?.storePayload(doc.text, raw, doc.uri);
-    // Strings that crossed a thread boundary are copies: share this index's URI string instead.
-    (doc.local as { uri: string }).uri = doc.uri;
-    for (const c of doc.local.clusters) for (const f of c.forms) for (const m of f.mentions) (m as { uri: string }).uri = doc.uri;
+    shareStrings(doc.local, doc.uri);
     this.store(doc, analysis.claims, doc.local);
     return true;
   }
@@ -430,6 +430,35 @@ function keyOfDoc(doc: IndexedDocument): string {
     docKeys.set(doc, k);
   }
   return k;
+}
+
+/**
+ * A LocalResult that crossed a thread boundary holds its own copy of every string. Resolved in
+ * this thread, its names, keys and mention texts would be shared with every other article's
+ * (`intern`); this makes them so again, and points every mention at the index's URI string.
+ */
+function shareStrings(local: LocalResult, uri: string): void {
+  (local as { uri: string }).uri = uri;
+  for (const c of local.clusters) {
+    for (let i = 0; i < c.definedAcronyms.length; i++) c.definedAcronyms[i] = intern(c.definedAcronyms[i]);
+    for (const f of c.forms) {
+      const form = f as { -readonly [K in keyof LocalForm]: LocalForm[K] };
+      form.type = intern(form.type) as EntityType;
+      form.key = intern(form.key);
+      form.surface = intern(form.surface);
+      form.join = intern(form.join);
+      for (let i = 0; i < form.tokens.length; i++) form.tokens[i] = intern(form.tokens[i]);
+      if (form.variants) for (const v of form.variants) v.text = intern(v.text);
+      for (const m of form.merges) {
+        m.alias = intern(m.alias);
+        m.into = intern(m.into);
+      }
+      for (const m of form.mentions) {
+        (m as { uri: string }).uri = uri;
+        (m as { text: string }).text = intern(m.text);
+      }
+    }
+  }
 }
 
 /** Prefix of provisional entity ids (never produced by the linker, whose ids start with a type). */
