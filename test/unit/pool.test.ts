@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { AnalysisPool } from '../../server/src/handlers/analysisPool';
+import { AnalysisCache } from '../../server/src/service/analysisCache';
 import { parseDictionary } from '../../server/src/service/entities';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { LineIndex, lineStartsOf } from '../../server/src/service/position';
@@ -59,7 +60,7 @@ test('pool: worker results give the same index as analysing in process', async (
     const results = await Promise.all(docs.map((d) => pool.run({ uri: d.uri, text: d.text })));
     // Applied in reverse order: the linked result must not depend on arrival order.
     for (let i = docs.length - 1; i >= 0; i--) {
-      const ok = viaPool.applyAnalysed({ ...docs[i], payload: results[i].payload, local: results[i].local, dictionaryVersion: 0 });
+      const ok = viaPool.applyAnalysed({ ...docs[i], payload: results[i].payload, local: results[i].local, fresh: results[i].fresh, dictionaryVersion: 0 });
       assert.ok(ok, `applied ${docs[i].uri}`);
       assert.equal(results[i].fresh, true);
     }
@@ -90,9 +91,9 @@ test('pool: a result made under an older dictionary, or for another text, is ref
   const parsed = parseDictionary('{ "version": 1, "entities": [{ "name": "Qazaq Example Board", "type": "organization" }] }');
   assert.ok(parsed.ok);
   index.setDictionary(parsed.dictionary);
-  assert.equal(index.applyAnalysed({ ...d, payload: res.payload, local: res.local, dictionaryVersion: 0 }), false);
+  assert.equal(index.applyAnalysed({ ...d, payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion: 0 }), false);
   assert.equal(index.size, 0);
-  assert.equal(index.applyAnalysed({ ...d, text: d.text + ' extra', payload: res.payload, local: { ...res.local, uri: 'file:///elsewhere.txt' }, dictionaryVersion: index.dictionaryVersion }), false);
+  assert.equal(index.applyAnalysed({ ...d, text: d.text + ' extra', payload: res.payload, local: { ...res.local, uri: 'file:///elsewhere.txt' }, fresh: res.fresh, dictionaryVersion: index.dictionaryVersion }), false);
   assert.equal(index.size, 0);
 });
 
@@ -162,4 +163,24 @@ test('deferred linking: during the first pass queries answer from each article a
   index.deferLinking(false);
   assert.deepEqual(snapshot(index), snapshot(fresh));
   assert.equal(index.isProvisional(index.mentionsIn(uri)[0].entityId), false);
+});
+
+test('pool: a fresh worker result is stored in the cache, and a later job gets it back from there', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-pool-cache-'));
+  try {
+    const cache = new AnalysisCache(dir, { log: () => undefined });
+    const [d] = corpus();
+    const index = new WorkspaceIndex({ cache });
+    const fresh = runAnalysisJob(d);
+    assert.ok(index.applyAnalysed({ ...d, payload: fresh.payload, local: fresh.local, fresh: fresh.fresh, dictionaryVersion: 0 }));
+    assert.equal(cache.stats.stored, 1);
+    const cached = cache.payloadOf(d.text, d.uri);
+    assert.ok(cached, 'the fresh payload is in the cache');
+    const again = runAnalysisJob({ ...d, cached: new Uint8Array(cached) });
+    assert.equal(again.fresh, false);
+    assert.deepEqual(again.local, fresh.local);
+    cache.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -56,13 +56,6 @@ export class AnalysisPool {
     return this.slots.filter((s) => !s.dead).length;
   }
 
-  /** Jobs sent and not answered yet. */
-  get inFlight(): number {
-    let n = 0;
-    for (const s of this.slots) n += s.pending.size;
-    return n;
-  }
-
   run(job: AnalysisJob): Promise<AnalysisJobResult> {
     const live = this.slots.filter((s) => !s.dead);
     if (this.disposed || live.length === 0) return Promise.reject(new Error('no analysis worker'));

@@ -371,7 +371,7 @@ export class Workspace {
           if (this.tickets.get(uri) !== ticket || this.disposed) return; // superseded meanwhile
           this.tickets.delete(uri);
           try {
-            if (this.index.applyAnalysed({ ...doc, payload: res.payload, local: res.local, dictionaryVersion })) return;
+            if (this.index.applyAnalysed({ ...doc, payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion })) return;
           } catch (err) {
             this.log.warn(`Could not apply the worker's analysis of ${uri} (${String(err)}); analysing in process.`);
           }
@@ -428,7 +428,7 @@ export class Workspace {
    */
   private safeUpdate(uri: string, text: string, version: number): void {
     // Anything loaded here is newer than a worker result still on its way.
-    if (this.tickets.has(uri)) this.tickets.delete(uri);
+    this.tickets.delete(uri);
     try {
       // Version 0 is text read from disk; editors count from 1 (their text may be unsaved).
       this.index.update({ uri, text, version }, { cache: version === 0 });
@@ -524,7 +524,6 @@ export class Workspace {
 
   /** An article read during the pass whose text is not the snapshot's: the snapshot stops answering. */
   private checkSnapshot(uri: string, text: string): void {
-    if (!this.index.answeringFromSnapshot) return;
     const key = this.index.snapshotKey(uri);
     if (key !== undefined && key !== contentKey(text)) {
       this.log.info(`[snapshot] ${uri} differs from the snapshot; answering from each article alone until indexing ends`);

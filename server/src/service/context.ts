@@ -39,9 +39,8 @@ export function linesOf(ctx: ServiceContext, uri: string): LineIndex | undefined
   // The index keeps every article's line starts, so this is a small wrapper, made once per version.
   let li = lineIndexes.get(doc);
   if (!li) {
-    // An article served from the snapshot reads its text from disk only if a feature needs it.
-    const snapshotLength = (doc as { snapshotLength?: number }).snapshotLength;
-    li = snapshotLength === undefined ? new LineIndex(doc.text, doc.lineStarts) : new LineIndex(() => doc.text, doc.lineStarts, snapshotLength);
+    // The text is asked for only if a feature needs it (an article served from the snapshot reads it from disk).
+    li = new LineIndex(() => doc.text, doc.lineStarts, doc.textLength);
     lineIndexes.set(doc, li);
   }
   return li;

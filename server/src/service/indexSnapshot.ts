@@ -222,7 +222,7 @@ export async function writeIndexSnapshot(
     const fi = info(d.uri);
     if (!fi) return false;
     docIdx.set(d.uri, header.docs.length);
-    header.docs.push([d.uri, contentKey(d.text), fi.size, fi.mtimeMs]);
+    header.docs.push([d.uri, index.contentKeyOf(d), fi.size, fi.mtimeMs]);
     if (Date.now() - keysSlice >= 20) {
       await new Promise<void>((r) => setImmediate(r));
       keysSlice = Date.now();

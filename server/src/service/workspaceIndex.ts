@@ -29,6 +29,8 @@ export interface IndexedDocument {
   readonly local: LocalResult;
   /** Offsets where the text's lines start (`lineStartsOf`): positions without rescanning the text. */
   readonly lineStarts: Uint32Array;
+  /** `text.length`, known without the text (an article served from the snapshot reads its text only when needed). */
+  readonly textLength: number;
 }
 
 /** An article analysed elsewhere (a worker thread): its analysis in the cache's encoding plus its local resolution. */
@@ -37,6 +39,8 @@ export interface AnalysedDocument extends CorpusDocument {
   local: LocalResult;
   /** `dictionaryVersion` when the job was made; a result made under another dictionary is not applied. */
   dictionaryVersion: number;
+  /** Whether the payload was computed now (stored in the cache) or came from the cache. */
+  fresh: boolean;
 }
 
 export interface IndexOptions {
@@ -136,14 +140,14 @@ export class WorkspaceIndex {
     const raw = Buffer.from(doc.payload.buffer, doc.payload.byteOffset, doc.payload.byteLength);
     const analysis = decode(raw, doc.text);
     if (!analysis) return false;
-    this.cache?.storePayload(doc.text, raw, doc.uri);
+    if (doc.fresh) this.cache?.storePayload(doc.text, raw, doc.uri);
     shareStrings(doc.local, doc.uri);
     this.store(doc, analysis.claims, doc.local);
     return true;
   }
 
   private store(doc: CorpusDocument, claims: readonly RawClaim[], local: LocalResult): void {
-    this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, claims, local, lineStarts: lineStartsOf(doc.text) });
+    this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, claims, local, lineStarts: lineStartsOf(doc.text), textLength: doc.text.length });
     if (this.provisionalEntities.size > 0) this.provisionalEntities = new Map(); // ids name clusters of the old text
     this.linker.add(local);
     this.invalidate(doc.uri);
@@ -217,7 +221,7 @@ export class WorkspaceIndex {
       claims: [],
       local: { version: 0, uri, clusters: [] },
       lineStarts: lines.lineStarts,
-      snapshotLength: lines.length,
+      textLength: lines.length,
     };
     snap.docs.set(uri, out);
     return out;
@@ -269,7 +273,7 @@ export class WorkspaceIndex {
     const sd = this.snapshot.data.doc(uri);
     if (!sd) return undefined;
     const doc = this.docs.get(uri);
-    if (doc && keyOfDoc(doc) !== sd.key) return undefined;
+    if (doc && this.contentKeyOf(doc) !== sd.key) return undefined;
     return this.snapshot.data;
   }
 
@@ -322,10 +326,20 @@ export class WorkspaceIndex {
     }
     let out = this.byDoc.get(uri);
     if (!out) {
-      out = this.linker.mentionsOf(uri).map(({ mention, entity }) => ({ ...mention, entityId: entity.id }));
+      out = this.linkedMentionsOf(uri);
       this.byDoc.set(uri, out);
     }
     return out;
+  }
+
+  /** The content key (`contentKey`) of an indexed document's text, computed once per version. */
+  contentKeyOf(doc: IndexedDocument): string {
+    let k = docKeys.get(doc);
+    if (k === undefined) {
+      k = contentKey(doc.text);
+      docKeys.set(doc, k);
+    }
+    return k;
   }
 
   /** Like `mentionsIn`, straight from the linker and not kept (for walks over every article). */
@@ -409,10 +423,8 @@ export class WorkspaceIndex {
 
   private analyseWithDictionary(text: string, uri?: string, useCache = true): DocumentAnalysis {
     const analysis = this.cache && useCache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text);
-    if (!this.dictionary) return analysis;
-    const extra = findDictionaryMentions(text, this.dictionary);
-    if (extra.length === 0) return analysis;
-    return { ...analysis, mentions: mergeMentions(analysis.mentions, extra) };
+    const mentions = withDictionaryMentions(text, analysis.mentions, this.dictionary);
+    return mentions === analysis.mentions ? analysis : { ...analysis, mentions };
   }
 
   private invalidate(uri: string): void {
@@ -421,16 +433,6 @@ export class WorkspaceIndex {
 }
 
 const docKeys = new WeakMap<IndexedDocument, string>();
-
-/** The content key of an indexed document's text (computed once per version). */
-function keyOfDoc(doc: IndexedDocument): string {
-  let k = docKeys.get(doc);
-  if (k === undefined) {
-    k = contentKey(doc.text);
-    docKeys.set(doc, k);
-  }
-  return k;
-}
 
 /**
  * A LocalResult that crossed a thread boundary holds its own copy of every string. Resolved in
@@ -476,6 +478,13 @@ export function findCovering<T extends { start: number; end: number }>(list: rea
     else return s;
   }
   return undefined;
+}
+
+/** The tagger's mentions with the project dictionary's merged in (the same array when it adds none). */
+export function withDictionaryMentions(text: string, mentions: RawMention[], dictionary: Dictionary | undefined): RawMention[] {
+  if (!dictionary) return mentions;
+  const extra = findDictionaryMentions(text, dictionary);
+  return extra.length === 0 ? mentions : mergeMentions(mentions, extra);
 }
 
 /** Tagger mentions plus dictionary mentions; where they overlap, the dictionary wins. */

@@ -7,9 +7,9 @@
  */
 import { analyseText } from '../service/analyse';
 import { decode, encode } from '../service/analysisCache';
-import { findDictionaryMentions, resolveDocument, type Dictionary, type LocalResult } from '../service/entities';
+import { resolveDocument, type Dictionary, type LocalResult } from '../service/entities';
 import type { DocumentAnalysis } from '../service/types';
-import { mergeMentions } from '../service/workspaceIndex';
+import { withDictionaryMentions } from '../service/workspaceIndex';
 
 export interface AnalysisJob {
   uri: string;
@@ -38,11 +38,7 @@ export function runAnalysisJob(job: AnalysisJob, analyse: (text: string) => Docu
   const fresh = !analysis;
   if (!analysis) analysis = analyse(job.text);
   if (!payload) payload = encode(analysis, job.text);
-  let mentions = analysis.mentions;
-  if (job.dictionary) {
-    const extra = findDictionaryMentions(job.text, job.dictionary);
-    if (extra.length > 0) mentions = mergeMentions(mentions, extra);
-  }
+  const mentions = withDictionaryMentions(job.text, analysis.mentions, job.dictionary);
   const local = resolveDocument({ uri: job.uri, text: job.text, mentions });
   return { payload, fresh, local };
 }
