@@ -423,6 +423,8 @@ async function editTest(c: LspClient, corpus: CorpusOnDisk, init: any) {
     sync: incremental ? 'incremental' : 'full',
     articleChars: text.length,
     toSemanticTokens: stats(tokenTimes),
+    /** Each edit's time in order, so a slow one can be placed (the first? one after a pause?). */
+    tokenTimesInOrder: tokenTimes.map((t) => round(t, 1)),
     tokensNeverChanged: stale,
     toIndexChanged: notifyTimes.length ? stats(notifyTimes) : null,
     indexChangedSeen: notifyTimes.length,

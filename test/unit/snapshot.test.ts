@@ -185,3 +185,45 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('snapshot: not written while someone types (it would run the deferred link pass), written after the pause; the analyser is loaded before the first edit', async () => {
+  const serverJs = path.join(repoRoot, 'dist', 'server.js');
+  assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-typing-'));
+  const cacheDir = path.join(dir, '.cache');
+  const work = path.join(dir, 'articles');
+  fs.mkdirSync(work);
+  const docs = corpus();
+  for (const d of docs) fs.writeFileSync(path.join(work, path.basename(new URL(d.uri).pathname)), d.text);
+  const name = fs.readdirSync(work).sort()[0];
+  const uri = pathToFileURL(path.join(work, name)).href;
+  let text = fs.readFileSync(path.join(work, name), 'utf8');
+  const logged = (re: RegExp) => (n: { method: string; params: any }) => n.method === 'window/logMessage' && re.test(n.params?.message);
+  const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
+  try {
+    await c.initialize(work, { cacheDir });
+    const indexed = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length, 120_000);
+    assert.ok(indexed, 'indexed');
+    await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
+    assert.ok(await c.waitFor(logged(/Analyser ready for edits/), 20_000, indexed.at), 'the analyser was loaded after the article opened');
+    // Type for longer than the snapshot's delay after indexing (5 s), a keystroke every 250 ms.
+    const typingStart = performance.now();
+    let version = 1;
+    while (performance.now() - typingStart < 7000) {
+      const at = text.length;
+      text += ' Anna';
+      const pos = { line: text.slice(0, at).split('\n').length - 1, character: at - text.lastIndexOf('\n', at - 1) - 1 };
+      await c.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: pos, end: pos }, text: ' Anna' }] });
+      await c.request('textDocument/semanticTokens/full', { textDocument: { uri } });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const typingEnd = performance.now();
+    const early = c.notifications.find((n) => logged(/\[snapshot\] wrote/)(n) && n.at < typingEnd);
+    assert.equal(early, undefined, `a snapshot was written ${early ? Math.round(early.at - typingStart) : 0} ms into the typing`);
+    assert.ok(await c.waitFor(logged(/\[snapshot\] wrote/), 30_000, typingEnd), 'the snapshot was written after the pause');
+    assert.ok(fs.existsSync(path.join(cacheDir, 'index.bin')));
+  } finally {
+    await c.stop(30_000).catch(() => c.kill());
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -120,6 +120,16 @@ export class WorkspaceIndex {
     return true;
   }
 
+  /**
+   * Analyses and resolves `text` as `update` would, storing nothing: loads the tagger on this
+   * thread and lets the engine compile the code an edit runs, so the first edit is not the one
+   * that pays for both.
+   */
+  warmUp(text: string): void {
+    const analysis = this.analyseWithDictionary(text, undefined, false);
+    resolveDocument({ uri: 'sourcelens-warm-up:', text, mentions: analysis.mentions });
+  }
+
   /** Whether `doc` would change the index (its text differs from the indexed one, or it is new). */
   needsUpdate(doc: CorpusDocument): boolean {
     return this.docs.get(doc.uri)?.text !== doc.text;

@@ -21,7 +21,7 @@
  */
 import type { Token } from './tokenizer';
 import type { Gazetteer } from './gazetteer';
-import { NUM_BUCKETS, NUM_LABELS, BOS, EOS, MAX_INTRINSIC, mix, mix3, wordInfo, intrinsicFeatures, reserveWordCache, lowerIdCount, sentenceModes, type WordInfo } from './features';
+import { NUM_BUCKETS, NUM_LABELS, BOS, EOS, MAX_INTRINSIC, mix, mix3, wordInfo, intrinsicFeatures, reserveWordCache, lowerIdCount, sentenceMode, type WordInfo } from './features';
 import { allowed, type Weights } from './model';
 
 const L = NUM_LABELS;
@@ -29,6 +29,8 @@ const L = NUM_LABELS;
 const S = 2 * L;
 const NB = NUM_BUCKETS - 1;
 const NEG = -1e30;
+/** offset in W of the all-zero row after the hash buckets */
+const ZROW = NUM_BUCKETS * S;
 const GAZ_FEATURE_MASK = 0x3f;
 
 // per-word cached slots (each S ints)
@@ -90,7 +92,8 @@ function addVec(dst: Int32Array, o: number, src: Int32Array, so: number): void {
 /** Builds the dense two-stage table from loaded (compact, int16) models. */
 export function buildFastModel(m1: Weights, m2: Weights | null): FastModel {
   if (!m1.rows || !(m1.w instanceof Int16Array) || (m2 && (!m2.rows || !(m2.w instanceof Int16Array)))) throw new Error('ner: fast path needs loaded models');
-  const W = new Int16Array(NUM_BUCKETS * S);
+  // one extra row after the hash buckets stays zero: `scoreTokens` points features without weights at it
+  const W = new Int16Array((NUM_BUCKETS + 1) * S);
   const fill = (m: Weights, off: number) => {
     const rows = m.rows!;
     const w = m.w;
@@ -158,6 +161,27 @@ export function buildFastModel(m1: Weights, m2: Weights | null): FastModel {
 }
 
 const intrScratch = new Int32Array(MAX_INTRINSIC);
+/** bucket lists of one new word's vectors: SELF0 (bias, intrinsic, 3 position features), then 2 + 2 + 1 + 1 */
+const selfBuckets = new Int32Array(MAX_INTRINSIC + 4);
+const nbrBuckets = new Int32Array(6);
+
+/**
+ * Sum of the W rows of `buckets[from, to)` into v[o, o + S) (generated, unrolled code, as in
+ * `scoreTokens`). Rows without a non-zero weight (two thirds of the buckets) are skipped unread:
+ * each row read for a new word is a cache miss.
+ */
+function sumRows(fm: FastModel, buckets: Int32Array, from: number, to: number, v: Int32Array, o: number): void {
+  const W = fm.W;
+  const U = fm.used;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0, s16 = 0, s17 = 0;
+  for (let k = from; k < to; k++) {
+    const h = buckets[k];
+    if (((U[h >>> 5] >>> (h & 31)) & 1) === 0) continue;
+    const b = h * 18;
+    s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+  }
+  v[o] = s0; v[o + 1] = s1; v[o + 2] = s2; v[o + 3] = s3; v[o + 4] = s4; v[o + 5] = s5; v[o + 6] = s6; v[o + 7] = s7; v[o + 8] = s8; v[o + 9] = s9; v[o + 10] = s10; v[o + 11] = s11; v[o + 12] = s12; v[o + 13] = s13; v[o + 14] = s14; v[o + 15] = s15; v[o + 16] = s16; v[o + 17] = s17;
+}
 
 /** Offset in fm.pool of the word's cached vectors (computed on first use). */
 function wordOff(fm: FastModel, w: WordInfo): number {
@@ -170,19 +194,25 @@ function wordOff(fm: FastModel, w: WordInfo): number {
   const v = fm.pool;
   const o = fm.poolUsed;
   fm.poolUsed += SLOTS;
-  const W = fm.W;
   const m = intrinsicFeatures(w, intrScratch);
-  addRow(W, v, o + SELF0, 1 & NB); // bias
-  for (let k = 0; k < m; k++) addRow(W, v, o + SELF0, intrScratch[k]);
-  addRow(W, v, o + SELF0, mix3(32, 0, w.sshapeH) & NB);
-  addRow(W, v, o + SELF0, mix3(33, 0, w.lowerH) & NB);
-  addRow(W, v, o + SELF0, mix3(34, 0, w.sshapeH) & NB);
-  addRow(W, v, o + ASP1, mix(20, w.lowerH) & NB);
-  addRow(W, v, o + ASP1, mix(24, w.shapeH) & NB);
-  addRow(W, v, o + ASN1, mix(21, w.lowerH) & NB);
-  addRow(W, v, o + ASN1, mix(25, w.shapeH) & NB);
-  addRow(W, v, o + ASP2, mix(22, w.lowerH) & NB);
-  addRow(W, v, o + ASN2, mix(23, w.lowerH) & NB);
+  const sb = selfBuckets;
+  sb[0] = 1 & NB; // bias
+  for (let k = 0; k < m; k++) sb[k + 1] = intrScratch[k];
+  sb[m + 1] = mix3(32, 0, w.sshapeH) & NB;
+  sb[m + 2] = mix3(33, 0, w.lowerH) & NB;
+  sb[m + 3] = mix3(34, 0, w.sshapeH) & NB;
+  sumRows(fm, sb, 0, m + 4, v, o + SELF0);
+  const nb = nbrBuckets;
+  nb[0] = mix(20, w.lowerH) & NB;
+  nb[1] = mix(24, w.shapeH) & NB;
+  nb[2] = mix(21, w.lowerH) & NB;
+  nb[3] = mix(25, w.shapeH) & NB;
+  nb[4] = mix(22, w.lowerH) & NB;
+  nb[5] = mix(23, w.lowerH) & NB;
+  sumRows(fm, nb, 0, 2, v, o + ASP1);
+  sumRows(fm, nb, 2, 4, v, o + ASN1);
+  sumRows(fm, nb, 4, 5, v, o + ASP2);
+  sumRows(fm, nb, 5, 6, v, o + ASN2);
   v[o + PM] = mix(26, w.shapeH);
   v[o + PM + 1] = mix(27, w.shapeH);
   v[o + PM + 2] = mix(28, w.lowerH);
@@ -254,206 +284,234 @@ for (let l = 0; l < L; l++) {
     if (allowed(p, l) !== (l === 0 || l % 2 === 1 || p === l || p === l - 1)) throw new Error('ner: fast Viterbi out of date');
   }
 }
-const START_OK = new Uint8Array(L).map((_, l) => (allowed(0, l) ? 1 : 0));
-let delta = new Float32Array(0);
+const FNEG = Math.fround(NEG);
 let back = new Uint8Array(0);
 
 /**
  * Viterbi over sentences (`ss[i]` = a sentence starts at i; transitions restart from the start
  * weights there); the same arithmetic, tie-breaking and float32 rounding as model.ts `viterbi`,
- * unrolled (generated code). I-X may only follow B-X or I-X.
+ * unrolled (generated code). I-X may only follow B-X or I-X. The previous token's nine scores
+ * and the 53 allowed transitions live in locals (no score array is written or read per token:
+ * `Math.fround` on each new score is exactly what storing it in the reference's Float32Array
+ * does); only the back-pointers are stored.
  */
 function viterbiFast(trans: Float64Array, start: Float64Array, sm: Int32Array, lane: number, sc: number, n: number, ss: Uint8Array, out: Uint8Array): void {
   if (n === 0) return;
-  if (delta.length < n * L) {
-    delta = new Float32Array(n * L * 2);
-    back = new Uint8Array(n * L * 2);
-  }
-  const d = delta;
+  if (back.length < n * L) back = new Uint8Array(n * L * 2);
   const bk = back;
-  const T = trans;
+  // the allowed transitions (p → l) and start weights, read once
+  const t0_0 = trans[0]; const t1_0 = trans[9]; const t2_0 = trans[18]; const t3_0 = trans[27]; const t4_0 = trans[36]; const t5_0 = trans[45]; const t6_0 = trans[54]; const t7_0 = trans[63]; const t8_0 = trans[72];
+  const t0_1 = trans[1]; const t1_1 = trans[10]; const t2_1 = trans[19]; const t3_1 = trans[28]; const t4_1 = trans[37]; const t5_1 = trans[46]; const t6_1 = trans[55]; const t7_1 = trans[64]; const t8_1 = trans[73];
+  const t1_2 = trans[11]; const t2_2 = trans[20];
+  const t0_3 = trans[3]; const t1_3 = trans[12]; const t2_3 = trans[21]; const t3_3 = trans[30]; const t4_3 = trans[39]; const t5_3 = trans[48]; const t6_3 = trans[57]; const t7_3 = trans[66]; const t8_3 = trans[75];
+  const t3_4 = trans[31]; const t4_4 = trans[40];
+  const t0_5 = trans[5]; const t1_5 = trans[14]; const t2_5 = trans[23]; const t3_5 = trans[32]; const t4_5 = trans[41]; const t5_5 = trans[50]; const t6_5 = trans[59]; const t7_5 = trans[68]; const t8_5 = trans[77];
+  const t5_6 = trans[51]; const t6_6 = trans[60];
+  const t0_7 = trans[7]; const t1_7 = trans[16]; const t2_7 = trans[25]; const t3_7 = trans[34]; const t4_7 = trans[43]; const t5_7 = trans[52]; const t6_7 = trans[61]; const t7_7 = trans[70]; const t8_7 = trans[79];
+  const t7_8 = trans[71]; const t8_8 = trans[80];
+  const st0 = start[0]; const st1 = start[1]; const st3 = start[3]; const st5 = start[5]; const st7 = start[7];
+  // the previous token's scores (float32 values, as the reference path's Float32Array holds them)
+  let d0 = 0; let d1 = 0; let d2 = 0; let d3 = 0; let d4 = 0; let d5 = 0; let d6 = 0; let d7 = 0; let d8 = 0;
   let segStart = 0;
+  let bv = NEG;
+  let bp = 0;
+  let v = 0;
   for (let i = 0; i <= n; i++) {
-    if (i === n || i === 0 || ss[i]) {
+    if (i === n || i === 0 || ss[i] === 1) {
       if (i > 0) {
         // backtrack [segStart, i)
-        let best = 0;
-        let bv = NEG;
-        const base = (i - 1) * L;
-        for (let l = 0; l < L; l++) if (d[base + l] > bv) { bv = d[base + l]; best = l; }
+        bv = NEG;
+        bp = 0;
+        if (d0 > bv) { bv = d0; bp = 0; }
+        if (d1 > bv) { bv = d1; bp = 1; }
+        if (d2 > bv) { bv = d2; bp = 2; }
+        if (d3 > bv) { bv = d3; bp = 3; }
+        if (d4 > bv) { bv = d4; bp = 4; }
+        if (d5 > bv) { bv = d5; bp = 5; }
+        if (d6 > bv) { bv = d6; bp = 6; }
+        if (d7 > bv) { bv = d7; bp = 7; }
+        if (d8 > bv) { bv = d8; bp = 8; }
         for (let k = i - 1; k >= segStart; k--) {
-          out[k] = best;
-          best = bk[k * L + best];
+          out[k] = bp;
+          bp = bk[k * L + bp];
         }
       }
       if (i === n) break;
       segStart = i;
-      const base = i * L;
       const eb = i * S + lane;
-      for (let l = 0; l < L; l++) d[base + l] = START_OK[l] ? Math.fround(sm[eb + l] * sc) + start[l] : NEG;
+      d0 = Math.fround(Math.fround(sm[eb + 0] * sc) + st0);
+      d1 = Math.fround(Math.fround(sm[eb + 1] * sc) + st1);
+      d2 = FNEG;
+      d3 = Math.fround(Math.fround(sm[eb + 3] * sc) + st3);
+      d4 = FNEG;
+      d5 = Math.fround(Math.fround(sm[eb + 5] * sc) + st5);
+      d6 = FNEG;
+      d7 = Math.fround(Math.fround(sm[eb + 7] * sc) + st7);
+      d8 = FNEG;
       continue;
     }
     const base = i * L;
-    const pb = base - L;
     // emission = the integer score sum × scale, rounded to float32 as the reference path stores it
     const eb = i * S + lane;
-    const d0 = d[pb]; const d1 = d[pb + 1]; const d2 = d[pb + 2]; const d3 = d[pb + 3]; const d4 = d[pb + 4]; const d5 = d[pb + 5]; const d6 = d[pb + 6]; const d7 = d[pb + 7]; const d8 = d[pb + 8];
-    let bv = NEG;
-    let bp = 0;
-    let v = 0;
     // label 0
     bv = NEG;
     bp = 0;
-    v = d0 + T[0];
+    v = d0 + t0_0;
     if (v > bv) { bv = v; bp = 0; }
-    v = d1 + T[9];
+    v = d1 + t1_0;
     if (v > bv) { bv = v; bp = 1; }
-    v = d2 + T[18];
+    v = d2 + t2_0;
     if (v > bv) { bv = v; bp = 2; }
-    v = d3 + T[27];
+    v = d3 + t3_0;
     if (v > bv) { bv = v; bp = 3; }
-    v = d4 + T[36];
+    v = d4 + t4_0;
     if (v > bv) { bv = v; bp = 4; }
-    v = d5 + T[45];
+    v = d5 + t5_0;
     if (v > bv) { bv = v; bp = 5; }
-    v = d6 + T[54];
+    v = d6 + t6_0;
     if (v > bv) { bv = v; bp = 6; }
-    v = d7 + T[63];
+    v = d7 + t7_0;
     if (v > bv) { bv = v; bp = 7; }
-    v = d8 + T[72];
+    v = d8 + t8_0;
     if (v > bv) { bv = v; bp = 8; }
-    d[base + 0] = bv + Math.fround(sm[eb + 0] * sc);
+    const n0 = Math.fround(bv + Math.fround(sm[eb + 0] * sc));
     bk[base + 0] = bp;
     // label 1
     bv = NEG;
     bp = 0;
-    v = d0 + T[1];
+    v = d0 + t0_1;
     if (v > bv) { bv = v; bp = 0; }
-    v = d1 + T[10];
+    v = d1 + t1_1;
     if (v > bv) { bv = v; bp = 1; }
-    v = d2 + T[19];
+    v = d2 + t2_1;
     if (v > bv) { bv = v; bp = 2; }
-    v = d3 + T[28];
+    v = d3 + t3_1;
     if (v > bv) { bv = v; bp = 3; }
-    v = d4 + T[37];
+    v = d4 + t4_1;
     if (v > bv) { bv = v; bp = 4; }
-    v = d5 + T[46];
+    v = d5 + t5_1;
     if (v > bv) { bv = v; bp = 5; }
-    v = d6 + T[55];
+    v = d6 + t6_1;
     if (v > bv) { bv = v; bp = 6; }
-    v = d7 + T[64];
+    v = d7 + t7_1;
     if (v > bv) { bv = v; bp = 7; }
-    v = d8 + T[73];
+    v = d8 + t8_1;
     if (v > bv) { bv = v; bp = 8; }
-    d[base + 1] = bv + Math.fround(sm[eb + 1] * sc);
+    const n1 = Math.fround(bv + Math.fround(sm[eb + 1] * sc));
     bk[base + 1] = bp;
     // label 2
     bv = NEG;
     bp = 0;
-    v = d1 + T[11];
+    v = d1 + t1_2;
     if (v > bv) { bv = v; bp = 1; }
-    v = d2 + T[20];
+    v = d2 + t2_2;
     if (v > bv) { bv = v; bp = 2; }
-    d[base + 2] = bv + Math.fround(sm[eb + 2] * sc);
+    const n2 = Math.fround(bv + Math.fround(sm[eb + 2] * sc));
     bk[base + 2] = bp;
     // label 3
     bv = NEG;
     bp = 0;
-    v = d0 + T[3];
+    v = d0 + t0_3;
     if (v > bv) { bv = v; bp = 0; }
-    v = d1 + T[12];
+    v = d1 + t1_3;
     if (v > bv) { bv = v; bp = 1; }
-    v = d2 + T[21];
+    v = d2 + t2_3;
     if (v > bv) { bv = v; bp = 2; }
-    v = d3 + T[30];
+    v = d3 + t3_3;
     if (v > bv) { bv = v; bp = 3; }
-    v = d4 + T[39];
+    v = d4 + t4_3;
     if (v > bv) { bv = v; bp = 4; }
-    v = d5 + T[48];
+    v = d5 + t5_3;
     if (v > bv) { bv = v; bp = 5; }
-    v = d6 + T[57];
+    v = d6 + t6_3;
     if (v > bv) { bv = v; bp = 6; }
-    v = d7 + T[66];
+    v = d7 + t7_3;
     if (v > bv) { bv = v; bp = 7; }
-    v = d8 + T[75];
+    v = d8 + t8_3;
     if (v > bv) { bv = v; bp = 8; }
-    d[base + 3] = bv + Math.fround(sm[eb + 3] * sc);
+    const n3 = Math.fround(bv + Math.fround(sm[eb + 3] * sc));
     bk[base + 3] = bp;
     // label 4
     bv = NEG;
     bp = 0;
-    v = d3 + T[31];
+    v = d3 + t3_4;
     if (v > bv) { bv = v; bp = 3; }
-    v = d4 + T[40];
+    v = d4 + t4_4;
     if (v > bv) { bv = v; bp = 4; }
-    d[base + 4] = bv + Math.fround(sm[eb + 4] * sc);
+    const n4 = Math.fround(bv + Math.fround(sm[eb + 4] * sc));
     bk[base + 4] = bp;
     // label 5
     bv = NEG;
     bp = 0;
-    v = d0 + T[5];
+    v = d0 + t0_5;
     if (v > bv) { bv = v; bp = 0; }
-    v = d1 + T[14];
+    v = d1 + t1_5;
     if (v > bv) { bv = v; bp = 1; }
-    v = d2 + T[23];
+    v = d2 + t2_5;
     if (v > bv) { bv = v; bp = 2; }
-    v = d3 + T[32];
+    v = d3 + t3_5;
     if (v > bv) { bv = v; bp = 3; }
-    v = d4 + T[41];
+    v = d4 + t4_5;
     if (v > bv) { bv = v; bp = 4; }
-    v = d5 + T[50];
+    v = d5 + t5_5;
     if (v > bv) { bv = v; bp = 5; }
-    v = d6 + T[59];
+    v = d6 + t6_5;
     if (v > bv) { bv = v; bp = 6; }
-    v = d7 + T[68];
+    v = d7 + t7_5;
     if (v > bv) { bv = v; bp = 7; }
-    v = d8 + T[77];
+    v = d8 + t8_5;
     if (v > bv) { bv = v; bp = 8; }
-    d[base + 5] = bv + Math.fround(sm[eb + 5] * sc);
+    const n5 = Math.fround(bv + Math.fround(sm[eb + 5] * sc));
     bk[base + 5] = bp;
     // label 6
     bv = NEG;
     bp = 0;
-    v = d5 + T[51];
+    v = d5 + t5_6;
     if (v > bv) { bv = v; bp = 5; }
-    v = d6 + T[60];
+    v = d6 + t6_6;
     if (v > bv) { bv = v; bp = 6; }
-    d[base + 6] = bv + Math.fround(sm[eb + 6] * sc);
+    const n6 = Math.fround(bv + Math.fround(sm[eb + 6] * sc));
     bk[base + 6] = bp;
     // label 7
     bv = NEG;
     bp = 0;
-    v = d0 + T[7];
+    v = d0 + t0_7;
     if (v > bv) { bv = v; bp = 0; }
-    v = d1 + T[16];
+    v = d1 + t1_7;
     if (v > bv) { bv = v; bp = 1; }
-    v = d2 + T[25];
+    v = d2 + t2_7;
     if (v > bv) { bv = v; bp = 2; }
-    v = d3 + T[34];
+    v = d3 + t3_7;
     if (v > bv) { bv = v; bp = 3; }
-    v = d4 + T[43];
+    v = d4 + t4_7;
     if (v > bv) { bv = v; bp = 4; }
-    v = d5 + T[52];
+    v = d5 + t5_7;
     if (v > bv) { bv = v; bp = 5; }
-    v = d6 + T[61];
+    v = d6 + t6_7;
     if (v > bv) { bv = v; bp = 6; }
-    v = d7 + T[70];
+    v = d7 + t7_7;
     if (v > bv) { bv = v; bp = 7; }
-    v = d8 + T[79];
+    v = d8 + t8_7;
     if (v > bv) { bv = v; bp = 8; }
-    d[base + 7] = bv + Math.fround(sm[eb + 7] * sc);
+    const n7 = Math.fround(bv + Math.fround(sm[eb + 7] * sc));
     bk[base + 7] = bp;
     // label 8
     bv = NEG;
     bp = 0;
-    v = d7 + T[71];
+    v = d7 + t7_8;
     if (v > bv) { bv = v; bp = 7; }
-    v = d8 + T[80];
+    v = d8 + t8_8;
     if (v > bv) { bv = v; bp = 8; }
-    d[base + 8] = bv + Math.fround(sm[eb + 8] * sc);
+    const n8 = Math.fround(bv + Math.fround(sm[eb + 8] * sc));
     bk[base + 8] = bp;
+    d0 = n0; d1 = n1; d2 = n2; d3 = n3; d4 = n4; d5 = n5; d6 = n6; d7 = n7; d8 = n8;
   }
 }
+
+/** how many tokens ahead `scoreTokens` touches the word-pair rows */
+const AHEAD = 3;
+/** receives the sum of the touching loads, so that the compiler cannot drop them */
+let touchSink = 0;
 
 /**
  * Summed feature weights of every token for both stages into `sm` (n × S). The per-token sum is
@@ -466,7 +524,33 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
   const t37 = fm.t37;
   const t38 = fm.t38;
   const U = fm.used;
-  const { ss, ls, sentIdx, mode, off, lh, sh, ssh, cap, ev, sm, pm } = d;
+  const { ss, ls, sentIdx, mode, off, lh, sh, ssh, cap, ev, sm, pm, rows } = d;
+  // First pass: the W rows of every token's six word-pair features (current word × neighbour),
+  // the all-zero row for buckets without weights. Computing them ahead lets the summing pass
+  // below read them without branches and touch the rows of a later token early: these rows are
+  // scattered over the 9 MB table, and their cache misses are most of the tagger's time.
+  for (let i = 0; i < n; i++) {
+    const sameSentPrev = i > 0 && sentIdx[i] !== 0;
+    const sameSentNext = i + 1 < n && ss[i + 1] === 0;
+    const n1l = sameSentNext ? lh[i + 1] : EOS;
+    const n1s = sameSentNext ? sh[i + 1] : EOS;
+    // mix3(t, a, b) = mix(mix(t, a), b); the inner mixes are precomputed per word (pool slot PM)
+    const h26 = mix(sameSentPrev ? pm[(i - 1) * 6] : PM_BOS26, sh[i]) & NB;
+    const h27 = mix(pm[i * 6 + 1], n1s) & NB;
+    const h28 = mix(sameSentPrev ? pm[(i - 1) * 6 + 2] : PM_BOS28, lh[i]) & NB;
+    const h29 = mix(pm[i * 6 + 3], n1l) & NB;
+    const h30 = mix(sameSentPrev ? pm[(i - 1) * 6 + 4] : PM_BOS30, ssh[i]) & NB;
+    const h31 = mix(pm[i * 6 + 5], n1l) & NB;
+    const r = i * 6;
+    rows[r] = (U[h26 >>> 5] >>> (h26 & 31)) & 1 ? h26 * S : ZROW;
+    rows[r + 1] = (U[h27 >>> 5] >>> (h27 & 31)) & 1 ? h27 * S : ZROW;
+    rows[r + 2] = (U[h28 >>> 5] >>> (h28 & 31)) & 1 ? h28 * S : ZROW;
+    rows[r + 3] = (U[h29 >>> 5] >>> (h29 & 31)) & 1 ? h29 * S : ZROW;
+    rows[r + 4] = (U[h30 >>> 5] >>> (h30 & 31)) & 1 ? h30 * S : ZROW;
+    rows[r + 5] = (U[h31 >>> 5] >>> (h31 & 31)) & 1 ? h31 * S : ZROW;
+  }
+  rows.fill(ZROW, n * 6, (n + AHEAD) * 6);
+  let touched = 0;
   let b = 0;
   for (let i = 0; i < n; i++) {
     const o = i * S;
@@ -475,10 +559,7 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
     const sameSentNext = i + 1 < n && ss[i + 1] === 0;
     const md = mode[i];
     const wl = lh[i];
-    const ws = sh[i];
     const wss = ssh[i];
-    let n1l = EOS;
-    let n1s = EOS;
     let op1 = EDGE;
     let op2 = EDGE + 2 * S;
     let on1 = EDGE + S;
@@ -488,8 +569,6 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       if (sentIdx[i] >= 2) op2 = off[i - 2] + ASP2;
     }
     if (sameSentNext) {
-      n1l = lh[i + 1];
-      n1s = sh[i + 1];
       on1 = off[i + 1] + ASN1;
       if (i + 2 < n && ss[i + 2] === 0) on2 = off[i + 2] + ASN2;
     }
@@ -504,38 +583,28 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
     const T38 = e === 255 ? P : t38;
     const o37 = e === 255 ? ZERO : e37;
     const o38 = e === 255 ? ZERO : e38;
-    // mix3(t, a, b) = mix(mix(t, a), b); the inner mixes are precomputed per word (pool slot PM)
-    const h26 = mix(sameSentPrev ? pm[(i - 1) * 6] : PM_BOS26, ws) & NB;
-    const h27 = mix(pm[i * 6 + 1], n1s) & NB;
-    const h28 = mix(sameSentPrev ? pm[(i - 1) * 6 + 2] : PM_BOS28, wl) & NB;
-    const h29 = mix(pm[i * 6 + 3], n1l) & NB;
-    const h30 = mix(sameSentPrev ? pm[(i - 1) * 6 + 4] : PM_BOS30, wss) & NB;
-    const h31 = mix(pm[i * 6 + 5], n1l) & NB;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0, s16 = 0, s17 = 0;
-      if ((U[h28 >>> 5] >>> (h28 & 31)) & 1) {
-        b = h28 * 18;
-        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      // touch the word-pair rows of token i + AHEAD now: their cache misses overlap this token's work
+      const q = (i + AHEAD) * 6;
+      touched += W[rows[q]] + W[rows[q + 1]] + W[rows[q + 2]] + W[rows[q + 3]] + W[rows[q + 4]] + W[rows[q + 5]];
+      // and the cached vectors of the word first read then (as the right neighbour at distance 2)
+      if (i + AHEAD + 2 < n) {
+        const pw = off[i + AHEAD + 2];
+        touched += P[pw] + P[pw + 16] + P[pw + 32] + P[pw + 48] + P[pw + 64] + P[pw + 80];
       }
-      if ((U[h29 >>> 5] >>> (h29 & 31)) & 1) {
-        b = h29 * 18;
-        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      }
-      if ((U[h30 >>> 5] >>> (h30 & 31)) & 1) {
-        b = h30 * 18;
-        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      }
-      if ((U[h31 >>> 5] >>> (h31 & 31)) & 1) {
-        b = h31 * 18;
-        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      }
-      if ((U[h26 >>> 5] >>> (h26 & 31)) & 1) {
-        b = h26 * 18;
-        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      }
-      if ((U[h27 >>> 5] >>> (h27 & 31)) & 1) {
-        b = h27 * 18;
-        s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
-      }
+      const r = i * 6;
+      b = rows[r];
+      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      b = rows[r + 1];
+      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      b = rows[r + 2];
+      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      b = rows[r + 3];
+      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      b = rows[r + 4];
+      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
+      b = rows[r + 5];
+      s0 += W[b]; s1 += W[b + 1]; s2 += W[b + 2]; s3 += W[b + 3]; s4 += W[b + 4]; s5 += W[b + 5]; s6 += W[b + 6]; s7 += W[b + 7]; s8 += W[b + 8]; s9 += W[b + 9]; s10 += W[b + 10]; s11 += W[b + 11]; s12 += W[b + 12]; s13 += W[b + 13]; s14 += W[b + 14]; s15 += W[b + 15]; s16 += W[b + 16]; s17 += W[b + 17];
       b = ow;
       s0 += P[b]; s1 += P[b + 1]; s2 += P[b + 2]; s3 += P[b + 3]; s4 += P[b + 4]; s5 += P[b + 5]; s6 += P[b + 6]; s7 += P[b + 7]; s8 += P[b + 8]; s9 += P[b + 9]; s10 += P[b + 10]; s11 += P[b + 11]; s12 += P[b + 12]; s13 += P[b + 13]; s14 += P[b + 14]; s15 += P[b + 15]; s16 += P[b + 16]; s17 += P[b + 17];
       b = op1;
@@ -579,6 +648,39 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       if (mn) addRow(W, sm, o, mix(44, mn) & NB);
     }
   }
+  touchSink = touched; // keeps the touching loads (their value is never used)
+}
+
+/**
+ * features.ts `sentenceModes` over the flat arrays (a word has letters iff cap > 0): the same
+ * counts and the same divisions, without touching the word records and their strings again.
+ */
+function sentenceModesFast(d: Doc, n: number): Int8Array {
+  const { ss, cap, ll, mode } = d;
+  let s = 0;
+  while (s < n) {
+    let e = s + 1;
+    while (e < n && ss[e] === 0) e++;
+    let alphaLong = 0;
+    let caps = 0;
+    let titled = 0;
+    let longWords = 0;
+    for (let i = s; i < e; i++) {
+      const c = cap[i];
+      const len = ll[i];
+      if (c === 0 || len < 2) continue;
+      alphaLong++;
+      if (c === 3) caps++;
+      if (len > 3) {
+        longWords++;
+        if (c >= 2) titled++;
+      }
+    }
+    const m = sentenceMode(alphaLong, caps, longWords, titled);
+    for (let i = s; i < e; i++) mode[i] = m;
+    s = e;
+  }
+  return mode;
 }
 
 /** Per-document flat arrays (scratch, reused across calls). */
@@ -593,6 +695,8 @@ interface Doc {
   sh: Int32Array;
   ssh: Int32Array;
   cap: Uint8Array;
+  /** length of the word's lower-case form */
+  ll: Int32Array;
   /** document casing evidence of the token's word (0..7), 255 = no letters */
   ev: Uint8Array;
   sm: Int32Array;
@@ -602,6 +706,8 @@ interface Doc {
   pm: Int32Array;
   /** the word's lower-case id, -1 when it has no letters */
   lid: Int32Array;
+  /** W offsets of the six word-pair feature rows per token (`scoreTokens`), AHEAD tokens of padding */
+  rows: Int32Array;
 }
 let doc: Doc | null = null;
 function docScratch(n: number): Doc {
@@ -609,7 +715,7 @@ function docScratch(n: number): Doc {
     const m = Math.max(n * 2, 4096);
     doc = {
       ss: new Uint8Array(m), ls: new Uint8Array(m), sentIdx: new Int32Array(m), mode: new Int8Array(m), off: new Int32Array(m),
-      lh: new Int32Array(m), sh: new Int32Array(m), ssh: new Int32Array(m), cap: new Uint8Array(m), ev: new Uint8Array(m), sm: new Int32Array(m * S), marks: new Int32Array(m), labels1: new Uint8Array(m), pm: new Int32Array(m * 6), lid: new Int32Array(m),
+      lh: new Int32Array(m), sh: new Int32Array(m), ssh: new Int32Array(m), cap: new Uint8Array(m), ll: new Int32Array(m), ev: new Uint8Array(m), sm: new Int32Array(m * S), marks: new Int32Array(m), labels1: new Uint8Array(m), pm: new Int32Array(m * 6), lid: new Int32Array(m), rows: new Int32Array((m + AHEAD) * 6),
     };
   }
   return doc;
@@ -626,7 +732,7 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
   const n = tokens.length;
   if (reserveWordCache(n)) resetPool(fm);
   const d = docScratch(n);
-  const { ss, ls, sentIdx, off, lh, sh, ssh, cap, pm, lid } = d;
+  const { ss, ls, sentIdx, off, lh, sh, ssh, cap, ll, pm, lid } = d;
   const infos: WordInfo[] = new Array(n);
   for (let i = 0, k = 0; i < n; i++) {
     const t = tokens[i];
@@ -641,6 +747,7 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
     sh[i] = w.shapeH;
     ssh[i] = w.sshapeH;
     cap[i] = w.cap;
+    ll[i] = w.lowerLen;
     lid[i] = w.alpha ? w.lid : -1;
     const wp = fm.pool;
     const p = off[i] + PM;
@@ -652,7 +759,7 @@ export function tagFast(fm: FastModel, gaz: Gazetteer | null, tokens: Token[], s
     pm[q + 4] = wp[p + 4];
     pm[q + 5] = wp[p + 5];
   }
-  const mode = sentenceModes(infos, tokens, d.mode);
+  const mode = sentenceModesFast(d, n);
   // document-level casing evidence per lower-cased word
   const nl = lowerIdCount();
   if (evScratch.length < nl) evScratch = new Uint8Array(Math.max(nl * 2, 4096));

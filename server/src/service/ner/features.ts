@@ -68,6 +68,13 @@ export interface WordInfo {
   /** the word (typography-normalised token) */
   norm: string;
   lower: string;
+  /** `lower.length` (the fast tagger's sentence modes read it without touching the string) */
+  lowerLen: number;
+  /**
+   * FNV-1a hashes of `lower`, the shape and the short shape, as int32 (the bits of hashString;
+   * features only use them through `mix`, which takes int32 bits). Unsigned values above 2^31
+   * would be boxed numbers in the record, one more scattered read per word on the tagger's path.
+   */
   lowerH: number;
   shapeH: number;
   sshapeH: number;
@@ -86,7 +93,6 @@ export interface WordInfo {
   gazGen: number;
 }
 
-const wordCache = new Map<string, WordInfo>();
 const lowerIds = new Map<string, number>();
 /**
  * Words kept at most. The cache (and everything keyed by it: lower-case ids, the fast tagger's
@@ -94,6 +100,25 @@ const lowerIds = new Map<string, number>();
  * many documents are analysed.
  */
 const WORD_CACHE_MAX = 65536;
+
+/**
+ * The word cache: an open-addressing table (linear probing) of the words' FNV-1a hashes and
+ * indices into `words`. It replaces a `Map` keyed by the token strings, whose look-ups took about
+ * a tenth of the whole analysis (every token is a fresh string to hash, and the map's buckets,
+ * entries and keys are scattered reads); here the probe reads one table line, then the word
+ * record itself (needed anyway). Sized for twice the safety-net limit below, so the table is
+ * never more than half full.
+ */
+const TABLE_BITS = 18;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+/** slot k: [2k] = the word's hash, [2k + 1] = index in `words` + 1 (0 = empty slot) */
+const table = new Int32Array(2 << TABLE_BITS);
+const words: WordInfo[] = [];
+
+function clearWordCache(): void {
+  table.fill(0);
+  words.length = 0;
+}
 
 /** Number of lower-case ids handed out so far (ids are < this). */
 export function lowerIdCount(): number {
@@ -105,8 +130,8 @@ export function lowerIdCount(): number {
  * the lower-case ids) if the document could overflow it, so ids never change within a document.
  */
 export function reserveWordCache(n: number): boolean {
-  if (wordCache.size + n > WORD_CACHE_MAX) {
-    wordCache.clear();
+  if (words.length + n > WORD_CACHE_MAX) {
+    clearWordCache();
     lowerIds.clear();
     return true;
   }
@@ -140,15 +165,30 @@ function asciiShape(c: number): number {
 }
 
 export function wordInfo(norm: string): WordInfo {
-  const w = wordCache.get(norm);
-  if (w !== undefined) return w;
-  return newWord(norm);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < norm.length; i++) h = Math.imul(h ^ norm.charCodeAt(i), 0x01000193);
+  // FNV's low bits mix poorly for short strings: fold the high half in for the slot
+  let slot = (h ^ (h >>> 16)) & TABLE_MASK;
+  for (;;) {
+    const k = table[2 * slot + 1];
+    if (k === 0) break;
+    if (table[2 * slot] === h) {
+      const w = words[k - 1];
+      if (w.norm === norm) return w;
+    }
+    slot = (slot + 1) & TABLE_MASK;
+  }
+  return newWord(norm, h, slot);
 }
 
-function newWord(norm: string): WordInfo {
+/** A new word record for `norm` (table hash `key`), put in the table's free `slot`. */
+function newWord(norm: string, key: number, slot: number): WordInfo {
   // (a safety net for callers that never reserve; lower-case ids are kept so they stay unique
   // within a document — only reserveWordCache restarts them)
-  if (wordCache.size > WORD_CACHE_MAX * 2) wordCache.clear();
+  if (words.length >= WORD_CACHE_MAX * 2) {
+    clearWordCache();
+    slot = (key ^ (key >>> 16)) & TABLE_MASK;
+  }
   norm = own(norm);
   const lower = own(norm.toLowerCase());
   let ascii = true;
@@ -187,8 +227,8 @@ function newWord(norm: string): WordInfo {
       h = Math.imul(h ^ c, 0x01000193);
       last = c;
     }
-    shapeH = h >>> 0;
-    sshapeH = hs >>> 0;
+    shapeH = h | 0;
+    sshapeH = hs | 0;
     const c0 = norm.charCodeAt(0);
     firstUpper = c0 >= 65 && c0 <= 90;
     alpha = letters > 0;
@@ -198,8 +238,8 @@ function newWord(norm: string): WordInfo {
       else cap = 1;
     }
   } else {
-    shapeH = hashString(shapeOf(norm));
-    sshapeH = hashString(shortShapeOf(norm));
+    shapeH = hashString(shapeOf(norm)) | 0;
+    sshapeH = hashString(shortShapeOf(norm)) | 0;
     const hasUpper = norm !== lower;
     const first = norm.charAt(0);
     firstUpper = first !== first.toLowerCase();
@@ -215,9 +255,11 @@ function newWord(norm: string): WordInfo {
   let lid = lowerIds.get(lower);
   if (lid === undefined) lowerIds.set(lower, (lid = lowerIds.size));
   const w: WordInfo = {
-    norm, lower, lowerH: hashString(lower), shapeH, sshapeH, cap, alpha, initCap: firstUpper, lid, fastOff: -1, fastId: -1, gaz1: -1, gazGen: -1,
+    norm, lower, lowerLen: lower.length, lowerH: hashString(lower) | 0, shapeH, sshapeH, cap, alpha, initCap: firstUpper, lid, fastOff: -1, fastId: -1, gaz1: -1, gazGen: -1,
   };
-  wordCache.set(norm, w);
+  words.push(w);
+  table[2 * slot] = key;
+  table[2 * slot + 1] = words.length;
   return w;
 }
 
@@ -273,13 +315,21 @@ export function sentenceModes(infos: WordInfo[], tokens: Token[], out?: Int8Arra
     }
     let longWords = 0;
     for (let i = s; i < e; i++) if (infos[i].alpha && infos[i].lower.length > 3) longWords++;
-    let m = 0;
-    if (alphaLong >= 2 && caps / alphaLong >= 0.6) m = 2;
-    else if (longWords >= 3 && titled / longWords >= 0.8) m = 1;
+    const m = sentenceMode(alphaLong, caps, longWords, titled);
     for (let i = s; i < e; i++) mode[i] = m;
     s = e;
   }
   return mode;
+}
+
+/**
+ * A sentence's casing mode from its word counts: 2 = all caps (most alphabetic words of 2+
+ * letters are upper-case), 1 = title-case headline (most words of 4+ letters capitalised), 0 = normal.
+ */
+export function sentenceMode(alphaLong: number, caps: number, longWords: number, titled: number): number {
+  if (alphaLong >= 2 && caps / alphaLong >= 0.6) return 2;
+  if (longWords >= 3 && titled / longWords >= 0.8) return 1;
+  return 0;
 }
 
 export interface DocFeatures {

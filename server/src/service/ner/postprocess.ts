@@ -323,6 +323,8 @@ export function toMentions(text: string, tokens: Token[], spans: TokenSpan[], ga
       // a nationality adjective or people noun ("Kazakh", "Central Asian", "Koreans")
       let m: number;
       if (e - s === 1) m = gazMask(s);
+      // a phrase of several words needs its first word among the phrase prefixes (cached per word)
+      else if (infos && !(wordGazetteer(infos[s], gaz) & GAZ_PREFIX)) m = 0;
       else {
         let key = lower[s];
         for (let i = s + 1; i < e; i++) key += ' ' + lower[i];
