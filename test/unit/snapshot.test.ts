@@ -146,11 +146,13 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
   const target = path.join('copy-0', fs.readdirSync(path.join(work, 'copy-0')).sort()[0]);
   const uri = pathToFileURL(path.join(work, target)).href;
   const text = fs.readFileSync(path.join(work, target), 'utf8');
+  const clients: LspClient[] = [];
   const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length * COPIES;
   try {
     // First start with two analysis workers, second in process (both paths through the server
     // must agree): index, then wait for the snapshot file.
     const first = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
+    clients.push(first);
     await first.initialize(work, { cacheDir });
     assert.ok(await first.waitFor(indexedAll, 120_000), 'first start indexed');
     assert.ok(first.notifications.some((n) => n.method === 'window/logMessage' && /with 2 analysis workers/.test(n.params?.message)), 'the first start used the worker pool');
@@ -167,21 +169,27 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
 
     // Second start: hover until the card is corpus-wide; it must come before indexing ends and equal the live card.
     const second = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '0' } });
+    clients.push(second);
     await second.initialize(work, { cacheDir });
     await second.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
     let card = '';
+    let firstCard = '';
     for (let i = 0; i < 400; i++) {
       card = JSON.stringify(await second.request('textDocument/hover', { textDocument: { uri }, position }));
+      firstCard ||= card;
       if (!card.includes('not linked yet') && card !== 'null') break;
       await new Promise((r) => setTimeout(r, 25));
     }
     const endedBefore = second.notifications.some(indexedAll);
     assert.equal(card, liveCard);
+    // Requests wait for the snapshot at start-up, so even the first one is answered from it.
+    assert.equal(firstCard, liveCard, 'the very first hover is the corpus-wide card');
     assert.equal(endedBefore, false, 'the corpus-wide card came before the indexing pass ended');
     assert.ok(await second.waitFor(indexedAll, 120_000));
     assert.equal(JSON.stringify(await second.request('textDocument/hover', { textDocument: { uri }, position })), liveCard);
     await second.stop(30_000);
   } finally {
+    for (const c of clients) if (c.proc.exitCode === null && c.proc.signalCode === null) c.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

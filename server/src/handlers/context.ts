@@ -1,6 +1,6 @@
 /** What every handler gets: the connection, the workspace (index + service) and a logger. */
 import type { Connection } from 'vscode-languageserver/node';
-import type { Logger } from './guard';
+import { guardRequest, type Logger } from './guard';
 import { canonicalUri, type Workspace } from './workspace';
 
 export interface HandlerContext {
@@ -16,4 +16,15 @@ export interface HandlerContext {
 export function documentFor(ctx: HandlerContext, uri: string): string {
   ctx.workspace.ensureFresh(uri);
   return canonicalUri(uri);
+}
+
+/**
+ * `guardRequest` for a request answered from the index: at start-up it first waits for the
+ * workspace's start-up gate (the last session's snapshot being loaded; see Workspace.startupGate).
+ */
+export function guardIndexRequest<P extends unknown[], R>(ctx: HandlerContext, name: string, fn: (...args: P) => R | Promise<R>) {
+  return guardRequest(ctx.log, name, (...args: P) => {
+    const gate = ctx.workspace.startupGate;
+    return gate ? gate.then(() => fn(...args)) : fn(...args);
+  });
 }

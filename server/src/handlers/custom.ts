@@ -8,8 +8,7 @@ import {
   StatsRequest,
 } from '../protocol';
 import type { HandlerContext } from './context';
-import { documentFor } from './context';
-import { guardRequest } from './guard';
+import { documentFor, guardIndexRequest } from './context';
 
 export function registerCustomRequests(ctx: HandlerContext): void {
   const c = ctx.connection;
@@ -20,21 +19,21 @@ export function registerCustomRequests(ctx: HandlerContext): void {
     },
     stats: () => ctx.workspace.stats(),
   };
-  c.onRequest(EntityListRequest, guardRequest(ctx.log, 'entities', (params) => w.service.listEntities(params ?? {})));
-  c.onRequest(EntityMentionsRequest, guardRequest(ctx.log, 'entityMentions', (params) => w.service.entityMentions(params.id)));
+  c.onRequest(EntityListRequest, guardIndexRequest(ctx, 'entities', (params) => w.service.listEntities(params ?? {})));
+  c.onRequest(EntityMentionsRequest, guardIndexRequest(ctx, 'entityMentions', (params) => w.service.entityMentions(params.id)));
   c.onRequest(
     EntityAtRequest,
-    guardRequest(ctx.log, 'entityAt', (params) => w.service.entityAt(documentFor(ctx, params.uri), params.position)),
+    guardIndexRequest(ctx, 'entityAt', (params) => w.service.entityAt(documentFor(ctx, params.uri), params.position)),
   );
   c.onRequest(
     ClaimListRequest,
-    guardRequest(ctx.log, 'claims', (params) =>
+    guardIndexRequest(ctx, 'claims', (params) =>
       w.service.listClaims({ groupBy: params?.groupBy ?? 'article', uri: params?.uri ? documentFor(ctx, params.uri) : undefined }),
     ),
   );
   c.onRequest(
     RelatedClaimsRequest,
-    guardRequest(ctx.log, 'relatedClaims', (params) => w.service.relatedClaims(documentFor(ctx, params.uri), params.position)),
+    guardIndexRequest(ctx, 'relatedClaims', (params) => w.service.relatedClaims(documentFor(ctx, params.uri), params.position)),
   );
-  c.onRequest(StatsRequest, guardRequest(ctx.log, 'stats', () => w.stats()));
+  c.onRequest(StatsRequest, guardIndexRequest(ctx, 'stats', () => w.stats()));
 }

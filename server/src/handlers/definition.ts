@@ -1,10 +1,9 @@
 import type { HandlerContext } from './context';
-import { documentFor } from './context';
-import { guardRequest } from './guard';
+import { documentFor, guardIndexRequest } from './context';
 
 export function registerDefinition(ctx: HandlerContext): void {
   ctx.connection.onDefinition(
-    guardRequest(ctx.log, 'definition', (params) =>
+    guardIndexRequest(ctx, 'definition', (params) =>
       ctx.workspace.service.findDefinition(documentFor(ctx, params.textDocument.uri), params.position),
     ),
   );

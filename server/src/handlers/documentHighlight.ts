@@ -1,10 +1,9 @@
 import type { HandlerContext } from './context';
-import { documentFor } from './context';
-import { guardRequest } from './guard';
+import { documentFor, guardIndexRequest } from './context';
 
 export function registerDocumentHighlight(ctx: HandlerContext): void {
   ctx.connection.onDocumentHighlight(
-    guardRequest(ctx.log, 'documentHighlight', (params) =>
+    guardIndexRequest(ctx, 'documentHighlight', (params) =>
       ctx.workspace.service.findDocumentHighlights(documentFor(ctx, params.textDocument.uri), params.position),
     ),
   );

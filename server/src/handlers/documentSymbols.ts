@@ -1,9 +1,8 @@
 import type { HandlerContext } from './context';
-import { documentFor } from './context';
-import { guardRequest } from './guard';
+import { documentFor, guardIndexRequest } from './context';
 
 export function registerDocumentSymbols(ctx: HandlerContext): void {
   ctx.connection.onDocumentSymbol(
-    guardRequest(ctx.log, 'documentSymbol', (params) => ctx.workspace.service.findDocumentSymbols(documentFor(ctx, params.textDocument.uri))),
+    guardIndexRequest(ctx, 'documentSymbol', (params) => ctx.workspace.service.findDocumentSymbols(documentFor(ctx, params.textDocument.uri))),
   );
 }

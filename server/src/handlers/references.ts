@@ -1,10 +1,9 @@
 import type { HandlerContext } from './context';
-import { documentFor } from './context';
-import { guardRequest } from './guard';
+import { documentFor, guardIndexRequest } from './context';
 
 export function registerReferences(ctx: HandlerContext): void {
   ctx.connection.onReferences(
-    guardRequest(ctx.log, 'references', (params) =>
+    guardIndexRequest(ctx, 'references', (params) =>
       ctx.workspace.service.findReferences(documentFor(ctx, params.textDocument.uri), params.position, {
         includeDeclaration: params.context?.includeDeclaration ?? true,
       }),

@@ -1,12 +1,11 @@
 import type { HandlerContext } from './context';
-import { documentFor } from './context';
-import { guardRequest } from './guard';
+import { documentFor, guardIndexRequest } from './context';
 
 export function registerSemanticTokens(ctx: HandlerContext): void {
   const tokens = ctx.connection.languages.semanticTokens;
-  tokens.on(guardRequest(ctx.log, 'semanticTokens/full', (params) => ctx.workspace.service.getSemanticTokens(documentFor(ctx, params.textDocument.uri))));
+  tokens.on(guardIndexRequest(ctx, 'semanticTokens/full', (params) => ctx.workspace.service.getSemanticTokens(documentFor(ctx, params.textDocument.uri))));
   tokens.onRange(
-    guardRequest(ctx.log, 'semanticTokens/range', (params) =>
+    guardIndexRequest(ctx, 'semanticTokens/range', (params) =>
       ctx.workspace.service.getSemanticTokens(documentFor(ctx, params.textDocument.uri), params.range),
     ),
   );

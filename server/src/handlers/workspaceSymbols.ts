@@ -1,6 +1,5 @@
-import type { HandlerContext } from './context';
-import { guardRequest } from './guard';
+import { guardIndexRequest, type HandlerContext } from './context';
 
 export function registerWorkspaceSymbols(ctx: HandlerContext): void {
-  ctx.connection.onWorkspaceSymbol(guardRequest(ctx.log, 'workspaceSymbol', (params) => ctx.workspace.service.findWorkspaceSymbols(params.query)));
+  ctx.connection.onWorkspaceSymbol(guardIndexRequest(ctx, 'workspaceSymbol', (params) => ctx.workspace.service.findWorkspaceSymbols(params.query)));
 }

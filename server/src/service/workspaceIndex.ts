@@ -130,6 +130,11 @@ export class WorkspaceIndex {
     resolveDocument({ uri: 'sourcelens-warm-up:', text, mentions: analysis.mentions });
   }
 
+  /** Whether `uri` has been analysed into the index (not only covered by the snapshot). */
+  isIndexed(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
   /** Whether `doc` would change the index (its text differs from the indexed one, or it is new). */
   needsUpdate(doc: CorpusDocument): boolean {
     return this.docs.get(doc.uri)?.text !== doc.text;
