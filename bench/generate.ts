@@ -366,7 +366,8 @@ export function ensureCorpus(n: number, opts: { seed?: string; root?: string; fo
   return { dir, manifest, reused: false, files };
 }
 
-if (require.main === module) {
+// Run as a script (not when bundled into another bench tool, where `require.main === module` holds too).
+if (require.main === module && /generate\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const args = process.argv.slice(2);
   let seed = DEFAULT_SEED;
   let force = false;
