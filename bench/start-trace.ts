@@ -23,10 +23,14 @@ async function main(): Promise<void> {
   const c = new LspClient({ serverJs: path.join(__dirname, '..', 'dist', 'server.js') });
   const t0 = c.spawnedAt;
   await c.initialize(corpus.dir, { cacheDir });
+  /** The server's log lines so far, with their time since spawn. */
+  const printLog = () => {
+    for (const x of c.notifications) if (x.method === 'window/logMessage') console.log(`${(x.at - t0).toFixed(0).padStart(8)} ms  ${x.params.message}`);
+  };
   const logged = (re: RegExp) => (x: { method: string; params: any }) => x.method === 'window/logMessage' && re.test(x.params?.message);
   if (process.argv.includes('--until-snapshot')) {
     await c.waitFor((x) => logged(/\[snapshot\] (answering|not used|ignored)/)(x) || (x.method === 'sourcelens/indexChanged' && x.params?.indexing === false), 3_600_000);
-    for (const x of c.notifications) if (x.method === 'window/logMessage') console.log(`${(x.at - t0).toFixed(0).padStart(8)} ms  ${x.params.message}`);
+    printLog();
     c.kill();
     return;
   }
@@ -36,7 +40,7 @@ async function main(): Promise<void> {
   );
   if (!done) throw new Error('indexing did not end');
   if (process.argv.includes('--write-snapshot')) await c.waitFor(logged(/\[snapshot\] wrote/), 600_000);
-  for (const x of c.notifications) if (x.method === 'window/logMessage') console.log(`${(x.at - t0).toFixed(0).padStart(8)} ms  ${x.params.message}`);
+  printLog();
   console.log(`indexed at ${(done.at - t0).toFixed(0)} ms; peak RSS ${Math.round((c.memory()?.hwmKB ?? 0) / 1024)} MB`);
   await c.stop(60_000);
 }

@@ -128,24 +128,30 @@ test('snapshot: a damaged, truncated or foreign file is refused with a message',
   }
 });
 
-test('snapshot: a second start of the server answers a corpus-wide hover before its indexing ends', async () => {
+/**
+ * A workspace for the real server: `copies` copies of the corpus under `articles/copy-<i>/`, a
+ * cache folder beside it, and the first article of the first copy (URI and text).
+ */
+function serverWorkspace(prefix: string, copies: number) {
   const serverJs = path.join(repoRoot, 'dist', 'server.js');
   assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-warm-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const cacheDir = path.join(dir, '.cache');
   const work = path.join(dir, 'articles');
-  fs.mkdirSync(work);
-  // Twenty copies of the corpus, so that the second start's pass (reading from the cache) takes
-  // long enough, on any machine, for the test to see answers given before it ends.
   const docs = corpus();
-  const COPIES = 20;
-  for (let c = 0; c < COPIES; c++) {
-    fs.mkdirSync(path.join(work, `copy-${c}`));
+  for (let c = 0; c < copies; c++) {
+    fs.mkdirSync(path.join(work, `copy-${c}`), { recursive: true });
     for (const d of docs) fs.writeFileSync(path.join(work, `copy-${c}`, path.basename(new URL(d.uri).pathname)), d.text);
   }
-  const target = path.join('copy-0', fs.readdirSync(path.join(work, 'copy-0')).sort()[0]);
-  const uri = pathToFileURL(path.join(work, target)).href;
-  const text = fs.readFileSync(path.join(work, target), 'utf8');
+  const target = path.join(work, 'copy-0', fs.readdirSync(path.join(work, 'copy-0')).sort()[0]);
+  return { serverJs, dir, cacheDir, work, docs, uri: pathToFileURL(target).href, text: fs.readFileSync(target, 'utf8') };
+}
+
+test('snapshot: a second start of the server answers a corpus-wide hover before its indexing ends', async () => {
+  // Twenty copies of the corpus, so that the second start's pass (reading from the cache) takes
+  // long enough, on any machine, for the test to see answers given before it ends.
+  const COPIES = 20;
+  const { serverJs, dir, cacheDir, work, docs, uri, text } = serverWorkspace('sl-warm-', COPIES);
   const clients: LspClient[] = [];
   const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length * COPIES;
   try {
@@ -195,17 +201,9 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
 });
 
 test('snapshot: not written while someone types (it would run the deferred link pass), written after the pause; the analyser is loaded before the first edit', async () => {
-  const serverJs = path.join(repoRoot, 'dist', 'server.js');
-  assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-typing-'));
-  const cacheDir = path.join(dir, '.cache');
-  const work = path.join(dir, 'articles');
-  fs.mkdirSync(work);
-  const docs = corpus();
-  for (const d of docs) fs.writeFileSync(path.join(work, path.basename(new URL(d.uri).pathname)), d.text);
-  const name = fs.readdirSync(work).sort()[0];
-  const uri = pathToFileURL(path.join(work, name)).href;
-  let text = fs.readFileSync(path.join(work, name), 'utf8');
+  const ws = serverWorkspace('sl-typing-', 1);
+  const { serverJs, dir, cacheDir, work, docs, uri } = ws;
+  let text = ws.text;
   const logged = (re: RegExp) => (n: { method: string; params: any }) => n.method === 'window/logMessage' && re.test(n.params?.message);
   const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
   try {

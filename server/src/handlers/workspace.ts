@@ -515,13 +515,13 @@ export class Workspace {
       this.log.info(`[snapshot] not used: it has ${snap.docs.length} articles, the workspace ${files.length}`);
       return;
     }
-    // Every file unchanged (same size and time).
-    const infos = statAll(files);
-    for (let k = 0; k < files.length; k++) {
-      const d = snap.doc(files[k]);
-      const st = infos[k];
+    // Every file unchanged (same size and time). Synchronous stats: 20,000 took about 0.1–0.3 s,
+    // three to four times faster than one promise per file (each resolved by this thread).
+    for (const uri of files) {
+      const d = snap.doc(uri);
+      const st = d && statInfo(uri);
       if (!d || !st || st.size !== d.size || st.mtimeMs !== d.mtimeMs) {
-        this.log.info(`[snapshot] not used: ${files[k]} ${d ? 'changed' : 'is new'} since it was written`);
+        this.log.info(`[snapshot] not used: ${uri} ${d ? 'changed' : 'is new'} since it was written`);
         return;
       }
     }
@@ -941,10 +941,9 @@ const STARTUP_GATE_MAX_MS = 3000;
 const SNAPSHOT_QUIET_MS = 5000;
 /** How long after the first article opens the analyser is loaded on this thread (see scheduleWarmUp). */
 const WARM_UP_DELAY_MS = 1500;
-/** A sentence that runs every stage of the analysis once (names, a figure, a date). */
 /** At most this much of the article is analysed for the warm-up (a huge one would only hold things up). */
 const WARM_UP_MAX_CHARS = 20_000;
-/** Used when the article is gone by then. */
+/** A sentence that runs every stage of the analysis once (names, a figure, a date): used when the article is gone by then. */
 const WARM_UP_TEXT = 'Anna Smith of the Northwind Trading Company said in Lisbon on 3 May that exports rose 4.5% to $12 million.';
 
 /**
@@ -970,25 +969,11 @@ async function readWhole(file: string): Promise<Buffer> {
 }
 
 /**
- * Sizes and times of `uris` (undefined: missing or not a file). Synchronous: 20,000 stats took
- * about 0.1 s this way and three to four times that as promises (one per file, each resolved
- * by this thread).
- */
-function statAll(uris: readonly string[]): Array<SnapshotFileInfo | undefined> {
-  return uris.map((uri) => {
-    try {
-      const st = fs.statSync(fileURLToPath(uri), { throwIfNoEntry: false });
-      return st?.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
-    } catch {
-      return undefined;
-    }
-  });
-}
-
-/**
- * Size and time of an article's file now (for one open in an editor, never read from disk). A
- * snapshot records it with the key of the text as indexed; if that was unsaved text, the next
- * start sees the key differ from the file's and stops using the snapshot.
+ * Size and time of an article's file now (undefined: missing or not a file). Checks the snapshot
+ * against the workspace at start-up, and gives the snapshot writer the file of an article open
+ * in an editor (never read from disk): the snapshot records it with the key of the text as
+ * indexed; if that was unsaved text, the next start sees the key differ from the file's and
+ * stops using the snapshot.
  */
 function statInfo(uri: string): SnapshotFileInfo | undefined {
   try {
