@@ -10,22 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { LspClient } from '../../bench/lsp-client';
 import { contentKey, IndexSnapshot, writeIndexSnapshot } from '../../server/src/service/indexSnapshot';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
-import { repoRoot, sharedCorpusDir } from '../helpers/paths';
-
-function corpus(): Array<{ uri: string; text: string; version: number }> {
-  const out = [];
-  for (const d of [sharedCorpusDir(), path.join(repoRoot, 'samples')]) {
-    for (const f of fs.readdirSync(d).sort()) {
-      if (f.endsWith('.txt')) out.push({ uri: pathToFileURL(path.join(d, f)).href, text: fs.readFileSync(path.join(d, f), 'utf8'), version: 0 });
-    }
-  }
-  return out;
-}
+import { corpus, serverWorkspace } from '../helpers/serverWorkspace';
 
 const FINGERPRINT = 'test-fingerprint';
 const info = () => ({ size: 1, mtimeMs: 2 });
@@ -128,25 +117,6 @@ test('snapshot: a damaged, truncated or foreign file is refused with a message',
   }
 });
 
-/**
- * A workspace for the real server: `copies` copies of the corpus under `articles/copy-<i>/`, a
- * cache folder beside it, and the first article of the first copy (URI and text).
- */
-function serverWorkspace(prefix: string, copies: number) {
-  const serverJs = path.join(repoRoot, 'dist', 'server.js');
-  assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const cacheDir = path.join(dir, '.cache');
-  const work = path.join(dir, 'articles');
-  const docs = corpus();
-  for (let c = 0; c < copies; c++) {
-    fs.mkdirSync(path.join(work, `copy-${c}`), { recursive: true });
-    for (const d of docs) fs.writeFileSync(path.join(work, `copy-${c}`, path.basename(new URL(d.uri).pathname)), d.text);
-  }
-  const target = path.join(work, 'copy-0', fs.readdirSync(path.join(work, 'copy-0')).sort()[0]);
-  return { serverJs, dir, cacheDir, work, docs, uri: pathToFileURL(target).href, text: fs.readFileSync(target, 'utf8') };
-}
-
 test('snapshot: a second start of the server answers a corpus-wide hover before its indexing ends', async () => {
   // Twenty copies of the corpus, so that the second start's pass (reading from the cache) takes
   // long enough, on any machine, for the test to see answers given before it ends.
@@ -200,7 +170,7 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
   }
 });
 
-test('snapshot: not written while someone types (it would run the deferred link pass), written after the pause; the analyser is loaded before the first edit', async () => {
+test('snapshot: not written while someone types (it would run the deferred link pass), written after the pause; the edit worker is warmed up before the first edit', async () => {
   const ws = serverWorkspace('sl-typing-', 1);
   const { serverJs, dir, cacheDir, work, docs, uri } = ws;
   let text = ws.text;
@@ -211,7 +181,7 @@ test('snapshot: not written while someone types (it would run the deferred link 
     const indexed = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length, 120_000);
     assert.ok(indexed, 'indexed');
     await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
-    assert.ok(await c.waitFor(logged(/Analyser ready for edits/), 20_000, indexed.at), 'the analyser was loaded after the article opened');
+    assert.ok(await c.waitFor(logged(/Edit worker ready/), 20_000, indexed.at), 'the edit worker was warmed up after the article opened');
     // Type for longer than the snapshot's delay after indexing (5 s), a keystroke every 250 ms.
     const typingStart = performance.now();
     let version = 1;

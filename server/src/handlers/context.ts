@@ -11,10 +11,10 @@ export interface HandlerContext {
 
 /**
  * The canonical URI of a request's document, after applying any pending edit of it so the
- * answer matches what the user sees.
+ * answer matches what the user sees (an edit being analysed in the edit worker is waited for).
  */
-export function documentFor(ctx: HandlerContext, uri: string): string {
-  ctx.workspace.ensureFresh(uri);
+export async function documentFor(ctx: HandlerContext, uri: string): Promise<string> {
+  for (let pending = ctx.workspace.ensureFresh(uri); pending; pending = ctx.workspace.pendingEdit(uri)) await pending;
   return canonicalUri(uri);
 }
 

@@ -23,17 +23,17 @@ export function registerCustomRequests(ctx: HandlerContext): void {
   c.onRequest(EntityMentionsRequest, guardIndexRequest(ctx, 'entityMentions', (params) => w.service.entityMentions(params.id)));
   c.onRequest(
     EntityAtRequest,
-    guardIndexRequest(ctx, 'entityAt', (params) => w.service.entityAt(documentFor(ctx, params.uri), params.position)),
+    guardIndexRequest(ctx, 'entityAt', async (params) => w.service.entityAt(await documentFor(ctx, params.uri), params.position)),
   );
   c.onRequest(
     ClaimListRequest,
-    guardIndexRequest(ctx, 'claims', (params) =>
-      w.service.listClaims({ groupBy: params?.groupBy ?? 'article', uri: params?.uri ? documentFor(ctx, params.uri) : undefined }),
+    guardIndexRequest(ctx, 'claims', async (params) =>
+      w.service.listClaims({ groupBy: params?.groupBy ?? 'article', uri: params?.uri ? await documentFor(ctx, params.uri) : undefined }),
     ),
   );
   c.onRequest(
     RelatedClaimsRequest,
-    guardIndexRequest(ctx, 'relatedClaims', (params) => w.service.relatedClaims(documentFor(ctx, params.uri), params.position)),
+    guardIndexRequest(ctx, 'relatedClaims', async (params) => w.service.relatedClaims(await documentFor(ctx, params.uri), params.position)),
   );
   c.onRequest(StatsRequest, guardIndexRequest(ctx, 'stats', () => w.stats()));
 }

@@ -3,8 +3,8 @@ import { documentFor, guardIndexRequest } from './context';
 
 export function registerDefinition(ctx: HandlerContext): void {
   ctx.connection.onDefinition(
-    guardIndexRequest(ctx, 'definition', (params) =>
-      ctx.workspace.service.findDefinition(documentFor(ctx, params.textDocument.uri), params.position),
+    guardIndexRequest(ctx, 'definition', async (params) =>
+      ctx.workspace.service.findDefinition(await documentFor(ctx, params.textDocument.uri), params.position),
     ),
   );
 }

@@ -3,8 +3,8 @@ import { documentFor, guardIndexRequest } from './context';
 
 export function registerDocumentHighlight(ctx: HandlerContext): void {
   ctx.connection.onDocumentHighlight(
-    guardIndexRequest(ctx, 'documentHighlight', (params) =>
-      ctx.workspace.service.findDocumentHighlights(documentFor(ctx, params.textDocument.uri), params.position),
+    guardIndexRequest(ctx, 'documentHighlight', async (params) =>
+      ctx.workspace.service.findDocumentHighlights(await documentFor(ctx, params.textDocument.uri), params.position),
     ),
   );
 }

@@ -3,6 +3,6 @@ import { documentFor, guardIndexRequest } from './context';
 
 export function registerDocumentSymbols(ctx: HandlerContext): void {
   ctx.connection.onDocumentSymbol(
-    guardIndexRequest(ctx, 'documentSymbol', (params) => ctx.workspace.service.findDocumentSymbols(documentFor(ctx, params.textDocument.uri))),
+    guardIndexRequest(ctx, 'documentSymbol', async (params) => ctx.workspace.service.findDocumentSymbols(await documentFor(ctx, params.textDocument.uri))),
   );
 }

@@ -3,6 +3,6 @@ import { documentFor, guardIndexRequest } from './context';
 
 export function registerHover(ctx: HandlerContext): void {
   ctx.connection.onHover(
-    guardIndexRequest(ctx, 'hover', (params) => ctx.workspace.service.doHover(documentFor(ctx, params.textDocument.uri), params.position)),
+    guardIndexRequest(ctx, 'hover', async (params) => ctx.workspace.service.doHover(await documentFor(ctx, params.textDocument.uri), params.position)),
   );
 }

@@ -3,8 +3,8 @@ import { documentFor, guardIndexRequest } from './context';
 
 export function registerReferences(ctx: HandlerContext): void {
   ctx.connection.onReferences(
-    guardIndexRequest(ctx, 'references', (params) =>
-      ctx.workspace.service.findReferences(documentFor(ctx, params.textDocument.uri), params.position, {
+    guardIndexRequest(ctx, 'references', async (params) =>
+      ctx.workspace.service.findReferences(await documentFor(ctx, params.textDocument.uri), params.position, {
         includeDeclaration: params.context?.includeDeclaration ?? true,
       }),
     ),
