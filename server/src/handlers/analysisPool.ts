@@ -74,18 +74,6 @@ export class AnalysisPool {
     });
   }
 
-  /**
-   * Stops all but `n` live workers (the ones with the fewest jobs waiting stay); their jobs, if
-   * any, are rejected like a dead worker's.
-   */
-  shrink(n: number): void {
-    const live = this.slots.filter((s) => !s.dead).sort((a, b) => a.pending.size - b.pending.size);
-    for (const s of live.slice(Math.max(0, n))) {
-      this.fail(s, new Error('analysis worker stopped'));
-      void s.worker.terminate();
-    }
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -28,7 +28,7 @@ import { guardNotification, type Logger } from './guard';
 import { registerHover } from './hover';
 import { registerReferences } from './references';
 import { registerSemanticTokens } from './semanticTokens';
-import { AnalysisPool } from './analysisPool';
+import { AnalysisPool, defaultPoolSize } from './analysisPool';
 import { Workspace } from './workspace';
 import { registerWorkspaceSymbols } from './workspaceSymbols';
 
@@ -108,7 +108,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       cache,
       snapshot: cache && !opts.analyse ? snapshotOptions(cache.dir) : undefined,
       // Worker threads run the real analyser only; a test's replacement runs in process.
-      pool: opts.analyse ? undefined : () => AnalysisPool.create((m) => log.info(m)),
+      pool: opts.analyse ? undefined : (size) => AnalysisPool.create((m) => log.info(m), size === undefined ? defaultPoolSize() : Math.min(size, defaultPoolSize())),
       editDelay: opts.editDelay,
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {

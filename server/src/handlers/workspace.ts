@@ -91,11 +91,12 @@ export interface WorkspaceOptions {
   /** On-disk cache of analyses (initializationOptions.cacheDir). */
   cache?: AnalysisCache;
   /**
-   * Starts worker threads for an indexing pass (they are stopped when the pass ends, so their
-   * memory is not held while the server only answers requests); without it, or when it gives
-   * none, articles are analysed in process.
+   * Starts worker threads (at most `size`, default one per core) for an indexing pass (they are
+   * stopped when the pass ends, so their memory is not held while the server only answers
+   * requests) and one for edits (see prepareForEdits); without it, or when it gives none,
+   * articles are analysed in process.
    */
-  pool?: () => AnalysisPool | undefined;
+  pool?: (size?: number) => AnalysisPool | undefined;
   /** Where the linked index is saved for the next start, and what must match to reuse it. */
   snapshot?: { file: string; fingerprint: string };
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
@@ -141,7 +142,10 @@ export class Workspace {
     this.log = opts.log;
     this.editDelay = opts.editDelay ?? 150;
     this.batchSize = opts.batchSize ?? 25;
-    this.index = new WorkspaceIndex({ analyse: opts.analyse, cache: opts.cache });
+    // Texts read from disk are not kept in memory: the index reads one back when a feature needs
+    // it, and reports a file that no longer holds the text indexed, which is then loaded again.
+    this.index = new WorkspaceIndex({ analyse: opts.analyse, cache: opts.cache, readText: (uri) => this.readBack(uri) });
+    this.index.onStaleText((uri) => this.reloadStale(uri));
     // Until the first pass has linked the corpus, requests are answered without linking it.
     this.index.deferLinking(true);
     if (opts.snapshot) {
@@ -303,12 +307,7 @@ export class Workspace {
         await new Promise<void>((r) => setImmediate(r));
       }
       await Promise.all(inFlight);
-      if (pool && gen === this.generation && !this.disposed) {
-        this.activePool = undefined;
-        this.keepForEdits(pool);
-      } else {
-        pool?.dispose();
-      }
+      pool?.dispose();
       if (gen !== this.generation) return;
       // Open articles the disk pass did not see (unsaved, or outside every folder).
       for (const doc of this.documents().all()) {
@@ -335,6 +334,8 @@ export class Workspace {
           this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
           this.scheduleSnapshot();
         }
+        const open = this.documents().all().find((d) => this.isArticle(canonicalUri(d.uri)));
+        if (open && !this.disposed) this.prepareForEdits(canonicalUri(open.uri));
       }
       progress?.done();
       done();
@@ -460,6 +461,30 @@ export class Workspace {
       }
     }
   }
+
+  /** An article's text from disk now, for the index (see IndexOptions.readText); undefined if unreadable. */
+  private readBack(uri: string): string | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    const r = this.readArticle(uri);
+    return r.ok ? r.text : undefined;
+  }
+
+  /**
+   * An indexed article's file no longer holds the text indexed (changed or gone, and no file event
+   * has said so yet): load it again, once the request that noticed has been answered.
+   */
+  private reloadStale(uri: string): void {
+    if (this.staleReloads.has(uri) || this.disposed) return;
+    this.staleReloads.add(uri);
+    setImmediate(() => {
+      this.staleReloads.delete(uri);
+      if (this.disposed || !this.index.isIndexed(uri)) return;
+      this.log.info(`${uri} changed on disk since it was indexed; indexing it again.`);
+      this.loadFromDisk(uri);
+      this.flushPending();
+    });
+  }
+  private readonly staleReloads = new Set<string>();
 
   private readArticle(uri: string): { ok: true; text: string } | { ok: false; reason: string } {
     const file = fileURLToPath(uri);
@@ -607,7 +632,7 @@ export class Workspace {
     if (!this.isArticle(uri)) return;
     this.cancelEdit(uri);
     this.takeEditorText(uri);
-    this.scheduleWarmUp(uri);
+    this.prepareForEdits(uri);
   }
 
   /**
@@ -630,30 +655,34 @@ export class Workspace {
   }
 
   /**
-   * An open article may be edited next, and edits are analysed on this thread. When the workers
-   * indexed the corpus, this thread has not loaded the tagger yet (about half a second, most of it
-   * the gazetteer), so the first keystroke would pay for it: load it once, a moment after the
-   * first article opens (not at once, so the first hovers of a start are not held up).
+   * An open article may be edited next. Once the first pass is over (its link pass is the peak of
+   * memory, and its workers are gone by then), edits get a worker of their own, warmed up there
+   * (see warmUpEditWorker). Without workers (one core, SOURCELENS_WORKERS=0, a test's analyser)
+   * edits are analysed on this thread, which has not loaded the tagger when workers indexed the
+   * corpus (about half a second, most of it the gazetteer): it is loaded a moment after the first
+   * article opens, so that the first keystroke does not pay for it.
    */
-  private scheduleWarmUp(uri: string): void {
+  private prepareForEdits(uri: string): void {
     this.warmUpUri = uri;
-    if (this.editPool) {
-      const doc = this.documents().get(uri);
-      if (doc) this.warmUpEditWorker(doc.getText());
-      return;
+    if (this.indexing || this.editPool) return; // the end of the pass calls this again
+    if (!this.editWorkerTried) {
+      this.editWorkerTried = true;
+      const pool = this.opts.pool?.(1);
+      if (pool) {
+        this.editPool = pool;
+        this.warmUpEditWorker(pool);
+        return;
+      }
     }
+    this.scheduleWarmUp();
+  }
+  private editWorkerTried = false;
+
+  /** Loads the analyser on this thread a moment from now (see prepareForEdits). */
+  private scheduleWarmUp(): void {
     if (this.warmUpTimer || this.warmedUp) return;
     this.warmUpTimer = setTimeout(() => {
       this.warmUpTimer = undefined;
-      // A pass with workers keeps one for edits (keepForEdits): this thread needs no tagger.
-      if (this.editPool) return;
-      if (this.indexing && this.opts.pool) {
-        // The pass may end with an edit worker; if it does not, warm up here then.
-        void this.running.then(() => {
-          if (!this.editPool && !this.disposed) this.scheduleWarmUp(this.warmUpUri);
-        });
-        return;
-      }
       this.warmedUp = true;
       try {
         const t0 = performance.now();
@@ -743,6 +772,12 @@ export class Workspace {
     const doc = this.documents().get(uri);
     if (!doc) return;
     this.lastEditAt = Date.now();
+    if (this.editPool && this.editPool.size === 0) {
+      this.log.warn('The edit worker is gone; edits are analysed on the main thread from now on.');
+      this.editPool.dispose();
+      this.editPool = undefined;
+      this.scheduleWarmUp();
+    }
     if (this.editPool && !this.gate) this.analyseInEditWorker(uri, doc);
     else this.takeEditorText(uri);
   }
@@ -807,41 +842,31 @@ export class Workspace {
   private editPool: AnalysisPool | undefined;
 
   /**
-   * Keeps one worker of a finished pass for edits and stops the others (their memory is not held
-   * while the server only answers). After a second start the workers may never have run the
-   * tagger (every analysis came from the cache): an open article, or the next one to open, warms
-   * it up there, off this thread.
+   * A fresh worker runs the analyser cold: the first edits of a 10 KB article took 60–110 ms there
+   * against 10–20 ms once the engine has compiled it, which takes a second or so of analysis
+   * (measured in a fresh process: 10–30 articles). So the worker first analyses the open article
+   * twice, then a few indexed articles from disk, one job at a time so that an edit queues behind
+   * one article at most; the results are discarded.
    */
-  private keepForEdits(pool: AnalysisPool): void {
-    pool.shrink(1);
-    if (pool.size === 0) {
-      pool.dispose();
-      return;
+  private warmUpEditWorker(pool: AnalysisPool): void {
+    const open = this.documents().get(this.warmUpUri)?.getText() ?? '';
+    const texts = [open, open].filter((t) => t.length > 0).map((t) => t.slice(0, WARM_UP_MAX_CHARS));
+    for (const d of this.index.documents()) {
+      if (texts.length >= WARM_UP_ARTICLES) break;
+      if (d.uri === this.warmUpUri || !d.uri.startsWith('file:')) continue;
+      const r = this.readArticle(d.uri);
+      if (r.ok) texts.push(r.text.slice(0, WARM_UP_MAX_CHARS));
     }
-    if (this.editPool !== pool) this.editPool?.dispose();
-    this.editPool = pool;
-    this.editWorkerWarm = false;
-    const open = this.documents().all().find((d) => this.isArticle(canonicalUri(d.uri)));
-    if (open) this.warmUpEditWorker(open.getText());
-  }
-
-  private warmUpEditWorker(text: string): void {
-    const pool = this.editPool;
-    if (!pool || this.editWorkerWarm) return;
-    this.editWorkerWarm = true;
-    const sample = text.slice(0, WARM_UP_MAX_CHARS) || WARM_UP_TEXT;
+    if (texts.length === 0) texts.push(WARM_UP_TEXT);
     const t0 = performance.now();
-    // Twice, as on this thread (see scheduleWarmUp); results are discarded.
-    const job = { uri: 'sourcelens-warm-up:', text: sample };
-    void pool
-      .run(job)
-      .then(() => pool.run(job))
-      .then(
-        () => this.log.info(`Edit worker ready in ${Math.round(performance.now() - t0)} ms.`),
-        (err) => this.log.warn(`Could not warm up the edit worker: ${String(err).split('\n')[0]}`),
-      );
+    let i = 0;
+    const next = (): Promise<void> =>
+      i < texts.length && this.editPool === pool ? pool.run({ uri: 'sourcelens-warm-up:', text: texts[i++] }).then(next) : Promise.resolve();
+    void next().then(
+      () => this.editPool === pool && this.log.info(`Edit worker ready in ${Math.round(performance.now() - t0)} ms (${i} articles analysed).`),
+      (err) => this.log.warn(`Could not warm up the edit worker: ${String(err).split('\n')[0]}`),
+    );
   }
-  private editWorkerWarm = false;
 
   private cancelEdit(uri: string): void {
     const t = this.editTimers.get(uri);
@@ -1065,6 +1090,8 @@ const SNAPSHOT_QUIET_MS = 5000;
 const WARM_UP_DELAY_MS = 1500;
 /** At most this much of the article is analysed for the warm-up (a huge one would only hold things up). */
 const WARM_UP_MAX_CHARS = 20_000;
+/** How many analyses warm up the edit worker: the open article twice, then other articles. */
+const WARM_UP_ARTICLES = 24;
 /** A sentence that runs every stage of the analysis once (names, a figure, a date): used when the article is gone by then. */
 const WARM_UP_TEXT = 'Anna Smith of the Northwind Trading Company said in Lisbon on 3 May that exports rose 4.5% to $12 million.';
 
