@@ -7,36 +7,154 @@
  *
  *   npx esbuild bench/link-scale.ts --bundle --platform=node --outfile=dist/link-scale.js
  *   node dist/link-scale.js 5000 10000 20000
+ *
+ * Each N prints a golden hash: sha256 over a canonical dump of `entities()` (id, name, type,
+ * aliases, merges and mentions of every entity, in the returned order), so that a change to the
+ * linker can be checked for byte-identical output.
+ *
+ * Options:
+ *   --inc[=R]          after each build, edit one article that mentions the most frequent
+ *                      entity (one sentence naming it added at the end; then put back) R times
+ *                      (default 3) and time each incremental `flush()`; the final state's hash
+ *                      is checked against a fresh linker over the same documents
+ *   --prof=FILE        CPU profiles of the timed link pass(es) only (not the loading), to
+ *                      FILE-N.cpuprofile (and FILE-N-inc.cpuprofile for the --inc flushes)
+ *   --heap             the heap after each build (needs node --expose-gc)
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fingerprintFiles, openAnalysisCache } from '../server/src/service/analysisCache';
 import { CorpusLinker, resolveDocument, type LocalResult } from '../server/src/service/entities';
+import type { Entity, RawMention } from '../server/src/service/types';
 import { ensureCorpus, repoRoot } from './generate';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-if (sizes.length === 0) throw new Error('usage: link-scale N [N …]');
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const a = args.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  return a === undefined ? undefined : a.includes('=') ? a.slice(a.indexOf('=') + 1) : '';
+};
+const sizes = args.filter((a) => !a.startsWith('--')).map(Number).filter((n) => n > 0);
+if (sizes.length === 0) throw new Error('usage: link-scale N [N …] [--inc[=R]] [--prof=FILE] [--heap]');
+const incReps = opt('inc') === undefined ? 0 : Number(opt('inc') || 3);
+const profFile = opt('prof');
+const heap = opt('heap') !== undefined;
+
 const corpus = ensureCorpus(20000, {});
 const model = ['ner-model.bin', 'ner-model-doc.bin', 'gazetteer.tsv'].map((f) => path.join(repoRoot, 'dist', f));
 const cacheDir = path.join(os.tmpdir(), 'sourcelens-start-trace-20000'); // start-trace's folder
 const cache = openAnalysisCache(cacheDir, { fingerprint: fingerprintFiles(model) });
 if (!cache) throw new Error(`no analysis cache in ${cacheDir}: run bench/start-trace.ts 20000 first`);
 const locals: LocalResult[] = [];
+const sources: { uri: string; text: string; mentions: RawMention[] }[] = [];
 let missing = 0;
 for (const f of corpus.files.slice(0, Math.max(...sizes))) {
   const text = fs.readFileSync(path.join(corpus.dir, f), 'utf8');
   const uri = pathToFileURL(path.join(corpus.dir, f)).href;
   const a = cache.get(text, uri);
-  if (a) locals.push(resolveDocument({ uri, text, mentions: a.mentions }));
-  else missing++;
+  if (a) {
+    locals.push(resolveDocument({ uri, text, mentions: a.mentions }));
+    if (incReps > 0) sources.push({ uri, text, mentions: a.mentions });
+  } else missing++;
 }
 console.log(`${locals.length} articles from the cache${missing ? `, ${missing} missing (not counted)` : ''}`);
-for (const n of sizes) {
-  const linker = new CorpusLinker();
-  for (const l of locals.slice(0, n)) linker.add(l);
-  const t0 = performance.now();
-  const counts = linker.countByType(); // the link pass
-  console.log(`${n} articles: linked in ${Math.round(performance.now() - t0)} ms ${JSON.stringify(counts)}`);
+
+/** sha256 of a canonical dump of the entities, in the order given. */
+function goldenHash(entities: readonly Entity[]): string {
+  const h = createHash('sha256');
+  for (const e of entities) {
+    h.update(JSON.stringify([e.id, e.name, e.type, e.aliases, e.merges.map((r) => [r.alias, r.into, r.rule, r.detail ?? null])]));
+    for (const m of e.mentions) h.update(`\n${m.uri}\u0000${m.start}\u0000${m.end}\u0000${m.text}`);
+    h.update('\n\n');
+  }
+  return h.digest('hex');
 }
+
+let session: inspector.Session | null = null;
+const post = (method: string, params?: object) =>
+  new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+
+async function main(): Promise<void> {
+  if (profFile) {
+    session = new inspector.Session();
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+  }
+  for (const n of sizes) {
+    const docs = locals.slice(0, n);
+    const linker = new CorpusLinker();
+    for (const l of docs) linker.add(l);
+    if (session) await post('Profiler.start');
+    const u0 = process.cpuUsage();
+    const t0 = performance.now();
+    const counts = linker.countByType(); // the link pass
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(u0);
+    if (session) fs.writeFileSync(profFile!.replace(/(\.cpuprofile)?$/, `-${n}.cpuprofile`), JSON.stringify((await post('Profiler.stop')).profile));
+    console.log(`${n} articles: linked in ${Math.round(ms)} ms (user ${(cpu.user / 1e6).toFixed(2)} s, sys ${(cpu.system / 1e6).toFixed(2)} s) ${JSON.stringify(counts)}`);
+    console.log(`  hash ${goldenHash(linker.entities())}`);
+    if (heap && global.gc) {
+      global.gc();
+      console.log(`  heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB with the linker`);
+    }
+    if (incReps > 0) await incremental(linker, n);
+  }
+}
+
+/**
+ * One article edited in a linked corpus: the article with a mention of the most frequent entity
+ * (the middle one of its documents) gets one sentence naming that entity added at the end, then
+ * is put back, alternately; each `flush()` is timed.
+ */
+async function incremental(linker: CorpusLinker, n: number): Promise<void> {
+  const all = linker.entities();
+  let top = all[0];
+  for (const e of all) if (e.mentions.length > top.mentions.length) top = e;
+  const uris = [...new Set(top.mentions.map((m) => m.uri))];
+  const uri = uris[uris.length >> 1];
+  const src = sources.find((s) => s.uri === uri)!;
+  const mention = top.mentions.find((m) => m.uri === uri)!;
+  const typed = src.mentions.find((m) => m.start === mention.start && m.end === mention.end)!;
+  const added = `\n\n${typed.text} was mentioned again.\n`;
+  const text = src.text + added;
+  const edited = resolveDocument({
+    uri,
+    text,
+    mentions: [...src.mentions, { start: src.text.length + 2, end: src.text.length + 2 + typed.text.length, text: typed.text, type: typed.type }],
+  });
+  const original = locals.find((l) => l.uri === uri)!;
+  console.log(`  incremental: ${uri.slice(uri.lastIndexOf('/') + 1)} (entity ${top.id}, ${top.mentions.length} mentions in ${uris.length} articles)`);
+  const times: string[] = [];
+  const walls: number[] = [];
+  let last = original;
+  if (session) await post('Profiler.start');
+  for (let r = 0; r < incReps; r++) {
+    last = r % 2 === 0 ? edited : original;
+    linker.add(last);
+    const u0 = process.cpuUsage();
+    const t0 = performance.now();
+    linker.countByType();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(u0);
+    times.push(`${ms.toFixed(1)} ms (user ${(cpu.user / 1e3).toFixed(0)} ms)`);
+    walls.push(ms);
+  }
+  if (session) fs.writeFileSync(profFile!.replace(/(\.cpuprofile)?$/, `-${n}-inc.cpuprofile`), JSON.stringify((await post('Profiler.stop')).profile));
+  walls.sort((a, b) => a - b);
+  console.log(`  flush: ${times.join(', ')}`);
+  console.log(`  flush min ${walls[0].toFixed(1)} ms, median ${walls[walls.length >> 1].toFixed(1)} ms`);
+  const h = goldenHash(linker.entities());
+  const fresh = new CorpusLinker();
+  for (const l of locals.slice(0, n)) fresh.add(l.uri === uri ? last : l);
+  const hf = goldenHash(fresh.entities());
+  console.log(`  hash after ${h} ${h === hf ? '(= fresh linker)' : `DIFFERS from a fresh linker: ${hf}`}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -9,12 +9,26 @@
  *   - same dictionary key set (an entity's name/aliases, a `merge` group);
  *   - same effective join key (key groups; countries);
  *   - transliteration: key-group representatives in one non-oversized block that pass the static
- *     pair test; acronyms: an acronym group and a long form it could abbreviate, or a definition
- *     of it anywhere; surnames: a one-token person group and the full names ending in it.
+ *     pair test; acronyms: a definition of an acronym anywhere;
+ *   - *decisions*: a stand-alone acronym and the long forms its letters could abbreviate, a
+ *     one-token person name and the full names ending in it. These rules unite only when all
+ *     candidates found are one entity (other than the acronym's own).
  * A *component* is a connected set of clusters under these relations. Components do not
  * interact, so linking one component alone gives exactly its entities in the whole corpus
  * (`linkClusters` processes everything in an order that is stable under taking subsets; the
- * only corpus-wide input, the size of a transliteration block, is passed in).
+ * only corpus-wide inputs, the size of a transliteration block and the pruned decisions below,
+ * are passed in).
+ *
+ * Pruned decisions. A few acronyms ("AP") and surnames ("Kim") have candidates all over the
+ * corpus and would tie most of it into one component, which every edit would re-link whole. A
+ * decision whose candidates lie in two or more components (other than the acronym's own) can
+ * only find two or more entities (entities never cross components), so it never unites
+ * anything: it is marked `amb`, relates nothing, and `linkClusters` is told to skip it. Which
+ * decisions are pruned depends on the components and the components on the pruned decisions:
+ * the build starts from none related and relates the decisions that are not ambiguous until
+ * nothing changes; an edit re-evaluates every decision that touches the re-opened part. Any
+ * partition with these two properties (related decisions inside one component, pruned ones
+ * ambiguous) links exactly as the whole corpus does, so the output never depends on history.
  *
  * An edit touches the nodes of the changed documents, every node sharing a match key with them
  * (the type vote may change), the key groups they enter or leave (the representative may
@@ -25,19 +39,23 @@
  */
 
 import type { Entity, EntityMentionRef, EntityType } from '../types';
-import { acronymBlockKeys, acronymLetters } from './acronym';
 import type { Dictionary } from './dictionary';
 import {
   acronymCouldMatch,
+  acronymIndexKeys,
   acronymShape,
   acronymShapeMatches,
   consensusType,
   expansionOf,
+  groupEntity,
   linkClusters,
+  longIndexKeys,
   MAX_VARIANT_BLOCK,
   prepareDictionary,
   prepareDocument,
+  releaseLinkMemos,
   retypedJoin,
+  single,
   transliterationBlocks,
   TYPE_INDEX,
   TYPE_LIST,
@@ -48,7 +66,7 @@ import {
   type PreparedDictionary,
 } from './link';
 import type { LocalForm, LocalResult } from './model';
-import { flat, Memo, NONE } from './memo';
+import { joined, NONE } from './memo';
 import { cmp } from './normalize';
 
 interface CDoc {
@@ -56,6 +74,8 @@ interface CDoc {
   local: LocalResult;
   clusters: CCluster[];
   alive: boolean;
+  /** Position in corpus (uri) order: compared instead of the uris. */
+  ord: number;
 }
 
 /**
@@ -97,6 +117,10 @@ interface Group {
    * representative (`registration`): a pure function of its form and the group's type.
    */
   reg: boolean;
+  /** The registered long form's expansion (acronym candidates test it; null otherwise). */
+  info: ExpansionInfo | null;
+  /** A decision (acronym letters, surname) pruned as ambiguous: see the header. */
+  amb: boolean;
   mark: number;
 }
 
@@ -114,8 +138,6 @@ interface Reg {
 interface Comp {
   /** One cluster (the common case) or several. */
   clusters: CCluster | CCluster[];
-  /** The search that built it. */
-  epoch: number;
 }
 
 interface EntRec {
@@ -124,6 +146,8 @@ interface EntRec {
 }
 
 const first = (r: EntRec): EntityMentionRef => r.entity.mentions[0];
+/** Does the group's registration make a decision (stand-alone acronym letters, surname)? */
+const isDecision = (reg: Reg): boolean => reg.acr.length > 0 || reg.surShort !== null;
 const compClusters = (c: Comp): readonly CCluster[] => (Array.isArray(c.clusters) ? c.clusters : [c.clusters]);
 
 /** The node at form index `i` of a cluster. */
@@ -170,6 +194,13 @@ const del = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
   if (s === v) m.delete(k);
 };
 const bagSize = <V extends object>(s: Bag<V> | undefined): number => (s === undefined ? 0 : Array.isArray(s) ? s.length : s instanceof Set ? s.size : 1);
+/** Calls `fn` on each entry of a bag (no iterator objects). */
+const each = <V extends object>(s: Bag<V> | undefined, fn: (v: V) => void): void => {
+  if (s === undefined) return;
+  if (Array.isArray(s)) for (let i = 0; i < s.length; i++) fn(s[i]);
+  else if (s instanceof Set) s.forEach(fn);
+  else fn(s);
+};
 /** The entries of a bag, for iteration. */
 const items = <V extends object>(s: Bag<V> | undefined): Iterable<V> => (s === undefined ? (NONE as readonly V[]) : isMany(s) ? s : [s]);
 
@@ -198,17 +229,19 @@ function joinType(join: string, f: LocalForm): number {
   return join.startsWith('country\u0000') ? TYPE_INDEX.place : TYPE_INDEX[join.slice(0, join.indexOf('\u0000')) as EntityType];
 }
 
-/** Registration keys of acronyms and long forms, per type and surface (the prefixed lists are what the indexes hold). */
-const acrKeys = TYPE_LIST.map((t) => new Memo<readonly string[]>(200_000));
-const longKeys = TYPE_LIST.map((t) => new Memo<readonly string[]>(200_000));
+/** Clusters linked per batch in the build (see `build`). */
+const LINK_BATCH = 4000;
 
+/** Clusters in corpus order: documents by uri, clusters in document order. */
 function order(a: CCluster, b: CCluster): number {
-  return a.doc === b.doc ? a.idx - b.idx : cmp(a.doc.uri, b.doc.uri);
+  return a.doc.ord - b.doc.ord || a.idx - b.idx;
 }
 
 export class CorpusLinker {
   private pd: PreparedDictionary;
   private readonly docs = new Map<string, CDoc>();
+  /** The documents in uri order (`CDoc.ord` is the index). */
+  private docOrder: CDoc[] = [];
   private readonly pending = new Map<string, LocalResult | null>();
 
   private readonly keyNodes = new Map<string, Bag<CNode>>();
@@ -223,7 +256,8 @@ export class CorpusLinker {
 
   /** Base id → its records (one record stored as itself). */
   private readonly byBase = new Map<string, EntRec | EntRec[]>();
-  private readonly byId = new Map<string, EntRec>();
+  /** Entities per type index (kept with `byBase`: counting all of them after every edit took milliseconds). */
+  private readonly typeCounts = [0, 0, 0, 0];
   private sorted: Entity[] | null = null;
   private epoch = 1;
   /** Incremented whenever entities change (consumers cache per-document views by it). */
@@ -275,15 +309,23 @@ export class CorpusLinker {
 
   entity(id: string): Entity | undefined {
     this.flush();
-    return this.byId.get(id)?.entity;
+    // An id is a base id, or one numbered `-2`, `-3`… (`renumber`): found through `byBase`
+    // (an index by id cost a map entry per entity).
+    const find = (base: string): Entity | undefined => {
+      const bag = this.byBase.get(base);
+      if (!bag) return undefined;
+      if (!Array.isArray(bag)) return bag.entity.id === id ? bag.entity : undefined;
+      return bag.find((r) => r.entity.id === id)?.entity;
+    };
+    const dash = id.lastIndexOf('-');
+    return find(id) ?? (dash > 0 && /^\d+$/.test(id.slice(dash + 1)) ? find(id.slice(0, dash)) : undefined);
   }
 
   /** Entities per type, without building the sorted list (for statistics after every change). */
   countByType(): Record<EntityType, number> {
     this.flush();
-    const counts: Record<EntityType, number> = { person: 0, organization: 0, place: 0, event: 0 };
-    for (const r of this.byId.values()) counts[r.entity.type]++;
-    return counts;
+    const c = this.typeCounts;
+    return { person: c[TYPE_INDEX.person], organization: c[TYPE_INDEX.organization], place: c[TYPE_INDEX.place], event: c[TYPE_INDEX.event] };
   }
 
   /** The entity of the mention starting at `start` (and ending at `end`, if given) in `uri`. */
@@ -325,29 +367,38 @@ export class CorpusLinker {
     this.pending.clear();
     const touched: CNode[] = [];
     const removedComps = new Set<Comp>();
-    const dirtyKeys = new Set<string>();
+    // Changed keys → bit mask of the types of the forms that left or came.
+    const dirtyKeys = new Map<string, number>();
     const dirtyGroups = new Set<Group>();
+    // Decisions whose candidates lost a group (or its old representative): re-evaluated below.
+    const decisions = new Set<Group>();
 
+    const added: CDoc[] = [];
+    let removedDocs = 0;
     for (const [uri, local] of changes) {
       const old = this.docs.get(uri);
       if (old) {
         if (old.local === local) continue;
         this.docs.delete(uri);
         old.alive = false;
+        if (!local) removedDocs++;
         for (const c of old.clusters) {
           if (c.comp) removedComps.add(c.comp);
           for (let n: CNode | null = c.first; n; n = n.next) this.detachNode(n, dirtyKeys, dirtyGroups);
         }
       }
       if (local) {
-        const doc: CDoc = { uri, local, clusters: [], alive: true };
+        const doc: CDoc = { uri, local, clusters: [], alive: true, ord: -1 };
+        // A replaced document keeps its place in uri order.
+        if (old) this.docOrder[(doc.ord = old.ord)] = doc;
+        else added.push(doc);
         const prepared = prepareDocument(local, this.pd);
         // Exact-size array: it lives as long as the document (push would reserve 17 slots).
         doc.clusters = new Array(prepared.length);
         for (let idx = 0; idx < prepared.length; idx++) {
           const cl = this.cluster(doc, idx, prepared[idx]);
           for (let n: CNode | null = cl.first; n; n = n.next) {
-            dirtyKeys.add(n.form.key);
+            dirtyKeys.set(n.form.key, (dirtyKeys.get(n.form.key) ?? 0) | (1 << TYPE_INDEX[n.form.type]));
             touched.push(n);
           }
           doc.clusters[idx] = cl;
@@ -356,19 +407,43 @@ export class CorpusLinker {
       }
     }
 
-    // Effective types and key groups of every joinable node sharing a key with the change.
-    for (const key of dirtyKeys) {
+    if (added.length > 0 || removedDocs > 0) this.reorder(added);
+
+    // Effective types and key groups of every joinable node sharing a key with the change; a
+    // node whose group changes is touched. The other nodes of the key need no search of their
+    // own (their relations are the same): the changed documents' nodes (or the components of
+    // the removed ones) bring them in through the key, to be linked again (a retyped form's
+    // merge reason quotes the vote).
+    const newNodes = touched.length; // so far, the nodes of the changed documents
+    for (const [key, changed] of dirtyKeys) {
       const nodes = this.keyNodes.get(key);
       if (!nodes) continue;
       const votes = votesOf(nodes);
+      let types = 0;
+      if (votes) votes.forEach((v, t) => v > 0 && (types |= 1 << t));
+      const mixed = votes !== undefined && (types & (types - 1)) !== 0;
+      // One type now, and only that type came or went: one type before too, nothing was retyped
+      // (the new nodes join their own groups below).
+      if (votes && !mixed && (changed | types) === types) continue;
+      // The join key is a function of the form's type and surface (the key is the same): nodes of
+      // one key mostly share both.
+      let lastType = '';
+      let lastSurface = '';
+      let lastJoin = '';
       for (const n of items(nodes)) {
-        touched.push(n);
         if (!n.joinable) continue;
-        const join = votedJoin(n, votes);
+        const f = n.form;
+        if (f.type !== lastType || f.surface !== lastSurface) ((lastType = f.type), (lastSurface = f.surface), (lastJoin = votedJoin(n, votes)));
+        const join = lastJoin;
         if (n.group && n.group.join === join) continue;
         if (n.group) this.leaveGroup(n, dirtyGroups);
         this.enterGroup(n, join, dirtyGroups);
+        touched.push(n);
       }
+    }
+    for (let i = 0; i < newNodes; i++) {
+      const n = touched[i];
+      if (n.joinable && !n.group) this.enterGroup(n, n.form.join, dirtyGroups);
     }
 
     // Representatives and the indexes they are registered in.
@@ -376,7 +451,11 @@ export class CorpusLinker {
     for (const g of dirtyGroups) {
       const rep = g.members.length > 0 ? g.members[0] : null;
       if (rep === g.rep && g.reg) continue;
-      if (g.reg) this.unregister(g, flipped);
+      if (g.reg) {
+        const reg = this.registration(g);
+        this.deciders(g, reg, (d) => decisions.add(d));
+        this.unregister(g, reg, flipped);
+      }
       g.rep = rep;
       if (rep) this.register(g, flipped);
       else this.groups.delete(g.join);
@@ -385,87 +464,208 @@ export class CorpusLinker {
     // A block that crossed its size limit changes the transliteration candidates of all its groups.
     for (const k of flipped) for (const g of items(this.blocks.get(k))) if (g.members.length > 0) touched.push(g.members[0]);
 
-    // Re-open the old components of everything touched.
-    const opened = removedComps;
-    for (const n of touched) if (n.cl.comp) opened.add(n.cl.comp);
-    const epoch = ++this.epoch;
-    const seeds: CCluster[] = [];
-    for (const c of opened) {
-      for (const cl of compClusters(c)) if (cl.doc.alive && cl.mark !== epoch) ((cl.mark = epoch), seeds.push(cl));
-      this.dropComp(c);
-    }
-    for (const n of touched) if (n.cl.doc.alive && n.cl.mark !== epoch) ((n.cl.mark = epoch), seeds.push(n.cl));
-
-    // New components: search from the seeds. A component reached through a new relation is
-    // re-opened as a whole (its old entities are dropped and linked again with the rest).
-    const comps = this.components(seeds, (c) => {
-      if (opened.has(c)) return;
-      opened.add(c);
-      this.dropComp(c);
-    });
-    const all: CCluster[] = [];
-    for (const c of comps) for (const cl of compClusters(c)) all.push(cl);
-    if (all.length > 0) this.relink(all);
+    const region = this.reopen(touched, removedComps, decisions);
+    if (region.length > 0) this.relink(region);
     this.renumber();
     this.sorted = null;
     this.version++;
   }
 
   /**
+   * Re-opens the components of the touched nodes (and the removed ones), searches the
+   * relations from there for the new components, re-evaluates every decision that touches
+   * them (and `decisions`), and returns the re-opened clusters, their new components set. A
+   * component reached through a relation is re-opened as a whole (its old entities are dropped
+   * and linked again with the rest).
+   */
+  private reopen(touched: CNode[], removed: Set<Comp>, decisions: Set<Group>): CCluster[] {
+    // Re-opened clusters point to `open` and carry their index in `region` in `mark`.
+    const open: Comp = { clusters: NONE as unknown as CCluster[] };
+    const region: CCluster[] = [];
+    const parent: number[] = [];
+    const find = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    const union = (a: CCluster, b: CCluster): boolean => {
+      const ra = find(a.mark);
+      const rb = find(b.mark);
+      if (ra === rb) return false;
+      parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+      return true;
+    };
+    // `quiet[i]`: region[i] need not be scanned (see `drop`).
+    const quiet: boolean[] = [];
+    const add = (cl: CCluster, q: boolean) => {
+      cl.comp = open;
+      cl.mark = region.length;
+      parent.push(region.length);
+      region.push(cl);
+      quiet.push(q);
+    };
+    const epoch = ++this.epoch;
+    /**
+     * Re-opens a component. One that is a key group alone (the frequent names, thousands of
+     * clusters) is not searched cluster by cluster: its relations are its group's and its keys',
+     * all inside it, and anything new comes from touched nodes, which are searched.
+     */
+    const drop = (c: Comp) => {
+      this.dropComp(c);
+      const g = this.loneGroup(c, false);
+      let first: CCluster | null = null;
+      for (const cl of compClusters(c)) {
+        if (!cl.doc.alive || cl.comp !== c) continue;
+        add(cl, g !== null);
+        if (!g) continue;
+        if (first) union(cl, first);
+        else first = cl;
+      }
+      if (g && first) visitGroup(g, first);
+    };
+    const enter = (cl: CCluster) => {
+      if (cl.comp === open) return;
+      if (cl.comp) return drop(cl.comp);
+      add(cl, false);
+    };
+    const addDecision = (d: Group) => decisions.add(d);
+    /** Every member of `g` and every group related to it for good joins the region and the set of `cl`; decisions are noted. */
+    const visitGroup = (g: Group, cl: CCluster) => {
+      if (g.mark === epoch) return;
+      g.mark = epoch;
+      for (const m of g.members) (enter(m.cl), union(m.cl, cl));
+      if (!g.reg) return;
+      const reg = this.registration(g);
+      this.fixedNeighbours(g, reg, (h) => {
+        const hc = h.members[0].cl;
+        enter(hc);
+        union(hc, cl);
+      });
+      if (isDecision(reg)) decisions.add(g);
+      this.deciders(g, reg, addDecision);
+    };
+    for (const c of removed) drop(c);
+    for (const n of touched) if (n.cl.doc.alive) enter(n.cl);
+    // Touched clusters are searched, whatever component they came in with.
+    for (const n of touched) if (n.cl.doc.alive) quiet[n.cl.mark] = false;
+
+    const seenKeys = new Set<string>();
+    const seenSets = new Set<number>();
+    /** Every node with `key` joins the region and the set of `cl`. */
+    const visitKey = (key: string, cl: CCluster) => {
+      if (seenKeys.has(key)) return;
+      seenKeys.add(key);
+      for (const n of items(this.keyNodes.get(key))) (enter(n.cl), union(n.cl, cl));
+    };
+    let scanned = 0;
+    /** The relations (but decisions) of every cluster not yet scanned. */
+    const scan = () => {
+      while (scanned < region.length) {
+        const i = scanned++;
+        if (quiet[i]) continue;
+        const cl = region[i];
+        for (let n: CNode | null = cl.first; n; n = n.next) {
+          visitKey(n.form.key, cl);
+          const sets = this.keySetsOf.get(n.form.key);
+          if (sets) {
+            for (const i of sets) {
+              if (seenSets.has(i)) continue;
+              seenSets.add(i);
+              for (const k of this.pd.keySets[i]) for (const m of items(this.keyNodes.get(k))) (enter(m.cl), union(m.cl, cl));
+            }
+          }
+          if (n.group) visitGroup(n.group, cl);
+        }
+        for (const def of cl.defs) visitKey(def.acrKey, cl);
+      }
+    };
+
+    // Decisions to a fixpoint, as in `build`: one whose candidates lie in one component besides
+    // its own joins it (which may re-open more); one whose candidates lie in more is pruned.
+    const compOf = (cl: CCluster): Comp | number => (cl.comp === open ? find(cl.mark) : cl.comp!);
+    for (;;) {
+      scan();
+      let changed = false;
+      for (const d of decisions) {
+        if (!d.reg) continue; // gone (or registered anew, and then in the region)
+        const reg = this.registration(d);
+        if (!isDecision(reg)) {
+          d.amb = false;
+          continue;
+        }
+        const dc = d.members[0].cl;
+        const settled = dc.comp !== open;
+        const own = reg.acr.length > 0 ? compOf(dc) : null;
+        let a: Comp | number | null = null;
+        let ac: CCluster | null = null;
+        let amb = false;
+        this.candidates(d, reg, (h) => {
+          const hc = h.members[0].cl;
+          const c = compOf(hc);
+          if (c === own || c === a) return false;
+          if (a === null) return (a = c), (ac = hc), false;
+          return (amb = true);
+        });
+        if (amb) {
+          // A related decision that becomes ambiguous changes its outcome: its component is linked again.
+          if (settled && !d.amb) (enter(dc), (changed = true));
+          else d.amb = true;
+          continue;
+        }
+        // A related decision whose candidates stay in its own settled component changes nothing.
+        if (settled && !d.amb && (a === null || a === dc.comp)) continue;
+        d.amb = false;
+        enter(dc);
+        if (ac) (enter(ac), union(ac, dc) && (changed = true));
+      }
+      if (!changed && scanned === region.length) break;
+    }
+
+    // The new components.
+    const comps: (Comp | undefined)[] = new Array(region.length);
+    for (let i = 0; i < region.length; i++) {
+      const cl = region[i];
+      const r = find(i);
+      const comp = comps[r];
+      if (!comp) cl.comp = comps[r] = { clusters: cl };
+      else {
+        if (Array.isArray(comp.clusters)) comp.clusters.push(cl);
+        else comp.clusters = [comp.clusters, cl];
+        cl.comp = comp;
+      }
+    }
+    // Components live until an edit re-opens them: drop the spare capacity left by push.
+    for (const c of comps) if (c && Array.isArray(c.clusters)) c.clusters = c.clusters.slice();
+    for (const cl of region) cl.mark = 0;
+    return region;
+  }
+
+  /**
    * First build (no documents yet): the same state `flush` would reach, in one pass. Key
-   * groups are filled in corpus order (no sorted inserts) and components come from a
-   * union-find over the relations of the header, testing each related pair once.
+   * groups are filled in corpus order (no sorted inserts), each registration is computed once,
+   * and components come from a union-find over the relations of the header, testing each
+   * related pair once, then the decisions to a fixpoint.
    */
   private build(): void {
     const locals: LocalResult[] = [];
     for (const l of this.pending.values()) if (l) locals.push(l);
     this.pending.clear();
     for (const local of locals) {
-      const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true };
+      const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true, ord: -1 };
       const prepared = prepareDocument(local, this.pd);
       doc.clusters = new Array(prepared.length);
       for (let idx = 0; idx < prepared.length; idx++) doc.clusters[idx] = this.cluster(doc, idx, prepared[idx]);
       this.docs.set(local.uri, doc);
     }
 
-    // Clusters in corpus order; key groups filled in that order are already sorted.
+    // Clusters in corpus order, numbered by `mark` (reset below).
     const docs = [...this.docs.values()].sort((a, b) => cmp(a.uri, b.uri));
+    docs.forEach((d, i) => (d.ord = i));
+    this.docOrder = docs;
     let nc = 0;
     for (const d of docs) nc += d.clusters.length;
     const clusters: CCluster[] = new Array(nc);
-    const groupList: Group[] = [];
-    const voteCache = new Map<string, number[]>();
     nc = 0;
-    for (const d of docs) {
-      for (const cl of d.clusters) {
-        cl.mark = nc; // cluster number, reset below
-        clusters[nc++] = cl;
-        for (let n: CNode | null = cl.first; n; n = n.next) {
-          if (!n.joinable) continue;
-          const nodes = this.keyNodes.get(n.form.key)!;
-          let votes: number[] | undefined;
-          if (isMany(nodes)) {
-            // One tally per key for the whole build.
-            votes = voteCache.get(n.form.key);
-            if (!votes) voteCache.set(n.form.key, (votes = votesOf(nodes)!));
-          }
-          const join = votedJoin(n, votes);
-          let g = this.groups.get(join);
-          if (!g) {
-            this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, mark: 0 }));
-            groupList.push(g);
-          }
-          g.members.push(n);
-          n.group = g;
-        }
-      }
-    }
-    const flipped = new Set<string>();
-    for (const g of groupList) {
-      g.members = g.members.slice();
-      g.rep = g.members[0];
-      this.register(g, flipped);
-    }
+    for (const d of docs) for (const cl of d.clusters) ((cl.mark = nc), (clusters[nc++] = cl));
 
     // Components: union-find over cluster numbers.
     const parent = new Int32Array(nc);
@@ -474,83 +674,180 @@ export class CorpusLinker {
       while (parent[i] !== i) i = parent[i] = parent[parent[i]];
       return i;
     };
-    const union = (a: number, b: number) => {
+    const union = (a: number, b: number): boolean => {
       const ra = find(a);
       const rb = find(b);
-      if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+      if (ra === rb) return false;
+      parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+      return true;
     };
-    const gc = (g: Group) => g.members[0].cl.mark;
-    const unionBag = (bag: Bag<CNode> | undefined, to: number) => {
-      for (const n of items(bag)) union(n.cl.mark, to);
+
+    // Key groups, key by key: one type vote per key, and the nodes of a key usually share one
+    // join key (one group look-up). Members are put in corpus order below.
+    const groupList: Group[] = [];
+    const joinNode = (n: CNode, votes: number[] | undefined, last: Group | null): Group => {
+      const join = votedJoin(n, votes);
+      let g = last && last.join === join ? last : this.groups.get(join);
+      if (!g) {
+        this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, info: null, amb: false, mark: 0 }));
+        groupList.push(g);
+      }
+      g.members.push(n);
+      n.group = g;
+      return g;
     };
-    for (const nodes of this.keyNodes.values()) {
-      if (!isMany(nodes)) continue;
+    // (forEach: a for-of over a Map or Set allocated an iterator result per entry here.)
+    this.keyNodes.forEach((nodes) => {
+      if (!isMany(nodes)) {
+        if (nodes.joinable) joinNode(nodes, undefined, null);
+        return;
+      }
+      const votes = votesOf(nodes);
       let first = -1;
-      for (const n of nodes) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
+      let last: Group | null = null;
+      each(nodes, (n) => {
+        first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
+        if (n.joinable) last = joinNode(n, votes, last);
+      });
+    });
+    // Registrations, kept for the build only; a group's number is its `mark` (reset below) and
+    // `gc` the number of its representative's cluster.
+    const flipped = new Set<string>();
+    const regs: Reg[] = new Array(groupList.length);
+    const gc = new Int32Array(groupList.length);
+    const corpusOrder = (a: CNode, b: CNode) => a.cl.mark - b.cl.mark || a.i - b.i;
+    for (let i = 0; i < groupList.length; i++) {
+      const g = groupList[i];
+      // Exact size (push left spare capacity), in corpus order (mostly already).
+      const ms = g.members.slice();
+      for (let j = 1; j < ms.length; j++) {
+        if (corpusOrder(ms[j - 1], ms[j]) > 0) {
+          ms.sort(corpusOrder);
+          break;
+        }
+      }
+      g.members = ms;
+      g.rep = g.members[0];
+      g.mark = i;
+      gc[i] = g.rep.cl.mark;
+      regs[i] = this.register(g, flipped);
     }
+
     this.pd.keySets.forEach((set) => {
       let first = -1;
       for (const k of set) for (const n of items(this.keyNodes.get(k))) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
     });
-    for (const cl of clusters) for (const def of cl.defs) unionBag(this.keyNodes.get(def.acrKey), cl.mark);
-    for (const g of groupList) {
-      const c = gc(g);
-      for (let i = 1; i < g.members.length; i++) union(g.members[i].cl.mark, c);
-      const reg = this.registration(g);
-      if (reg.acrGroup) for (const n of items(this.defIdx.get(reg.key))) if (n.group) union(gc(n.group), c);
-      if (reg.acr.length > 0) {
-        const short = acronymShape(this.repForm(g).surface);
-        for (const k of reg.acr) {
-          for (const h of items(this.longIdx.get(k))) {
-            const hc = gc(h);
-            if (find(hc) !== find(c) && acronymShapeMatches(short, this.registration(h).info!)) union(hc, c);
-          }
-        }
-      }
+    for (const cl of clusters) for (const def of cl.defs) for (const n of items(this.keyNodes.get(def.acrKey))) union(n.cl.mark, cl.mark);
+    const decisions: number[] = [];
+    for (let i = 0; i < groupList.length; i++) {
+      const g = groupList[i];
+      const c = gc[i];
+      for (let j = 1; j < g.members.length; j++) union(g.members[j].cl.mark, c);
+      const reg = regs[i];
+      if (reg.acrGroup) for (const n of items(this.defIdx.get(reg.key))) if (n.group) union(gc[n.group.mark], c);
+      if (isDecision(reg)) decisions.push(i);
     }
-    for (const [t, longs] of this.surLong) {
-      const shorts = this.surShort.get(t);
-      if (!shorts) continue;
-      let first = -1;
-      for (const h of items(longs)) first < 0 ? (first = gc(h)) : union(gc(h), first);
-      for (const h of items(shorts)) union(gc(h), first);
-    }
-    for (const list of this.blocks.values()) {
+    this.blocks.forEach((list) => {
       const size = bagSize(list);
-      if (size < 2 || size > MAX_VARIANT_BLOCK) continue;
+      if (size < 2 || size > MAX_VARIANT_BLOCK) return;
       const gs = [...items(list)];
       const fs = gs.map((g) => this.repForm(g));
-      const cs = gs.map(gc);
       for (let i = 0; i < gs.length; i++) {
-        const ci = cs[i];
+        const ci = gc[gs[i].mark];
         for (let j = i + 1; j < gs.length; j++) {
-          const cj = cs[j];
+          const cj = gc[gs[j].mark];
           if (find(ci) !== find(cj) && (variantPair(fs[i], fs[j]) || variantPair(fs[j], fs[i]))) union(ci, cj);
         }
       }
-    }
+    });
 
-    const epoch = ++this.epoch;
-    const compOf: (Comp | undefined)[] = new Array(nc);
+    // Decisions, in rounds until none unites anything more: one whose candidates lie in one
+    // component besides its own joins it; what stays ambiguous is pruned. The scan of a
+    // decision stops at the second other component (hubs have hundreds of candidates).
+    let pending = decisions;
+    for (let changed = true; changed; ) {
+      changed = false;
+      const still: number[] = [];
+      for (const i of pending) {
+        const c = gc[i];
+        const own = regs[i].acr.length > 0 ? find(c) : -1;
+        let a = -1;
+        let amb = false;
+        this.candidates(groupList[i], regs[i], (h) => {
+          const r = find(gc[h.mark]);
+          if (r === own || r === a) return false;
+          if (a < 0) return (a = r), false;
+          return (amb = true);
+        });
+        if (amb) still.push(i);
+        else if (a >= 0 && union(a, c)) changed = true;
+      }
+      pending = still;
+    }
+    for (const i of pending) groupList[i].amb = true;
+
+    // Components, numbered by their first cluster (corpus order).
+    const compIndex = new Int32Array(nc).fill(-1);
     const comps: Comp[] = [];
     for (let i = 0; i < nc; i++) {
       const r = find(i);
-      let comp = compOf[r];
-      if (!comp) comps.push((comp = compOf[r] = { clusters: clusters[i], epoch }));
-      else if (Array.isArray(comp.clusters)) comp.clusters.push(clusters[i]);
-      else comp.clusters = [comp.clusters, clusters[i]];
-      clusters[i].comp = comp;
+      let k = compIndex[r];
+      if (k < 0) {
+        compIndex[r] = k = comps.length;
+        comps.push({ clusters: clusters[i] });
+      } else {
+        const comp = comps[k];
+        if (Array.isArray(comp.clusters)) comp.clusters.push(clusters[i]);
+        else comp.clusters = [comp.clusters, clusters[i]];
+      }
+      clusters[i].comp = comps[k];
     }
+    for (const g of groupList) g.mark = 0;
+    // Linked in batches of whole components (components do not interact), each in corpus
+    // order: the tables of a batch stay small and in cache, which the whole corpus's did not.
+    const batchOf = new Int32Array(comps.length);
+    let batches = 0;
+    for (let i = 0, fill = 0; i < comps.length; i++) {
+      batchOf[i] = batches;
+      const c = comps[i].clusters;
+      fill += Array.isArray(c) ? c.length : 1;
+      if (fill >= LINK_BATCH) ((batches++), (fill = 0));
+    }
+    const lists: CCluster[][] = Array.from({ length: batches + 1 }, () => []);
+    for (const cl of clusters) lists[batchOf[compIndex[find(cl.mark)]]].push(cl);
     for (const cl of clusters) cl.mark = 0;
-    if (nc > 0) this.relink(clusters);
+    this.building = true;
+    for (const list of lists) if (list.length > 0) this.relink(list, true);
     // Components live until an edit re-opens them: drop the spare capacity left by push.
     for (const c of comps) if (Array.isArray(c.clusters)) c.clusters = c.clusters.slice();
     this.renumber();
+    this.building = false;
+    releaseLinkMemos();
     this.sorted = null;
     this.version++;
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
+
+  /** Puts `added` into the uri order and drops the documents removed from it; renumbers `ord`. */
+  private reorder(added: CDoc[]): void {
+    let list = this.docOrder.filter((d) => d.alive && d.ord >= 0);
+    if (added.length > 16) list = list.concat(added).sort((a, b) => cmp(a.uri, b.uri));
+    else {
+      for (const d of added) {
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cmp(list[mid].uri, d.uri) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        list.splice(lo, 0, d);
+      }
+    }
+    for (let i = 0; i < list.length; i++) list[i].ord = i;
+    this.docOrder = list;
+  }
 
   private indexKeySets(): void {
     this.keySetsOf = new Map();
@@ -579,9 +876,9 @@ export class CorpusLinker {
     return cl;
   }
 
-  private detachNode(n: CNode, dirtyKeys: Set<string>, dirtyGroups: Set<Group>): void {
+  private detachNode(n: CNode, dirtyKeys: Map<string, number>, dirtyGroups: Set<Group>): void {
     del(this.keyNodes, n.form.key, n);
-    dirtyKeys.add(n.form.key);
+    dirtyKeys.set(n.form.key, (dirtyKeys.get(n.form.key) ?? 0) | (1 << TYPE_INDEX[n.form.type]));
     if (n.group) this.leaveGroup(n, dirtyGroups);
     for (const def of n.cl.defs) if (def.at === n.i) del(this.defIdx, def.acrKey, n);
   }
@@ -598,7 +895,7 @@ export class CorpusLinker {
 
   private enterGroup(n: CNode, join: string, dirty: Set<Group>): void {
     let g = this.groups.get(join);
-    if (!g) this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, mark: 0 }));
+    if (!g) this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, info: null, amb: false, mark: 0 }));
     if (g.members.length === 0) g.members = [n]; // most groups have one member: no spare capacity
     else g.members.splice(this.position(g.members, n), 0, n);
     n.group = g;
@@ -635,38 +932,41 @@ export class CorpusLinker {
     if (f.type !== 'person' && !f.country) {
       if (f.tokens.length === 1) {
         reg.acrGroup = true;
-        if (f.acronym) reg.acr = acrKeys[t].get(f.surface, (s) => acronymBlockKeys(acronymLetters(s)).map((bk) => flat(`${f.type}\u0000${bk}`)));
+        if (f.acronym) reg.acr = acronymIndexKeys(f.type, f.surface);
       } else {
         const info = expansionOf(f.surface);
         if (info) {
           reg.info = info;
-          reg.long = longKeys[t].get(f.surface, () => info.blocks.map((b) => flat(`${f.type}\u0000${b}`)));
+          reg.long = longIndexKeys(f.type, f.surface, info);
         }
       }
     }
     if (f.type === 'person') {
       if (f.tokens.length >= 2) reg.surLong = f.tokens[f.tokens.length - 1];
-      else if (f.tokens.length === 1) reg.surShort = f.tokens[0];
+      else if (f.tokens.length === 1 && !f.acronym) reg.surShort = f.tokens[0]; // the surname rule skips acronyms
     }
     return reg;
   }
 
-  private register(g: Group, flipped: Set<string>): void {
+  private register(g: Group, flipped: Set<string>): Reg {
     const reg = this.registration(g);
-    for (const k of reg.blocks) {
+    for (let i = 0; i < reg.blocks.length; i++) {
+      const k = reg.blocks[i];
       const before = bagSize(this.blocks.get(k));
       add(this.blocks, k, g);
       if (before === MAX_VARIANT_BLOCK) flipped.add(k);
     }
-    for (const k of reg.acr) add(this.acrIdx, k, g);
-    for (const k of reg.long) add(this.longIdx, k, g);
+    for (let i = 0; i < reg.acr.length; i++) add(this.acrIdx, reg.acr[i], g);
+    for (let i = 0; i < reg.long.length; i++) add(this.longIdx, reg.long[i], g);
     if (reg.surLong !== null) add(this.surLong, reg.surLong, g);
     if (reg.surShort !== null) add(this.surShort, reg.surShort, g);
+    g.info = reg.info;
     g.reg = true;
+    return reg;
   }
 
-  private unregister(g: Group, flipped: Set<string>): void {
-    const reg = this.registration(g);
+  /** Undoes `register`; `reg` is the group's registration (the representative has not changed yet). */
+  private unregister(g: Group, reg: Reg, flipped: Set<string>): void {
     for (const k of reg.blocks) {
       const before = bagSize(this.blocks.get(k));
       del(this.blocks, k, g);
@@ -676,12 +976,15 @@ export class CorpusLinker {
     for (const k of reg.acr) del(this.acrIdx, k, g);
     if (reg.surLong !== null) del(this.surLong, reg.surLong, g);
     if (reg.surShort !== null) del(this.surShort, reg.surShort, g);
+    g.info = null;
+    g.amb = false;
     g.reg = false;
   }
 
   /** Drops the entities of a component (the records its nodes point to; each once). */
   private dropComp(c: Comp): void {
-    for (const cl of compClusters(c)) for (let n: CNode | null = cl.first; n; n = n.next) if (n.rec) this.dropRec(n.rec);
+    let last: EntRec | null = null; // the nodes of one entity mostly come in a row
+    for (const cl of compClusters(c)) for (let n: CNode | null = cl.first; n; n = n.next) if (n.rec && n.rec !== last) this.dropRec((last = n.rec));
   }
 
   /** Removes a record from the indexes (a no-op when it is already gone). */
@@ -695,70 +998,16 @@ export class CorpusLinker {
       if (list.length === 1) this.byBase.set(r.base, list[0]);
     } else if (list === r) this.byBase.delete(r.base);
     else return;
-    if (this.byId.get(r.entity.id) === r) this.byId.delete(r.entity.id);
+    this.typeCounts[TYPE_INDEX[r.entity.type]]--;
     this.dirtyBases.add(r.base);
   }
 
   private dirtyBases = new Set<string>();
+  /** During `build` (every base is dirty). */
+  private building = false;
 
-  /** Connected components (under the relations in the header) of the clusters reachable from `seeds`. */
-  private components(seeds: CCluster[], reopen: (old: Comp) => void): Comp[] {
-    const epoch = ++this.epoch;
-    const seenKeys = new Set<string>();
-    const seenSets = new Set<number>();
-    const comps: Comp[] = [];
-    for (const s of seeds) s.mark = 0;
-    for (const s of seeds) {
-      if (s.mark === epoch) continue;
-      const list: CCluster[] = [];
-      const stack: CCluster[] = [s];
-      s.mark = epoch;
-      const push = (cl: CCluster) => {
-        if (cl.mark !== epoch) ((cl.mark = epoch), stack.push(cl));
-      };
-      const visitKey = (key: string) => {
-        if (seenKeys.has(key)) return;
-        seenKeys.add(key);
-        for (const n of items(this.keyNodes.get(key))) push(n.cl);
-      };
-      const visitGroup = (g: Group) => {
-        if (g.mark === epoch) return;
-        g.mark = epoch;
-        for (const n of g.members) push(n.cl);
-        if (!g.reg) return;
-        this.groupNeighbours(g, (h) => {
-          if (h.mark !== epoch) for (const n of h.members) if (n.cl.mark !== epoch) return push(n.cl);
-        });
-      };
-      while (stack.length > 0) {
-        const cl = stack.pop()!;
-        if (cl.comp && cl.comp.epoch !== epoch) reopen(cl.comp);
-        list.push(cl);
-        for (let n: CNode | null = cl.first; n; n = n.next) {
-          visitKey(n.form.key);
-          const sets = this.keySetsOf.get(n.form.key);
-          if (sets) {
-            for (const i of sets) {
-              if (seenSets.has(i)) continue;
-              seenSets.add(i);
-              for (const k of this.pd.keySets[i]) visitKey(k);
-            }
-          }
-          if (n.group) visitGroup(n.group);
-        }
-        for (const def of cl.defs) visitKey(def.acrKey);
-      }
-      // Components live until an edit re-opens them: exact size, or the cluster itself.
-      const comp: Comp = { clusters: list.length === 1 ? list[0] : list.slice(), epoch };
-      for (const cl of list) cl.comp = comp;
-      comps.push(comp);
-    }
-    return comps;
-  }
-
-  /** Groups related to `g` by the transliteration, acronym and surname rules. */
-  private groupNeighbours(g: Group, visit: (h: Group) => void): void {
-    const reg = this.registration(g);
+  /** Groups related to registered `g` by the rules that always relate: transliteration, acronym definitions. */
+  private fixedNeighbours(g: Group, reg: Reg, visit: (h: Group) => void): void {
     if (reg.blocks.length > 0) {
       const f = this.repForm(g);
       for (const k of reg.blocks) {
@@ -773,41 +1022,69 @@ export class CorpusLinker {
         }
       }
     }
-    if (reg.info) {
-      for (const k of reg.long) for (const h of items(this.acrIdx.get(k))) if (acronymCouldMatch(h.rep!.form, reg.info)) visit(h);
-    }
-    if (reg.acr.length > 0) {
-      const shape = acronymShape(g.rep!.form.surface);
-      for (const k of reg.acr) for (const h of items(this.longIdx.get(k))) if (acronymShapeMatches(shape, this.registration(h).info!)) visit(h);
-    }
     if (reg.acrGroup) for (const n of items(this.defIdx.get(reg.key))) if (n.group) visit(n.group);
-    if (reg.surLong !== null) for (const h of items(this.surShort.get(reg.surLong))) visit(h);
-    if (reg.surShort !== null) for (const h of items(this.surLong.get(reg.surShort))) visit(h);
   }
 
-  private relink(all: CCluster[]): void {
-    // Corpus order: documents by uri, clusters in document order.
-    const docs: CDoc[] = [];
-    const byDoc = new Map<CDoc, CCluster[]>();
+  /**
+   * The candidates of decision `g` (registration `reg`): long forms its letters match, or full
+   * names ending in its surname (a long form may come twice). Stops when `visit` returns true.
+   */
+  private candidates(g: Group, reg: Reg, visit: (h: Group) => boolean): void {
+    if (reg.acr.length > 0) {
+      const shape = acronymShape(g.rep!.form.surface);
+      for (const k of reg.acr) for (const h of items(this.longIdx.get(k))) if (acronymShapeMatches(shape, h.info!) && visit(h)) return;
+    }
+    if (reg.surShort !== null) for (const h of items(this.surLong.get(reg.surShort))) if (visit(h)) return;
+  }
+
+  /** The decisions that have registered `g` (registration `reg`) among their candidates. */
+  private deciders(g: Group, reg: Reg, visit: (d: Group) => void): void {
+    if (reg.info) for (const k of reg.long) for (const d of items(this.acrIdx.get(k))) if (acronymCouldMatch(d.rep!.form, reg.info)) visit(d);
+    if (reg.surLong !== null) for (const d of items(this.surShort.get(reg.surLong))) visit(d);
+  }
+
+  /** Links `all` (whole components; `sorted` when already in corpus order) and records their entities. */
+  private relink(all: CCluster[], sorted = false): void {
+    // A component of one cluster of one form is its form's entity (see `single`): most are.
+    // One that is a key group alone (the frequent names) is its group's entity (`groupEntity`).
+    let input: CCluster[] = [];
+    const seen = new Map<Comp, boolean>(); // component → linked here (or left to linkClusters)
+    const dict = this.pd.dictKeys.size > 0;
     for (const cl of all) {
-      const list = byDoc.get(cl.doc);
-      if (list) list.push(cl);
-      else (byDoc.set(cl.doc, [cl]), docs.push(cl.doc));
+      const c = cl.comp!;
+      const n = cl.first;
+      if (c.clusters === cl && n.next === null && !(dict && this.pd.dictKeys.has(n.form.key))) {
+        this.record((n.rec = this.recOf(single(n.form))));
+        continue;
+      }
+      const known = seen.get(c);
+      if (known !== undefined) {
+        if (!known) input.push(cl);
+        continue;
+      }
+      const g = this.loneGroup(c, true);
+      seen.set(c, g !== null);
+      if (!g) {
+        input.push(cl);
+        continue;
+      }
+      const forms: LocalForm[] = new Array(g.members.length);
+      const docOf = new Int32Array(g.members.length);
+      g.members.forEach((m, i) => ((forms[i] = m.form), (docOf[i] = i > 0 && m.cl.doc === g.members[i - 1].cl.doc ? docOf[i - 1] : i)));
+      const r = this.recOf(groupEntity(forms, docOf));
+      for (const m of g.members) m.rec = r;
+      this.record(r);
     }
-    docs.sort((a, b) => cmp(a.uri, b.uri));
-    const input: CCluster[] = [];
-    for (const d of docs) {
-      const list = byDoc.get(d)!;
-      list.sort((a, b) => a.idx - b.idx);
-      for (const cl of list) input.push(cl);
-    }
+    if (input.length === 0) return;
+    if (!sorted) input.sort(order);
     const oversized = (k: string) => (bagSize(this.blocks.get(k))) > MAX_VARIANT_BLOCK;
-    const res = linkClusters(input, this.pd, oversized);
+    const pruned = (join: string) => this.groups.get(join)!.amb;
+    const res = linkClusters(input, this.pd, oversized, pruned);
     const recs: (EntRec | null)[] = res.entities.map(() => null);
     input.forEach((cl, ci) => {
-      const fe = res.formEntity[ci];
+      const base = res.clusterStart[ci];
       for (let n: CNode | null = cl.first; n; n = n.next) {
-        const e = fe[n.i];
+        const e = res.formEntity[base + n.i];
         if (e < 0) {
           n.rec = null;
           continue;
@@ -815,32 +1092,64 @@ export class CorpusLinker {
         n.rec = recs[e] ??= { base: res.entities[e].id, entity: res.entities[e] };
       }
     });
-    for (const r of recs) {
-      if (!r) continue;
-      const list = this.byBase.get(r.base);
-      if (!list) this.byBase.set(r.base, r);
-      else if (Array.isArray(list)) list.push(r);
-      else this.byBase.set(r.base, [list, r]);
-      this.dirtyBases.add(r.base);
+    for (const r of recs) this.record(r);
+  }
+
+  /**
+   * The group a component is made of alone, or null: every cluster has one form, no acronym
+   * definitions, and that form stands on its own in one group; no dictionary key sets. Then
+   * its relations are the group's and its keys' (all inside it). `forLink` also asks what
+   * `groupEntity` needs: no form retyped by the vote, no dictionary at all.
+   */
+  private loneGroup(c: Comp, forLink: boolean): Group | null {
+    if (!Array.isArray(c.clusters) || this.keySetsOf.size > 0) return null;
+    if (forLink && this.pd.dictKeys.size + this.pd.mergeKeys.size + this.pd.sepKeys.size > 0) return null;
+    let g: Group | null = null;
+    for (const cl of c.clusters) {
+      if (!forLink && !cl.doc.alive) continue; // an edit is removing it (a component being re-opened)
+      const n = cl.first;
+      g ??= n.group;
+      if (!g || n.next !== null || cl.defs.length > 0 || n.group !== g || (forLink && TYPE_INDEX[n.form.type] !== g.t)) return null;
     }
+    // Linked from its members: they must be exactly the component's clusters.
+    return g && (!forLink || g.members.length === c.clusters.length) ? g : null;
+  }
+
+  private recOf(e: Entity | null): EntRec | null {
+    return e ? { base: e.id, entity: e } : null;
+  }
+
+  /** Indexes a new record by its base id (numbered by `renumber`). */
+  private record(r: EntRec | null): void {
+    if (!r) return;
+    const list = this.byBase.get(r.base);
+    if (!list) this.byBase.set(r.base, r);
+    else if (Array.isArray(list)) list.push(r);
+    else this.byBase.set(r.base, [list, r]);
+    this.typeCounts[TYPE_INDEX[r.entity.type]]++;
+    if (!this.building) this.dirtyBases.add(r.base);
   }
 
   /** Renumbers equal base ids (-2, -3… in order of first mention) where entities came or went. */
   private renumber(): void {
-    for (const base of this.dirtyBases) {
-      const bag = this.byBase.get(base);
-      if (!bag) continue;
-      const list = Array.isArray(bag) ? bag : [bag];
-      list.sort((a, b) => cmp(first(a).uri, first(b).uri) || first(a).start - first(b).start);
-      list.forEach((r, k) => {
-        const id = k === 0 ? base : flat(`${base}-${k + 1}`);
-        if (r.entity.id !== id) {
-          if (this.byId.get(r.entity.id) === r) this.byId.delete(r.entity.id);
-          r.entity = { ...r.entity, id };
-        }
-        this.byId.set(id, r);
+    const number = (bag: EntRec | EntRec[], base: string) => {
+      if (!Array.isArray(bag)) {
+        if (bag.entity.id !== base) bag.entity = { ...bag.entity, id: base };
+        return;
+      }
+      bag.sort((a, b) => cmp(first(a).uri, first(b).uri) || first(a).start - first(b).start);
+      bag.forEach((r, k) => {
+        const id = k === 0 ? base : joined(base, '-', String(k + 1));
+        if (r.entity.id !== id) r.entity = { ...r.entity, id };
       });
-    }
+    };
+    // The build numbers every base (records come with their base ids): no set of dirty ones.
+    if (this.building) this.byBase.forEach(number);
+    else
+      for (const base of this.dirtyBases) {
+        const bag = this.byBase.get(base);
+        if (bag) number(bag, base);
+      }
     this.dirtyBases.clear();
   }
 }

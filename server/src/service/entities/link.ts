@@ -25,10 +25,10 @@ import { acronymBlockKeys, acronymLetters, expansionBlockKeys, expansionWords, F
 import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { resolveCountry } from './countries';
-import { flat, Memo, NONE, orNone } from './memo';
+import { joined, Memo, NONE, orNone } from './memo';
 import type { LocalForm, LocalResult } from './model';
 import { cmp, matchKey, slugify } from './normalize';
-import { singleDifference, skeleton, tokenVariant } from './translit';
+import { releaseSkeletons, singleDifference, tokenSkeleton, tokenVariant } from './translit';
 
 /** Blocks larger than this are not searched pairwise for transliterations (degenerate data). */
 const MAX_VARIANT_BLOCK = 400;
@@ -123,43 +123,55 @@ export function prepareDocument(local: LocalResult, pd: PreparedDictionary): Clu
   const hasIgnores = pd.ignoreAny.size + pd.ignoreTyped.size > 0;
   for (const cluster of local.clusters) {
     const cf = cluster.forms;
-    const idx = new Int32Array(cf.length);
-    const forms: LocalForm[] = [];
-    for (let i = 0; i < cf.length; i++) {
-      const f = cf[i];
-      if (hasIgnores && (pd.ignoreAny.has(f.key) || pd.ignoreTyped.has(`${f.type}\u0000${f.key}`))) {
-        idx[i] = -1;
-        continue;
+    // Without ignored forms (the common case) the cluster's own forms, indexed as they are.
+    let idx: Int32Array | null = null;
+    let forms = cf;
+    if (hasIgnores) {
+      idx = new Int32Array(cf.length);
+      forms = [];
+      for (let i = 0; i < cf.length; i++) {
+        const f = cf[i];
+        if (pd.ignoreAny.has(f.key) || pd.ignoreTyped.has(`${f.type}\u0000${f.key}`)) {
+          idx[i] = -1;
+          continue;
+        }
+        idx[i] = forms.length;
+        forms.push(f);
       }
-      idx[i] = forms.length;
-      forms.push(f);
     }
     if (forms.length === 0) continue;
-    let joinable: number[] = new Array(forms.length);
-    for (let i = 0; i < forms.length; i++) joinable[i] = forms[i].role === 'name' ? 1 : 0;
-    const edges: ClusterNodes['edges'] = [];
+    let allJoinable = true;
+    for (let i = 0; i < forms.length && allJoinable; i++) if (forms[i].role !== 'name') allJoinable = false;
+    let joinable: number[] | null = null;
+    if (!allJoinable || forms.length >= ALL_JOINABLE.length) {
+      joinable = new Array(forms.length);
+      for (let i = 0; i < forms.length; i++) joinable[i] = forms[i].role === 'name' ? 1 : 0;
+    }
+    let edges: ClusterNodes['edges'] = NONE as unknown as ClusterNodes['edges'];
     if (cluster.edges.length > 0) {
+      const list: ClusterNodes['edges'] = [];
       const linked = new Uint8Array(forms.length);
       for (const e of cluster.edges) {
-        const a = idx[e.form];
-        const b = idx[e.into];
+        const a = idx ? idx[e.form] : e.form;
+        const b = idx ? idx[e.into] : e.into;
         if (a < 0 || b < 0) continue;
         linked[a] = 1;
         const fa = cf[e.form];
         const fb = cf[e.into];
-        edges.push({ a, b, reason: { alias: fa.surface, into: fb.surface, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) } });
+        list.push({ a, b, reason: { alias: fa.surface, into: fb.surface, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) } });
       }
       // A short form whose in-article antecedent was ignored stands on its own again.
-      for (let i = 0; i < forms.length; i++) if (joinable[i] === 0 && linked[i] === 0) joinable[i] = 1;
+      if (joinable) for (let i = 0; i < forms.length; i++) if (joinable[i] === 0 && linked[i] === 0) joinable[i] = 1;
+      edges = orNone(list.slice());
     }
-    const defs: ClusterNodes['defs'] = [];
-    const at = idx[cluster.anchor];
-    if (at >= 0) for (const written of cluster.definedAcronyms) defs.push({ at, acrKey: matchKey(written), written });
+    let defs: ClusterNodes['defs'] = NONE as unknown as ClusterNodes['defs'];
+    const at = idx ? idx[cluster.anchor] : cluster.anchor;
+    if (at >= 0 && cluster.definedAcronyms.length > 0) defs = cluster.definedAcronyms.map((written) => ({ at, acrKey: matchKey(written), written }));
     // Kept for the life of the document: share the cluster's own array when nothing was dropped
     // (`forms` was grown by push and carries spare capacity).
     // Most clusters are all-joinable: share one frozen array per small length.
-    if (forms.length < ALL_JOINABLE.length && !joinable.includes(0)) joinable = ALL_JOINABLE[forms.length] as number[];
-    out.push({ uri: local.uri, forms: forms.length === cf.length ? cf : forms.slice(), joinable, edges: edges.length > 0 ? edges.slice() : orNone(edges), defs: orNone(defs) });
+    if (!joinable || (forms.length < ALL_JOINABLE.length && !joinable.includes(0))) joinable = ALL_JOINABLE[forms.length] as number[];
+    out.push({ uri: local.uri, forms: forms.length === cf.length ? cf : forms.slice(), joinable, edges, defs });
   }
   return out;
 }
@@ -177,15 +189,21 @@ export const TYPE_INDEX: Record<EntityType, number> = { event: 0, organization: 
  * well attested (a city and a football club) therefore stay apart.
  */
 export function consensusType(votes: ArrayLike<number>, own: number): number {
+  return consensusAt(votes, 0, own);
+}
+
+/** `consensusType` of the four votes from `votes[at]` on (a tally of many keys in one array). */
+function consensusAt(votes: ArrayLike<number>, at: number, own: number): number {
   let w = -1;
   let top = 0;
   let tie = false;
   for (let t = 0; t < 4; t++) {
-    if (votes[t] > top) ((top = votes[t]), (w = t), (tie = false));
-    else if (votes[t] === top && top > 0) tie = true;
+    const v = votes[at + t];
+    if (v > top) ((top = v), (w = t), (tie = false));
+    else if (v === top && top > 0) tie = true;
   }
   if (w < 0 || tie || w === own) return own;
-  return top >= 2 * votes[own] ? w : own;
+  return top >= 2 * votes[at + own] ? w : own;
 }
 
 const countryOf = new Memo<LocalForm['country'] | null>(100_000);
@@ -221,8 +239,9 @@ function retype(f: LocalForm, own: number, w: number, votes: ArrayLike<number>):
 export interface ClusterLinkResult {
   /** Entities with their base ids (`type:slug`, not yet disambiguated), one per union root. */
   entities: Entity[];
-  /** For each input cluster, for each of its forms: index into `entities`, or -1. */
-  formEntity: Int32Array[];
+  /** For each form of each input cluster (form i of cluster c at `clusterStart[c] + i`): index into `entities`, or -1. */
+  formEntity: Int32Array;
+  clusterStart: Int32Array;
 }
 
 /**
@@ -230,9 +249,17 @@ export interface ClusterLinkResult {
  * document order). The set must be closed under every rule (CorpusLinker guarantees it; the
  * whole corpus trivially is): then the result for it is the same as within the whole corpus.
  * `oversized(blockKey)` says whether a transliteration block is too large corpus-wide; null
- * computes it from the input (whole corpus).
+ * computes it from the input (whole corpus). `pruned(join)` names the stand-alone acronyms and
+ * surnames (by the join key of their representative) whose candidates are known to be two or
+ * more entities corpus-wide: they unite nothing, and are skipped (the caller may leave their
+ * candidates out of the input).
  */
-export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDictionary, oversized: ((blockKey: string) => boolean) | null): ClusterLinkResult {
+export function linkClusters(
+  input: readonly ClusterNodes[],
+  pd: PreparedDictionary,
+  oversized: ((blockKey: string) => boolean) | null,
+  pruned: ((join: string) => boolean) | null = null,
+): ClusterLinkResult {
   // ---- Nodes: one per form (plus one virtual node per dictionary entity).
   let total = 0;
   for (const c of input) total += c.forms.length;
@@ -260,28 +287,35 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
   const realNodes = n;
 
   // ---- 0. Type consensus by match key: every form votes, forms that stand on their own follow.
-  let votes: Map<string, Int32Array> | null = null;
+  // Each key is looked up once: `slot[x]` numbers the key of node x; `slotType` holds the type
+  // of its forms, or -1 when they differ (only those keys are tallied).
   {
-    const firstType = new Map<string, number>();
+    const slots = new Map<string, number>();
+    const slot = new Int32Array(realNodes);
+    const slotType: number[] = [];
+    let mixed = false;
     for (let x = 0; x < realNodes; x++) {
       const f = forms[x];
       const t = TYPE_INDEX[f.type];
-      const ft = firstType.get(f.key);
-      if (ft === undefined) firstType.set(f.key, t);
-      else if (ft !== t) (votes ??= new Map()).set(f.key, new Int32Array(4));
+      let s = slots.get(f.key);
+      if (s === undefined) {
+        slots.set(f.key, (s = slotType.length));
+        slotType.push(t);
+      } else if (slotType[s] !== t && slotType[s] >= 0) ((slotType[s] = -1), (mixed = true));
+      slot[x] = s;
     }
-    if (votes) {
+    if (mixed) {
+      const votes = new Int32Array(4 * slotType.length);
       for (let x = 0; x < realNodes; x++) {
-        const v = votes.get(forms[x].key);
-        if (v) v[TYPE_INDEX[forms[x].type]] += forms[x].mentions.length;
+        const s = slot[x];
+        if (slotType[s] < 0) votes[4 * s + TYPE_INDEX[forms[x].type]] += forms[x].mentions.length;
       }
       for (let x = 0; x < realNodes; x++) {
-        if (joinable[x] === 0) continue;
-        const v = votes.get(forms[x].key);
-        if (!v) continue;
+        const s = slot[x];
+        if (joinable[x] === 0 || slotType[s] >= 0) continue;
         const own = TYPE_INDEX[forms[x].type];
-        const w = consensusType(v, own);
-        if (w !== own) forms[x] = retype(forms[x], own, w, v);
+        const w = consensusAt(votes, 4 * s, own);
+        if (w !== own) forms[x] = retype(forms[x], own, w, votes.subarray(4 * s, 4 * s + 4));
       }
     }
   }
@@ -291,8 +325,13 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
   for (let ci = 0; ci < input.length; ci++) {
     const c = input[ci];
     const base = clusterStart[ci];
-    for (const e of c.edges) localEdges.push({ a: base + e.a, b: base + e.b, reason: e.reason });
-    for (const d of c.defs) {
+    // Index loops: most of these are the shared frozen empty array, which for-of iterates slowly.
+    for (let i = 0; i < c.edges.length; i++) {
+      const e = c.edges[i];
+      localEdges.push({ a: base + e.a, b: base + e.b, reason: e.reason });
+    }
+    for (let i = 0; i < c.defs.length; i++) {
+      const d = c.defs[i];
       const node = base + d.at;
       const dk = `${forms[node].type}\u0000${d.acrKey}`;
       const list = definitions.get(dk);
@@ -426,15 +465,16 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
     }
   }
   const pairs: number[] = [];
-  for (const [k, list] of blocks) {
-    if (list.length < 2) continue;
-    if (oversized ? oversized(k) : list.length > MAX_VARIANT_BLOCK) continue;
+  blocks.forEach((list, k) => {
+    if (list.length < 2) return;
+    if (oversized ? oversized(k) : list.length > MAX_VARIANT_BLOCK) return;
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
         if (variantPair(forms[list[i]], forms[list[j]])) pairs.push(list[i], list[j]);
       }
     }
-  }
+  });
+
   if (pairs.length > 0) {
     const order: number[] = [];
     for (let p = 0; p < pairs.length; p += 2) order.push(p);
@@ -475,8 +515,7 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
     }
     const info = expansionInfo.get(f.surface, computeExpansionInfo);
     if (!info) continue;
-    for (const b of info.blocks) {
-      const k = `${f.type}\u0000${b}`;
+    for (const k of longIndexKeys(f.type, f.surface, info)) {
       const list = longIndex.get(k);
       if (list) list.push({ node: r, info });
       else longIndex.set(k, [{ node: r, info }]);
@@ -486,6 +525,7 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
     const f = forms[r];
     const defs = definitions.size > 0 ? definitions.get(`${f.type}\u0000${f.key}`) : undefined;
     if (!defs && !f.acronym) continue;
+    if (f.acronym && pruned && pruned(f.join)) continue;
     const own = find(r);
     const roots = new Map<number, { node: number; detail: string }>();
     for (const { node: d, written } of defs ?? []) {
@@ -493,17 +533,14 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
       if (root !== own && !roots.has(root)) roots.set(root, { node: d, detail: `defined as "${forms[d].surface} (${written})" in ${forms[d].mentions[0].uri}` });
     }
     if (f.acronym && roots.size < 2) {
-      const letters = acronymLetters(f.surface);
-      const mask = letterMask(letters);
-      search: for (const bk of acronymBlockKeys(letters)) {
-        const cands = longIndex.get(`${f.type}\u0000${bk}`);
+      const shape = acronymShape(f.surface);
+      search: for (const k of acronymIndexKeys(f.type, f.surface)) {
+        const cands = longIndex.get(k);
         if (!cands) continue;
         for (const cand of cands) {
-          const info = cand.info;
-          if (popcount(info.required & ~mask) > info.maxSkips || letters.length < info.minLetters) continue;
           const root = find(cand.node);
           if (root === own || roots.has(root)) continue;
-          if (matchesAcronym(letters, info.words)) {
+          if (acronymShapeMatches(shape, cand.info)) {
             roots.set(root, { node: cand.node, detail: `letters of "${forms[cand.node].surface}"` });
             if (roots.size > 1) break search;
           }
@@ -530,7 +567,7 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
     const f = forms[r];
     if (f.type !== 'person' || f.tokens.length !== 1 || f.acronym) continue;
     const cands = bySurname.get(f.tokens[0]);
-    if (!cands) continue;
+    if (!cands || (pruned && pruned(f.join))) continue;
     const root0 = find(cands[0]);
     let unique = true;
     for (let i = 1; i < cands.length && unique; i++) if (find(cands[i]) !== root0) unique = false;
@@ -570,14 +607,10 @@ export function linkClusters(input: readonly ClusterNodes[], pd: PreparedDiction
     entityOfRoot[r] = out.length;
     out.push(e);
   }
-  const formEntity: Int32Array[] = new Array(input.length);
-  for (let ci = 0; ci < input.length; ci++) {
-    const base = clusterStart[ci];
-    const fe = new Int32Array(input[ci].forms.length);
-    for (let i = 0; i < fe.length; i++) fe[i] = entityOfRoot[rootOf[base + i]];
-    formEntity[ci] = fe;
-  }
-  return { entities: out, formEntity };
+  // One array for all clusters (one per cluster cost an allocation each).
+  const formEntity = new Int32Array(realNodes);
+  for (let x = 0; x < realNodes; x++) formEntity[x] = entityOfRoot[rootOf[x]];
+  return { entities: out, formEntity, clusterStart };
 }
 
 /** Orders entities by (base id, first mention) and disambiguates equal base ids in place (-2, -3…); returns them sorted by id. */
@@ -644,15 +677,40 @@ export function acronymCouldMatch(short: LocalForm, info: ExpansionInfo): boolea
 export interface AcronymShape {
   letters: string;
   mask: number;
+  /** The second letter as a bit index (a–z), or -1. */
+  second: number;
 }
 
 export function acronymShape(surface: string): AcronymShape {
-  const letters = acronymLetters(surface);
-  return { letters, mask: letterMask(letters) };
+  return shapes.get(surface, (s) => {
+    const letters = acronymLetters(s);
+    const c = letters.length > 1 ? letters.charCodeAt(1) - 97 : -1;
+    return { letters, mask: letterMask(letters), second: c >= 0 && c < 26 ? c : -1 };
+  });
 }
+
+/**
+ * Index keys of a stand-alone acronym: its type and each block key its expansion could have
+ * (`acronymBlockKeys`, in that order). Flat strings, shared: indexes keep them.
+ */
+export function acronymIndexKeys(type: EntityType, surface: string): readonly string[] {
+  return acronymKeys[TYPE_INDEX[type]].get(surface, (s) => acronymBlockKeys(acronymLetters(s)).map((bk) => joined(type, '\u0000', bk)));
+}
+
+/** Index keys of a long form (`info` is its `expansionOf`): its type and each block key of its expansion. */
+export function longIndexKeys(type: EntityType, surface: string, info: ExpansionInfo): readonly string[] {
+  return longKeys[TYPE_INDEX[type]].get(surface, () => info.blocks.map((b) => joined(type, '\u0000', b)));
+}
+
+const shapes = new Memo<AcronymShape>(100_000);
+const acronymKeys = [0, 1, 2, 3].map(() => new Memo<readonly string[]>(200_000));
+const longKeys = [0, 1, 2, 3].map(() => new Memo<readonly string[]>(200_000));
 
 export function acronymShapeMatches(short: AcronymShape, info: ExpansionInfo): boolean {
   if (popcount(info.required & ~short.mask) > info.maxSkips || short.letters.length < info.minLetters) return false;
+  // Necessary conditions of `matchesAcronym` that need no look at the words (most pairs fail them).
+  if ((short.mask & ~info.prefixLetters) !== 0) return false;
+  if (short.second >= 0 && (info.secondLetters & (1 << short.second)) === 0) return false;
   return matchesAcronym(short.letters, info.words);
 }
 
@@ -667,6 +725,10 @@ export interface ExpansionInfo {
   required: number;
   maxSkips: number;
   minLetters: number;
+  /** Letters an acronym can take from the long form: the first three of every word part (a–z mask). */
+  prefixLetters: number;
+  /** Letters an acronym's second letter can be: the first part's second, or any other part's first. */
+  secondLetters: number;
 }
 
 const expansionInfo = new Memo<ExpansionInfo | null>(200_000);
@@ -681,7 +743,15 @@ function computeExpansionInfo(surface: string): ExpansionInfo | null {
     required |= letterMask(w.parts[0][0]);
   }
   const maxSkips = content >= 4 ? 1 : 0;
-  return { words, blocks: expansionBlockKeys(words), required, maxSkips, minLetters: content - maxSkips };
+  let prefixLetters = 0;
+  let secondLetters = letterMask(words[0].parts[0].slice(1, 2));
+  words.forEach((w, wi) =>
+    w.parts.forEach((p, pi) => {
+      prefixLetters |= letterMask(p.slice(0, 3));
+      if (wi > 0 || pi > 0) secondLetters |= letterMask(p[0]);
+    }),
+  );
+  return { words, blocks: expansionBlockKeys(words), required, maxSkips, minLetters: content - maxSkips, prefixLetters, secondLetters };
 }
 
 function letterMask(s: string): number {
@@ -710,14 +780,15 @@ function computeVariantKeys(join: string): string[] {
   const sep = join.indexOf('\u0000');
   const type = join.slice(0, sep);
   const tokens = join.slice(sep + 1).split(' ');
-  const sk = tokens.map((t) => (t.length >= 4 && !/\d/.test(t) && !FUNCTION_WORDS.has(t) ? skeleton(t) : t)).join(' ');
-  const keys = [`${type}|${tokens.length}|s|${sk}`];
+  const sk = tokens.map((t) => (t.length >= 4 && !/\d/.test(t) && !FUNCTION_WORDS.has(t) ? tokenSkeleton(t) : t)).join(' ');
+  // Index keys for as long as the group lives: flat strings, not cons trees.
+  const head = `${type}|${tokens.length}|`;
+  const keys = [joined(head, 's|', sk)];
   if (tokens.length > 1 && tokens.some((t) => t.length >= 8)) {
-    keys.push(`${type}|${tokens.length}|p|${tokens.map((t) => (t.length >= 8 ? t.slice(0, 4) : t)).join(' ')}`);
-    keys.push(`${type}|${tokens.length}|q|${tokens.map((t) => (t.length >= 8 ? t.slice(-4) : t)).join(' ')}`);
+    keys.push(joined(head, 'p|', tokens.map((t) => (t.length >= 8 ? t.slice(0, 4) : t)).join(' ')));
+    keys.push(joined(head, 'q|', tokens.map((t) => (t.length >= 8 ? t.slice(-4) : t)).join(' ')));
   }
-  // Index keys for as long as the group lives: flat copies, not cons trees.
-  return keys.map(flat);
+  return keys;
 }
 
 interface AssembleContext {
@@ -728,25 +799,54 @@ interface AssembleContext {
 }
 
 
-const slugs = new Memo<string>(500_000);
-function slug(name: string): string {
-  return slugs.get(name, slugify);
+/**
+ * Empties the corpus stage's memo tables. A first link pass over a whole corpus fills them
+ * with an entry per name (tens of megabytes at 20,000 articles) that later edits, which link
+ * a few components, hardly look up again: CorpusLinker lets them go after its build.
+ */
+export function releaseLinkMemos(): void {
+  for (const m of [countryOf, shapes, expansionInfo, variantKeys, ...acronymKeys, ...longKeys, ...baseIds]) m.clear();
+  releaseSkeletons();
 }
 
-/** The common case: an entity made of one form. */
-function single(f: LocalForm): Entity | null {
+/** Base ids (`type:slug`) per type and name: flat strings shared by every entity of that name. */
+const baseIds = [0, 1, 2, 3].map(() => new Memo<string>(500_000));
+function baseId(type: EntityType, name: string): string {
+  return baseIds[TYPE_INDEX[type]].get(name, (s) => joined(type, ':', slugify(s)));
+}
+
+/**
+ * The common case: an entity made of one form. Also what `linkClusters` gives for a lone
+ * cluster of one form whose key the dictionary does not name (no rule has a second node to
+ * look at): CorpusLinker takes that shortcut.
+ */
+export function single(f: LocalForm): Entity | null {
   if (f.mentions.length === 0) return null;
   const name = f.country ? f.country.common : f.surface;
   // Entities are read-only: an entity without merge reasons shares the frozen empty array.
   const merges = f.country && f.surface !== f.country.common ? [...f.merges, countryReason(f)] : f.merges.length > 0 ? f.merges.slice() : (NONE as unknown as MergeReason[]);
   return {
-    id: flat(`${f.type}:${slug(name)}`),
+    id: baseId(f.type, name),
     name,
     type: f.type,
     aliases: f.variants ? f.variants.map((v) => v.text) : [f.surface],
     merges,
     mentions: f.mentions, // exact-size and never mutated: shared with the form
   };
+}
+
+/**
+ * What `linkClusters` gives for a component that is one key group alone: `forms` in corpus
+ * order, each the only form of its cluster, joinable, natively of the group's type (no vote
+ * retypes it), none named by the dictionary, and `docOf` numbering their documents. Only the
+ * key-group rule applies, uniting them all under the first: one entity, no union reasons.
+ */
+export function groupEntity(forms: LocalForm[], docOf: Int32Array): Entity | null {
+  if (forms.length === 1) return single(forms[0]);
+  const n = forms.length;
+  const members = new Int32Array(n);
+  for (let i = 0; i < n; i++) members[i] = i;
+  return assemble({ forms, isDict: new Uint8Array(n), repOf: new Int32Array(n), docOf }, members, undefined);
 }
 
 function countryReason(f: LocalForm): MergeReason {
@@ -880,5 +980,5 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
 
   if (!sortedMentions) mentions.sort((a, b) => (a.uri === b.uri ? a.start - b.start || a.end - b.end : cmp(a.uri, b.uri)));
   const vs = variants.entries().sort((a, b) => b.n - a.n || cmp(a.s, b.s));
-  return { id: flat(`${type}:${slug(name)}`), name, type, aliases: vs.map((v) => v.s), merges, mentions };
+  return { id: baseId(type, name), name, type, aliases: vs.map((v) => v.s), merges, mentions };
 }

@@ -16,6 +16,10 @@ export class Memo<V> {
     }
     return v as V;
   }
+
+  clear(): void {
+    this.map = new Map();
+  }
 }
 
 const pool = new Map<string, string>();
@@ -44,6 +48,14 @@ export function intern(s: string): string {
  */
 export function flat(s: string): string {
   return s.length < 13 ? (' ' + s).slice(1) : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/**
+ * The parts joined into one flat string: `Array.prototype.join` builds it in one piece (a
+ * template literal builds a cons tree, which `flat` would have to copy).
+ */
+export function joined(...parts: string[]): string {
+  return parts.join('');
 }
 
 /**

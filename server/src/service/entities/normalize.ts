@@ -71,6 +71,29 @@ export function cleanSurface(raw: string, type: EntityType): CleanedSurface {
 
 /** Case-folded, accent-free, punctuation-free key: `"Kassym-Jomart Tokayev"` → `"kassym jomart tokayev"`, `"U.S."` → `"us"`. */
 export function matchKey(surface: string): string {
+  return plainKey(surface) ?? foldedKey(surface);
+}
+
+/**
+ * The common case without the regular expressions: an ASCII surface whose lower case is
+ * already a key (letters and digits, single inner spaces) is its own key; null otherwise.
+ */
+function plainKey(s: string): string | null {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return null;
+  const l = s.toLowerCase();
+  let space = true; // a space here would be leading or doubled
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c === 32) {
+      if (space) return null;
+      space = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) space = false;
+    else return null;
+  }
+  return space ? null : l; // trailing space (or empty)
+}
+
+function foldedKey(surface: string): string {
   return surface
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

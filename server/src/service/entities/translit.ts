@@ -39,6 +39,16 @@ export function skeleton(token: string): string {
   return s.replace(/[aeiouy]/g, '');
 }
 
+/** Empties the skeleton table (see `releaseLinkMemos`). */
+export function releaseSkeletons(): void {
+  skeletons.clear();
+}
+
+/** `skeleton`, memoised (names share their tokens). */
+export function tokenSkeleton(token: string): string {
+  return skeletons.get(token, skeleton);
+}
+
 const VOWELS = /[aeiouy]$/;
 
 export interface TokenVariant {

@@ -1,0 +1,114 @@
+/**
+ * CorpusLinker's components with pruned decisions (acronyms and surnames whose candidates are
+ * spread over several components), lone key groups and incremental type votes: built in one
+ * go or edited document by document, it must equal linkCorpus from scratch. The pool is made
+ * of hubs: acronyms with several long forms, surnames of several people, names typed
+ * differently in different articles.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CorpusLinker, linkCorpus, resolveDocument, type LocalResult } from '../../server/src/service/entities';
+import type { EntityType, RawMention } from '../../server/src/service/types';
+
+const POOL: [string, EntityType][] = [
+  ['KTZ', 'organization'],
+  ['Kazakhstan Temir Zholy', 'organization'],
+  ['Kazakh Trade Zone', 'organization'],
+  ['Kazakhstan Tax Zone', 'organization'],
+  ['KT', 'organization'],
+  ['Kazakh Telecom', 'organization'],
+  ['UN', 'organization'],
+  ['United Nations', 'organization'],
+  ['Ukrainian Navy', 'organization'],
+  ['Kim', 'person'],
+  ['Jong Kim', 'person'],
+  ['Min Kim', 'person'],
+  ['Minh Kim', 'person'],
+  ['Tokayev', 'person'],
+  ['Kassym-Jomart Tokayev', 'person'],
+  ['Kasym-Jomart Tokayev', 'person'],
+  ['Mowi', 'organization'],
+  ['Mowi', 'person'],
+  ['Mowi', 'place'],
+  ['Santiago', 'place'],
+  ['Santiago', 'organization'],
+  ['U.S.', 'place'],
+  ['United States', 'place'],
+  ['America', 'place'],
+  ['Akorda', 'organization'],
+  ['Regional Dialogue', 'event'],
+  ['RD', 'event'],
+];
+
+const FILLERS = [' said. ', ' (', ') and ', ', '];
+const docArb = fc.array(fc.tuple(fc.nat(POOL.length - 1), fc.nat(FILLERS.length - 1)), { minLength: 0, maxLength: 8 });
+
+function build(uri: string, items: [number, number][]): LocalResult {
+  let text = 'Intro. ';
+  const mentions: RawMention[] = [];
+  for (const [i, f] of items) {
+    const [s, type] = POOL[i];
+    mentions.push({ start: text.length, end: text.length + s.length, text: s, type });
+    text += s + FILLERS[f];
+  }
+  return resolveDocument({ uri, text, mentions });
+}
+
+function check(linker: CorpusLinker, model: Map<string, LocalResult>): void {
+  const expected = linkCorpus([...model.values()]);
+  assert.deepEqual(linker.entities(), expected);
+  const counts: Record<EntityType, number> = { person: 0, organization: 0, place: 0, event: 0 };
+  for (const e of expected) counts[e.type]++;
+  assert.deepEqual(linker.countByType(), counts);
+}
+
+const uri = (i: number) => `file:///c/${String(i).padStart(2, '0')}.txt`;
+
+describe('CorpusLinker components (pruned decisions, lone groups) equal linkCorpus', () => {
+  it('built in one go, then edited, removed and re-added document by document', () => {
+    fc.assert(
+      fc.property(
+        fc.array(docArb, { minLength: 5, maxLength: 30 }),
+        fc.array(fc.tuple(fc.nat(29), fc.option(docArb, { nil: null })), { maxLength: 8 }),
+        (docs, edits) => {
+          const linker = new CorpusLinker();
+          const model = new Map<string, LocalResult>();
+          docs.forEach((d, i) => {
+            const l = build(uri(i), d);
+            linker.add(l);
+            model.set(l.uri, l);
+          });
+          check(linker, model);
+          for (const [i, d] of edits) {
+            if (d === null) {
+              linker.remove(uri(i));
+              model.delete(uri(i));
+            } else {
+              const l = build(uri(i), d);
+              linker.add(l);
+              model.set(l.uri, l);
+            }
+            check(linker, model);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('one mention more of a frequent name in one article, and back', () => {
+    const docs = Array.from({ length: 40 }, (_, i) => build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0]]));
+    const linker = new CorpusLinker();
+    for (const l of docs) linker.add(l);
+    const model = new Map(docs.map((l) => [l.uri, l]));
+    check(linker, model);
+    for (let k = 0; k < 4; k++) {
+      const i = 7 * k + 3;
+      const l = k % 2 === 0 ? build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0], [16, 0]]) : docs[i];
+      linker.add(l);
+      model.set(l.uri, l);
+      check(linker, model);
+    }
+  });
+});
