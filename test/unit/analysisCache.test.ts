@@ -254,6 +254,56 @@ describe('analysis cache', () => {
   });
 });
 
+describe('analysis cache, after the first pass', () => {
+  const texts = Array.from({ length: 20 }, (_, i) => `${TEXT} ${i}`);
+  function written(): void {
+    const c = open();
+    texts.forEach((t, i) => c.set(t, fixture(t), `file:///${i}`));
+    c.close();
+  }
+
+  it('reads entries from the file once the pass is complete, and rewrites them from there', async () => {
+    written();
+    const c = open();
+    for (let i = 0; i < 10; i++) assert.deepEqual(c.get(texts[i], `file:///${i}`), fixture(texts[i]));
+    c.markComplete(); // the payloads are not held any more: the 10 unused entries go at the next write
+    assert.deepEqual(c.get(texts[3], 'file:///3'), fixture(texts[3]), 'read from the file');
+    assert.ok(c.payloadOf(texts[4], 'file:///4')?.length);
+    c.set(`${TEXT} New.`, fixture(`${TEXT} New.`), 'file:///new');
+    await c.flush();
+    // The rewritten file holds the used entries (read back from the old file) and the new one.
+    const d = open();
+    assert.equal(d.stats.loaded, 11);
+    for (let i = 0; i < 10; i++) assert.deepEqual(d.get(texts[i]), fixture(texts[i]), `entry ${i}`);
+    assert.deepEqual(d.get(`${TEXT} New.`), fixture(`${TEXT} New.`));
+    assert.equal(d.get(texts[15]), undefined);
+    // And this cache reads its entries from the file it wrote.
+    assert.deepEqual(c.get(texts[0], 'file:///0'), fixture(texts[0]));
+    assert.deepEqual(c.get(`${TEXT} New.`, 'file:///new'), fixture(`${TEXT} New.`));
+    assert.deepEqual(logs, []);
+  });
+
+  it('never reads entries from a file that replaced the one it read; writes what it holds', async () => {
+    written();
+    const c = open();
+    for (let i = 0; i < 5; i++) c.get(texts[i], `file:///${i}`);
+    c.markComplete();
+    // Another writer replaces the file (same size, other content: another order of entries).
+    const foreign = new AnalysisCache(fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-foreign-')), { log: () => undefined });
+    for (let i = texts.length - 1; i >= 0; i--) foreign.set(texts[i], fixture(texts[i]));
+    foreign.close();
+    fs.copyFileSync(foreign.file, path.join(dir, CACHE_FILE_NAME));
+    fs.rmSync(foreign.dir, { recursive: true, force: true });
+    assert.equal(c.get(texts[1], 'file:///1'), undefined, 'a miss, not a misread');
+    assert.ok(logs.some((l) => l.includes('changed since it was read')), logs.join('\n'));
+    c.set(`${TEXT} Held.`, fixture(`${TEXT} Held.`), 'file:///held');
+    await c.flush();
+    const d = open();
+    assert.deepEqual(d.get(`${TEXT} Held.`), fixture(`${TEXT} Held.`));
+    assert.equal(d.stats.loaded, 1, 'only what was held in memory');
+  });
+});
+
 describe('analysis cache, lazy', () => {
   it('reads its file on first use, not when opened, and closing unused writes nothing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-lazy-'));

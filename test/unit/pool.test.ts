@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { AnalysisPool } from '../../server/src/handlers/analysisPool';
 import { AnalysisCache } from '../../server/src/service/analysisCache';
+import { receiveArticle } from '../../server/src/service/indexedDocument';
 import { parseDictionary } from '../../server/src/service/entities';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { LineIndex, lineStartsOf } from '../../server/src/service/position';
@@ -35,7 +36,16 @@ function snapshot(index: WorkspaceIndex) {
   const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : 1));
   return {
     entities: index.entities(),
-    docs: docs.map((d) => ({ uri: d.uri, claims: d.claims, mentions: index.mentionsIn(d.uri), lines: [...d.lineStarts] })),
+    docs: docs.map((d) => ({
+      uri: d.uri,
+      claims: d.claims,
+      // A stored claim's sentence is sliced from the text on use (not an own property).
+      sentences: d.claims.map((c) => c.sentence),
+      mentions: index.mentionsIn(d.uri),
+      lines: [...d.lineStarts],
+      length: d.textLength,
+      key: index.contentKeyOf(d),
+    })),
   };
 }
 
@@ -87,14 +97,18 @@ test('pool: a cached payload is decoded, not recomputed, and gives the same resu
 test('pool: a result made under an older dictionary, or for another text, is refused', () => {
   const [d] = corpus();
   const index = new WorkspaceIndex();
-  const res = runAnalysisJob(d);
+  const job = runAnalysisJob(d);
+  const res = { ...job, local: receiveArticle(job.local, d.uri) };
   const parsed = parseDictionary('{ "version": 1, "entities": [{ "name": "Qazaq Example Board", "type": "organization" }] }');
   assert.ok(parsed.ok);
   index.setDictionary(parsed.dictionary);
   assert.equal(index.applyAnalysed({ ...d, payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion: 0 }), false);
   assert.equal(index.size, 0);
-  assert.equal(index.applyAnalysed({ ...d, text: d.text + ' extra', payload: res.payload, local: { ...res.local, uri: 'file:///elsewhere.txt' }, fresh: res.fresh, dictionaryVersion: index.dictionaryVersion }), false);
+  assert.equal(index.applyAnalysed({ ...d, text: d.text + ' extra', payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion: index.dictionaryVersion }), false);
+  assert.equal(index.applyAnalysed({ ...d, uri: 'file:///elsewhere.txt', payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion: index.dictionaryVersion }), false);
   assert.equal(index.size, 0);
+  // A damaged packed article cannot be rebuilt.
+  assert.throws(() => receiveArticle({ ...job.local, data: job.local.data.slice(0, job.local.data.length - 3) }, d.uri), /ends early/);
 });
 
 test('pool: no bundle means no pool; a disposed pool rejects jobs', async () => {
@@ -172,7 +186,7 @@ test('pool: a fresh worker result is stored in the cache, and a later job gets i
     const [d] = corpus();
     const index = new WorkspaceIndex({ cache });
     const fresh = runAnalysisJob(d);
-    assert.ok(index.applyAnalysed({ ...d, payload: fresh.payload, local: fresh.local, fresh: fresh.fresh, dictionaryVersion: 0 }));
+    assert.ok(index.applyAnalysed({ ...d, payload: fresh.payload, local: receiveArticle(fresh.local, d.uri), fresh: fresh.fresh, dictionaryVersion: 0 }));
     assert.equal(cache.stats.stored, 1);
     const cached = cache.payloadOf(d.text, d.uri);
     assert.ok(cached, 'the fresh payload is in the cache');

@@ -351,6 +351,35 @@ test('server: a file deleted on disk leaves the index (didChangeWatchedFiles)', 
   assert.equal(created.articles, 4);
 });
 
+test('server: an article changed on disk with no file event is noticed when its text is read back, and indexed again', async () => {
+  // The server keeps no text read from disk: a request that needs one reads it back and checks it.
+  const name = 'silent.txt';
+  const before = 'Silent\n\nAzamat Beispekov visited Astana.\n';
+  fs.writeFileSync(path.join(dir, name), before);
+  const mark = client.notifications.length;
+  await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(name), type: 1 }] });
+  await client.waitForIndexChange((p) => p.uris.includes(uriOf(name)), 'indexChanged for the new file', mark);
+  const symbolsBefore = await client.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: uriOf(name) } });
+  assert.ok(JSON.stringify(symbolsBefore).includes('Beispekov'), JSON.stringify(symbolsBefore));
+
+  // Rewritten behind the server's back (no didChangeWatchedFiles).
+  const after = 'Silent\n\nYerkin Tukumov visited Kotra in Seoul.\n';
+  fs.writeFileSync(path.join(dir, name), after);
+  const mark2 = client.notifications.length;
+  const hover = await client.request('textDocument/hover', { textDocument: { uri: uriOf(name) }, position: positionOf(before, 'Beispekov', 1) });
+  assert.ok(hover === null || !JSON.stringify(hover).includes('Yerkin'), 'the old analysis is never shown with the new text');
+  await client.waitFor((n) => n.method === 'window/logMessage' && n.params.message.includes(`${uriOf(name)} changed on disk since it was indexed`), 'the stale log line', mark2);
+  await client.waitForIndexChange((p) => p.uris.includes(uriOf(name)), 'indexChanged for the re-read file', mark2);
+  const symbolsAfter = await client.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: uriOf(name) } });
+  assert.ok(JSON.stringify(symbolsAfter).includes('Tukumov'), JSON.stringify(symbolsAfter));
+  assert.ok(!JSON.stringify(symbolsAfter).includes('Beispekov'), JSON.stringify(symbolsAfter));
+
+  fs.rmSync(path.join(dir, name));
+  const mark3 = client.notifications.length;
+  await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(name), type: 3 }] });
+  await client.waitForIndexChange((p) => p.uris.includes(uriOf(name)), 'indexChanged for the deletion', mark3);
+});
+
 test('server: a malformed dictionary gives a message and a diagnostic with its line; the last good one stays', async () => {
   const dictFile = path.join(dir, '.sourcelens', 'entities.json');
   const dictUri = pathToFileURL(dictFile).href;

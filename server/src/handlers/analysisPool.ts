@@ -8,9 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AnalysisJob, AnalysisJobResult } from '../worker/analysisJob';
+import { ArticleReceiver } from '../service/indexedDocument';
+import type { AnalysisJob, AnalysisJobResult, WorkerResult } from '../worker/analysisJob';
 
 interface Pending {
+  uri: string;
   resolve: (r: AnalysisJobResult) => void;
   reject: (e: Error) => void;
 }
@@ -19,6 +21,8 @@ interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
   dead: boolean;
+  /** Rebuilds the worker's packed articles, every one in the order sent (see transfer.ts). */
+  receiver: ArticleReceiver;
 }
 
 export const WORKER_FILE = 'analysisWorker.js';
@@ -28,6 +32,8 @@ export class AnalysisPool {
   private nextId = 1;
   private turn = 0;
   private disposed = false;
+  /** Key-token lists the workers sent, one array per distinct list (see ArticleReceiver). */
+  private readonly lists = new Map<string, string[]>();
 
   private constructor(
     private readonly file: string,
@@ -64,7 +70,7 @@ export class AnalysisPool {
     for (const s of live) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      slot.pending.set(id, { uri: job.uri, resolve, reject });
       try {
         slot.worker.postMessage({ id, job });
       } catch (err) {
@@ -85,13 +91,25 @@ export class AnalysisPool {
     // Workers get a modest heap: they hold one article at a time plus the tagger's caches.
     const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), dead: false };
-    worker.on('message', (msg: { id: number; result?: AnalysisJobResult; error?: string }) => {
+    const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver(this.lists) };
+    worker.on('message', (msg: { id: number; result?: WorkerResult; error?: string }) => {
       const p = slot.pending.get(msg.id);
-      if (!p) return;
+      if (!p || slot.dead) return;
       slot.pending.delete(msg.id);
-      if (msg.result) p.resolve(msg.result);
-      else p.reject(new Error(msg.error ?? 'analysis worker failed'));
+      if (!msg.result) return p.reject(new Error(msg.error ?? 'analysis worker failed'));
+      let result: AnalysisJobResult;
+      try {
+        // Every result is rebuilt, even one its caller will discard: later ones refer to its strings.
+        result = { ...msg.result, local: slot.receiver.receive(msg.result.local, p.uri) };
+      } catch (err) {
+        // This worker's later results cannot be read either: stop it; its jobs are redone elsewhere.
+        this.log(`analysis worker sent an unreadable result (${String(err)}); stopping it`);
+        p.reject(err instanceof Error ? err : new Error(String(err)));
+        this.fail(slot, new Error('analysis worker stopped'));
+        void worker.terminate();
+        return;
+      }
+      p.resolve(result);
     });
     worker.on('error', (err) => {
       this.log(`analysis worker failed: ${String(err)}`);

@@ -10,6 +10,11 @@
  *   lazily (on their first hit), so opening a 20,000-article cache costs one read and one CRC.
  *   The stored form is compact: spans whose `text`/`sentence` are exactly slices of the document
  *   are stored as offsets and re-sliced from the text on a hit.
+ * - Memory: the file's bytes are held until the caller's first full pass is over
+ *   (`markComplete`), which hits nearly every entry; from then on an entry is read from the file
+ *   when needed (86 MB at 20,000 articles were held for the whole session before), as is an
+ *   entry of this session once it has been written. The file read must be the one this cache
+ *   read or wrote last (same device, inode, size and time), or its entries count as missing.
  * - Writes are debounced (default 2 s after the last new entry) and done off the hot path: the
  *   file is rewritten to a temporary name and renamed over the old one, so readers never see a
  *   torn file. `close()` writes synchronously (call it on shutdown).
@@ -71,11 +76,23 @@ export interface AnalysisCacheStats {
 }
 
 interface Entry {
-  /** Encoded payload (from the file, or encoded when stored). */
-  raw: Buffer;
+  /** Encoded payload, when held in memory (see the class comment); else it is in `source`. */
+  raw: Buffer | undefined;
+  /** Where the payload is in `source` (-1: not there, only in memory). */
+  off: number;
   /** Number of URIs currently using this entry, plus 1 if used without a URI. */
   refs: number;
 }
+
+/** What identifies the cache file this cache read or wrote last (see the class comment). */
+interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+const sameFile = (a: FileIdentity, b: fs.Stats) => a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 export class AnalysisCache {
   readonly file: string;
@@ -93,6 +110,10 @@ export class AnalysisCache {
   private complete = false;
   private writing: Promise<void> | undefined;
   private closed = false;
+  /** The file the entries' offsets point into, as read or written last. */
+  private source: FileIdentity | undefined;
+  /** Whether payloads that are in `source` are held in memory too (until `markComplete`). */
+  private holding = true;
 
   constructor(readonly dir: string, opts: AnalysisCacheOptions = {}) {
     this.file = path.join(dir, CACHE_FILE_NAME);
@@ -147,13 +168,14 @@ export class AnalysisCache {
     this.ensureLoaded();
     const key = this.keyOf(text);
     const e = this.entries.get(key);
-    if (!e) {
+    const raw = e && this.rawOf(key, e);
+    if (!e || !raw) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
     this.use(key, e, uri);
-    return e.raw;
+    return raw;
   }
 
   /** Stores an already encoded analysis of `text` (from a worker); replaces a different payload under the same key. */
@@ -161,13 +183,15 @@ export class AnalysisCache {
     this.ensureLoaded();
     const key = this.keyOf(text);
     const e = this.entries.get(key);
-    if (e && e.raw.equals(raw)) {
+    if (e && this.rawOf(key, e)?.equals(raw)) {
       this.use(key, e, uri);
       return;
     }
-    if (e) e.raw = raw;
-    else {
-      this.entries.set(key, { raw, refs: 0 });
+    if (e) {
+      e.raw = raw;
+      e.off = -1;
+    } else {
+      this.entries.set(key, { raw, off: -1, refs: 0 });
       this.stats.stored++;
     }
     this.dirty = true;
@@ -190,6 +214,7 @@ export class AnalysisCache {
    */
   markComplete(): void {
     this.ensureLoaded();
+    this.stopHolding();
     if (this.complete) return;
     this.complete = true;
     for (const e of this.entries.values()) {
@@ -211,8 +236,8 @@ export class AnalysisCache {
     this.clearTimer();
     if (this.writing) await this.writing;
     if (!this.dirty) return;
-    const parts = this.snapshot();
-    this.writing = this.writeParts(parts).finally(() => (this.writing = undefined));
+    const snap = this.snapshot();
+    this.writing = this.writeParts(snap).finally(() => (this.writing = undefined));
     await this.writing;
   }
 
@@ -227,7 +252,7 @@ export class AnalysisCache {
     this.closed = true;
     if (!this.dirty && !this.writing) return;
     try {
-      const parts = this.snapshot();
+      const { parts } = this.snapshot();
       const tmp = `${this.file}.${process.pid}.sync.tmp`;
       fs.mkdirSync(this.dir, { recursive: true });
       fs.writeFileSync(tmp, Buffer.concat(parts));
@@ -242,11 +267,12 @@ export class AnalysisCache {
 
   private getByKey(key: string, text: string, uri?: string): DocumentAnalysis | undefined {
     const e = this.entries.get(key);
-    if (!e) {
+    const raw = e && this.rawOf(key, e);
+    if (!e || !raw) {
       this.stats.misses++;
       return undefined;
     }
-    const analysis = decode(e.raw, text);
+    const analysis = decode(raw, text);
     if (!analysis) {
       this.log(`dropped a cache entry that does not fit its document`);
       if (e.refs === 0) this.entries.delete(key);
@@ -269,7 +295,7 @@ export class AnalysisCache {
         this.log(`could not encode an analysis: ${String(err)}`);
         return;
       }
-      e = { raw, refs: 0 };
+      e = { raw, off: -1, refs: 0 };
       this.entries.set(key, e);
       this.stats.stored++;
       this.dirty = true;
@@ -319,42 +345,61 @@ export class AnalysisCache {
     this.timer = undefined;
   }
 
-  /** The file's bytes as a list of buffers (header first). Clears `dirty`. */
-  private snapshot(): Buffer[] {
+  /**
+   * The file's bytes as a list of buffers (header first), and where each entry's payload lands
+   * in it. Clears `dirty`. Payloads not held in memory are read from the file (held only while
+   * the new file is written).
+   */
+  private snapshot(): { parts: Buffer[]; written: Array<{ e: Entry; raw: Buffer; off: number }> } {
     this.pendingSince = 0;
     const body: Buffer[] = [];
+    const written: Array<{ e: Entry; raw: Buffer; off: number }> = [];
     let count = 0;
     let bodyBytes = 0;
     let crc = 0;
+    let file: Buffer | null | undefined; // the source file, read when first needed (null: gone)
     for (const [key, e] of this.entries) {
       if (this.complete && e.refs === 0) continue;
+      let raw = e.raw;
+      if (!raw) {
+        if (file === undefined) file = this.readSource() ?? null;
+        if (!file || e.off < 0) continue; // lost with its file: not written, as if never cached
+        const n = file.readUInt32LE(e.off - 4);
+        raw = file.subarray(e.off, e.off + n);
+      }
       const head = Buffer.allocUnsafe(24);
       head.write(key, 0, 20, 'latin1');
-      head.writeUInt32LE(e.raw.length, 20);
-      body.push(head, e.raw);
+      head.writeUInt32LE(raw.length, 20);
+      body.push(head, raw);
       crc = zlib.crc32(head, crc);
-      crc = zlib.crc32(e.raw, crc);
-      bodyBytes += 24 + e.raw.length;
+      crc = zlib.crc32(raw, crc);
+      written.push({ e, raw, off: bodyBytes + 24 });
+      bodyBytes += 24 + raw.length;
       count++;
     }
+    if (file === null) this.dropLostEntries();
     const header = Buffer.from(JSON.stringify({ format: FORMAT, fingerprint: this.fingerprint, count, bodyBytes, crc32: crc }));
     const len = Buffer.allocUnsafe(4);
     len.writeUInt32LE(header.length, 0);
     this.dirty = false;
-    this.stats.fileBytes = MAGIC.length + 4 + header.length + bodyBytes;
-    return [MAGIC, len, header, ...body];
+    const bodyStart = MAGIC.length + 4 + header.length;
+    for (const w of written) w.off += bodyStart;
+    this.stats.fileBytes = bodyStart + bodyBytes;
+    return { parts: [MAGIC, len, header, ...body], written };
   }
 
-  private async writeParts(parts: Buffer[]): Promise<void> {
+  private async writeParts({ parts, written }: ReturnType<AnalysisCache['snapshot']>): Promise<void> {
     const tmp = `${this.file}.${process.pid}.async.tmp`;
     try {
       // After close() a synchronous write has the newest snapshot; this one is superseded.
       if (this.closed) return;
       await fs.promises.mkdir(this.dir, { recursive: true });
       const fh = await fs.promises.open(tmp, 'w');
+      let id: fs.Stats;
       try {
         // writev in chunks (IOV_MAX is 1024 on Linux).
         for (let i = 0; i < parts.length; i += 512) await fh.writev(parts.slice(i, i + 512));
+        id = await fh.stat();
       } finally {
         await fh.close();
       }
@@ -365,6 +410,7 @@ export class AnalysisCache {
       }
       await fs.promises.rename(tmp, this.file);
       this.stats.writes++;
+      this.wrote(id, written);
     } catch (err) {
       fs.promises.rm(tmp, { force: true }).catch(() => undefined);
       if (this.closed) return; // superseded by close(), whose own write reports its errors
@@ -376,13 +422,14 @@ export class AnalysisCache {
   private load(): void {
     const t0 = performance.now();
     this.removeStaleTemporaries();
-    let buf: Buffer;
+    let read: { buf: Buffer; id: fs.Stats };
     try {
-      buf = fs.readFileSync(this.file);
+      read = readWithIdentity(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`could not read ${this.file}, starting empty: ${String(err)}`);
       return;
     }
+    const buf = read.buf;
     const problem = this.parse(buf);
     if (problem) {
       this.entries.clear();
@@ -391,8 +438,90 @@ export class AnalysisCache {
     } else {
       this.stats.loaded = this.entries.size;
       this.stats.fileBytes = buf.length;
+      this.source = identity(read.id);
     }
     this.stats.loadMs = performance.now() - t0;
+  }
+
+  /** An entry's payload: held, or read from the file (undefined, and the entry dropped, if the file is not the one read or written last). */
+  private rawOf(key: string, e: Entry): Buffer | undefined {
+    if (e.raw) return e.raw;
+    const raw = e.off >= 0 ? this.readSource(e.off) : undefined;
+    if (!raw) {
+      this.entries.delete(key);
+      this.dirty = true;
+    }
+    return raw;
+  }
+
+  /**
+   * `source`'s bytes (with `at`: the payload at that offset), or undefined if the file is not
+   * the one this cache read or wrote last (replaced, changed or gone): then every entry that was
+   * only in it is dropped.
+   */
+  private readSource(): Buffer | undefined;
+  private readSource(at: number): Buffer | undefined;
+  private readSource(at?: number): Buffer | undefined {
+    if (!this.source) return undefined;
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(this.file, 'r');
+      if (!sameFile(this.source, fs.fstatSync(fd))) throw new Error('replaced');
+      if (at === undefined) {
+        const buf = Buffer.allocUnsafe(this.source.size);
+        readFully(fd, buf, 0);
+        return buf;
+      }
+      const len = Buffer.allocUnsafe(4);
+      readFully(fd, len, at - 4);
+      const raw = Buffer.allocUnsafe(len.readUInt32LE(0));
+      readFully(fd, raw, at);
+      return raw;
+    } catch {
+      this.log(`${this.file} changed since it was read; entries not held in memory are recomputed`);
+      this.source = undefined;
+      this.dropLostEntries();
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  /** Drops every entry that is neither held in memory nor readable (its file is gone). */
+  private dropLostEntries(): void {
+    for (const [key, e] of this.entries) {
+      if (e.raw) continue;
+      this.entries.delete(key);
+      this.dirty = true;
+    }
+  }
+
+  /** Stops holding payloads that are in the file (see the class comment). */
+  private stopHolding(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    for (const e of this.entries.values()) if (e.off >= 0) e.raw = undefined;
+  }
+
+  /**
+   * A file this cache wrote (`id`) replaced the old one: the entries written point into it now
+   * (and are not held in memory any more, past the first pass). An entry only in the old file
+   * (unused when the snapshot was taken) is gone with it; one held in memory is written next time.
+   */
+  private wrote(id: fs.Stats, written: Array<{ e: Entry; raw: Buffer; off: number }>): void {
+    const moved = new Set<Entry>();
+    for (const w of written) {
+      if (w.e.raw !== undefined && w.e.raw !== w.raw) continue; // replaced since the snapshot
+      w.e.off = w.off;
+      w.e.raw = this.holding ? w.raw : undefined;
+      moved.add(w.e);
+    }
+    for (const [key, e] of this.entries) {
+      if (moved.has(e) || e.off < 0) continue;
+      if (e.raw) e.off = -1;
+      else this.entries.delete(key);
+    }
+    this.source = identity(id);
   }
 
   /** Temporary files left by a process that died while writing (older than 10 minutes). */
@@ -434,12 +563,37 @@ export class AnalysisCache {
       const key = body.toString('latin1', pos, pos + 20);
       const n = body.readUInt32LE(pos + 20);
       if (pos + 24 + n > body.length) return 'truncated record';
-      this.entries.set(key, { raw: body.subarray(pos + 24, pos + 24 + n), refs: 0 });
+      this.entries.set(key, { raw: body.subarray(pos + 24, pos + 24 + n), off: bodyStart + pos + 24, refs: 0 });
       pos += 24 + n;
       count++;
     }
     if (count !== header.count) return 'record count mismatch';
     return undefined;
+  }
+}
+
+function identity(st: fs.Stats): FileIdentity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** A file's bytes and what identifies it, both from one open file (so they belong together). */
+function readWithIdentity(file: string): { buf: Buffer; id: fs.Stats } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const id = fs.fstatSync(fd);
+    const buf = Buffer.allocUnsafe(id.size);
+    readFully(fd, buf, 0);
+    return { buf, id };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readFully(fd: number, buf: Buffer, at: number): void {
+  for (let off = 0; off < buf.length; ) {
+    const n = fs.readSync(fd, buf, off, buf.length - off, at + off);
+    if (n === 0) throw new Error('unexpected end of file');
+    off += n;
   }
 }
 

@@ -7,13 +7,14 @@ import type { Position, Range } from 'vscode-languageserver-protocol';
 export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: ArrayLike<number>;
-  private source: string | (() => string);
+  private readonly source: string | (() => string);
   private readonly knownLength: number | undefined;
 
   /**
    * `lineStarts`, when given, must be `lineStartsOf(text)` (the index keeps them per article).
-   * `text` may be a function, called on first need: with `lineStarts` and `length` given,
-   * converting positions never needs the text itself.
+   * `text` may be a function, called whenever the text is needed and not kept here (the index
+   * reads an article's text back from disk and keeps only the last few): with `lineStarts` and
+   * `length` given, converting positions never needs the text itself.
    */
   constructor(text: string | (() => string), lineStarts?: ArrayLike<number>, length?: number) {
     this.source = text;
@@ -22,11 +23,11 @@ export class LineIndex {
   }
 
   get text(): string {
-    if (typeof this.source !== 'string') this.source = this.source();
-    return this.source;
+    return typeof this.source === 'string' ? this.source : this.source();
   }
 
-  private get length(): number {
+  /** The text's length (without the text when it was given). */
+  get length(): number {
     return this.knownLength ?? this.text.length;
   }
 
@@ -57,17 +58,19 @@ export class LineIndex {
 
   /** Offset just past the last character of `line` (before its line break). */
   lineEnd(line: number): number {
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    const text = this.text;
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : text.length;
     let end = next;
-    if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 10) end--;
-    if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+    if (end > this.lineStarts[line] && text.charCodeAt(end - 1) === 10) end--;
+    if (end > this.lineStarts[line] && text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
 
   /** The text of the line containing `offset`, without its line break. */
   lineTextAt(offset: number): string {
     const { line } = this.positionAt(offset);
-    return this.text.slice(this.lineStarts[line], this.lineEnd(line));
+    const end = this.lineEnd(line);
+    return this.text.slice(this.lineStarts[line], end);
   }
 
   range(start: number, end: number): Range {

@@ -91,7 +91,7 @@ function relativeFromUri(folder: string, uri: string): string {
 
 export function buildReport(index: WorkspaceIndex, pathOf: (uri: string) => string): Report {
   const docs = [...index.documents()].sort((a, b) => cmp(pathOf(a.uri), pathOf(b.uri)));
-  const documents = docs.map((d) => ({ path: pathOf(d.uri), length: d.text.length }));
+  const documents = docs.map((d) => ({ path: pathOf(d.uri), length: d.textLength }));
   const entities: ReportEntity[] = index.entities().map((e) => ({
     id: e.id,
     name: e.name,

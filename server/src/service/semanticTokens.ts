@@ -34,7 +34,7 @@ export function getSemanticTokens(ctx: ServiceContext, uri: string, range?: Rang
   if (!li) return { data: [] };
   const show = new Set(ctx.settings().entityTypes);
   let from = 0;
-  let to = li.text.length;
+  let to = li.length;
   if (range) {
     from = li.offsetAt(range.start);
     to = li.offsetAt(range.end);

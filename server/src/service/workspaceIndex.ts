@@ -5,9 +5,10 @@
  * (lazily, on the next query), and the sorted entity list is rebuilt only when asked for.
  */
 import { analyseText } from './analyse';
-import { decode, type AnalysisCache } from './analysisCache';
+import type { AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
 import { contentKey, type IndexSnapshot } from './indexSnapshot';
+import { packClaim, StoredDocument, storedClaim, type ArticleData, type IndexedDocument, type TextSource } from './indexedDocument';
 import { lineStartsOf } from './position';
 import {
   CorpusLinker,
@@ -17,26 +18,16 @@ import {
   type LocalResult,
 } from './entities';
 import { intern } from './entities/memo';
-import type { LocalForm } from './entities/model';
 import type { DocumentAnalysis, Entity, EntityMentionRef, EntityType, RawClaim, RawMention } from './types';
 
-export interface IndexedDocument {
-  readonly uri: string;
-  readonly version: number;
-  readonly text: string;
-  /** The article's numeric claims. (Its raw tagger mentions are not kept: `local` has them resolved.) */
-  readonly claims: readonly RawClaim[];
-  readonly local: LocalResult;
-  /** Offsets where the text's lines start (`lineStartsOf`): positions without rescanning the text. */
-  readonly lineStarts: Uint32Array;
-  /** `text.length`, known without the text (an article served from the snapshot reads its text only when needed). */
-  readonly textLength: number;
-}
+export type { IndexedDocument } from './indexedDocument';
 
-/** An article analysed elsewhere (a worker thread): its analysis in the cache's encoding plus its local resolution. */
+/** An article analysed elsewhere (a worker thread, see analysisJob.ts), with the text it was given. */
 export interface AnalysedDocument extends CorpusDocument {
+  /** The analysis in the cache's encoding. */
   payload: Uint8Array;
-  local: LocalResult;
+  /** What the index keeps of the article, as the worker made it (`packArticle`) and the pool rebuilt it (`ArticleReceiver`). */
+  local: ArticleData;
   /** `dictionaryVersion` when the job was made; a result made under another dictionary is not applied. */
   dictionaryVersion: number;
   /** Whether the payload was computed now (stored in the cache) or came from the cache. */
@@ -49,6 +40,13 @@ export interface IndexOptions {
   dictionary?: Dictionary;
   /** On-disk cache of analyses, consulted before `analyse` (see analysisCache.ts). */
   cache?: AnalysisCache;
+  /**
+   * Reads a document's current text from where version 0 of it came from (disk); undefined if it
+   * cannot. With it, the texts of documents indexed at version 0 are not kept in memory but read
+   * back when needed, and used only if they are still the text indexed (see `textOf`). Texts
+   * of other versions (editors) are kept.
+   */
+  readText?: (uri: string) => string | undefined;
 }
 
 export interface IndexChange {
@@ -61,8 +59,8 @@ export interface ResolvedMention extends EntityMentionRef {
   entityId: string;
 }
 
-export class WorkspaceIndex {
-  private readonly docs = new Map<string, IndexedDocument>();
+export class WorkspaceIndex implements TextSource {
+  private readonly docs = new Map<string, StoredDocument>();
   private readonly analyse: (text: string) => DocumentAnalysis;
   private dictionary: Dictionary | undefined;
   private readonly linker: CorpusLinker;
@@ -72,6 +70,10 @@ export class WorkspaceIndex {
   private readonly listeners = new Set<(e: IndexChange) => void>();
   private pending = new Set<string>();
   private readonly cache: AnalysisCache | undefined;
+  private readonly readText: ((uri: string) => string | undefined) | undefined;
+  /** Texts read back lately, most recent last (features often ask for one article's text many times in a row). */
+  private readonly texts = new Map<StoredDocument, string>();
+  private readonly staleListeners = new Set<(uri: string) => void>();
   private dictVersion = 0;
   /** See `deferLinking`. */
   private deferred = false;
@@ -79,13 +81,14 @@ export class WorkspaceIndex {
   private provisionalEntities = new Map<string, Entity>();
   /** The previous session's linked index, answering while linking is deferred (see `useSnapshot`). */
   private snapshot:
-    | { data: IndexSnapshot; readText: (uri: string) => string | undefined; mentions: Map<string, ResolvedMention[]>; docs: Map<string, IndexedDocument> }
+    | { data: IndexSnapshot; readText: (uri: string) => string | undefined; mentions: Map<string, ResolvedMention[]>; docs: Map<string, StoredDocument> }
     | undefined;
 
   constructor(opts: IndexOptions = {}) {
     this.analyse = opts.analyse ?? analyseText;
     this.dictionary = opts.dictionary;
     this.cache = opts.cache;
+    this.readText = opts.readText;
     this.linker = new CorpusLinker(opts.dictionary);
   }
 
@@ -108,15 +111,24 @@ export class WorkspaceIndex {
    */
   update(doc: CorpusDocument, opts: { cache?: boolean } = {}): boolean {
     const prev = this.docs.get(doc.uri);
-    if (prev && prev.text === doc.text) {
+    if (prev && this.sameText(prev, doc.text)) {
       // Same text under a new version (an editor opening a file indexed from disk): keep the
       // analysis and the linked entities; re-linking the whole corpus here cost a full link pass.
-      if (prev.version !== doc.version) this.docs.set(doc.uri, { ...prev, version: doc.version });
+      if (prev.version !== doc.version) {
+        prev.version = doc.version;
+        prev.keep(this.keepsText(doc.version) ? doc.text : undefined);
+      }
       return false;
     }
     const analysis = this.analyseWithDictionary(doc.text, doc.uri, opts.cache !== false);
     const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
-    this.store(doc, analysis.claims, local);
+    const keep = this.keepsText(doc.version);
+    const stored = new StoredDocument(this, doc.uri, doc.version, local, lineStartsOf(doc.text), doc.text.length, {
+      text: keep ? doc.text : undefined,
+      key: keep ? undefined : contentKey(doc.text),
+    });
+    stored.claims = analysis.claims.map((c) => storedClaim(stored, packClaim(c, doc.text), intern));
+    this.store(stored);
     return true;
   }
 
@@ -137,7 +149,8 @@ export class WorkspaceIndex {
 
   /** Whether `doc` would change the index (its text differs from the indexed one, or it is new). */
   needsUpdate(doc: CorpusDocument): boolean {
-    return this.docs.get(doc.uri)?.text !== doc.text;
+    const prev = this.docs.get(doc.uri);
+    return !prev || !this.sameText(prev, doc.text);
   }
 
   /** Bumped by every dictionary change (see AnalysedDocument). */
@@ -151,40 +164,111 @@ export class WorkspaceIndex {
    * calls `update`.
    */
   applyAnalysed(doc: AnalysedDocument): boolean {
-    if (doc.dictionaryVersion !== this.dictVersion || doc.local.uri !== doc.uri) return false;
-    const raw = Buffer.from(doc.payload.buffer, doc.payload.byteOffset, doc.payload.byteLength);
-    const analysis = decode(raw, doc.text);
-    if (!analysis) return false;
-    if (doc.fresh) this.cache?.storePayload(doc.text, raw, doc.uri);
-    shareStrings(doc.local, doc.uri);
-    this.store(doc, analysis.claims, doc.local);
+    const a = doc.local;
+    if (doc.dictionaryVersion !== this.dictVersion || a.textLength !== doc.text.length || a.local.uri !== doc.uri) return false;
+    const keep = this.keepsText(doc.version);
+    const stored = new StoredDocument(this, doc.uri, doc.version, a.local, a.lineStarts, a.textLength, { text: keep ? doc.text : undefined, key: a.key });
+    try {
+      // The receiver has interned every string already.
+      stored.claims = a.claims.map((c) => storedClaim(stored, c, same));
+    } catch {
+      return false; // malformed: the caller analyses in process
+    }
+    if (doc.fresh) this.cache?.storePayload(doc.text, Buffer.from(doc.payload.buffer, doc.payload.byteOffset, doc.payload.byteLength), doc.uri);
+    this.store(stored);
     return true;
   }
 
-  private store(doc: CorpusDocument, claims: readonly RawClaim[], local: LocalResult): void {
-    this.docs.set(doc.uri, { uri: doc.uri, version: doc.version, text: doc.text, claims, local, lineStarts: lineStartsOf(doc.text), textLength: doc.text.length });
+  private store(doc: StoredDocument): void {
+    const prev = this.docs.get(doc.uri);
+    if (prev) this.texts.delete(prev);
+    this.docs.set(doc.uri, doc);
     if (this.provisionalEntities.size > 0) this.provisionalEntities = new Map(); // ids name clusters of the old text
-    this.linker.add(local);
+    this.linker.add(doc.local);
     this.invalidate(doc.uri);
   }
 
   remove(uri: string): boolean {
-    if (!this.docs.delete(uri)) return false;
+    const prev = this.docs.get(uri);
+    if (!prev) return false;
+    this.docs.delete(uri);
+    this.texts.delete(prev);
     this.linker.remove(uri);
     this.cache?.forget(uri);
     this.invalidate(uri);
     return true;
   }
 
-  /** Replaces the project dictionary; every document's mentions are re-resolved against it. */
+  /**
+   * Replaces the project dictionary; every document's mentions are re-resolved against it. A text
+   * that is not kept is read back (its current content: re-analysed, it is indexed as it is now);
+   * a document that cannot be read any more is dropped, and reported stale (see `onStaleText`).
+   */
   setDictionary(dictionary: Dictionary | undefined): void {
     this.dictionary = dictionary;
     this.dictVersion++;
     this.linker.setDictionary(dictionary);
     for (const d of [...this.docs.values()]) {
+      const text = d.keptText ?? this.readText?.(d.uri);
+      if (text === undefined) {
+        this.remove(d.uri);
+        this.reportStale(d.uri);
+        continue;
+      }
       this.docs.delete(d.uri);
-      this.update(d);
+      this.texts.delete(d);
+      this.update({ uri: d.uri, text, version: d.version });
     }
+  }
+
+  /**
+   * The text of a stored document whose text is not kept: read back and used only if it is still
+   * the text indexed (same content key). If not (the file changed or went away and the index has
+   * not been told yet), '' stands in and listeners of `onStaleText` hear of it, so that the
+   * document can be loaded again.
+   */
+  textOf(doc: StoredDocument): string {
+    const kept = doc.keptText;
+    if (kept !== undefined) return kept;
+    const hit = this.texts.get(doc);
+    if (hit !== undefined) {
+      this.texts.delete(doc); // most recent last
+      this.texts.set(doc, hit);
+      return hit;
+    }
+    // An article the snapshot answers for is read with the snapshot's reader (see useSnapshot).
+    const read = this.snapshot && this.snapshot.docs.get(doc.uri) === doc ? this.snapshot.readText : this.readText;
+    const text = read?.(doc.uri);
+    if (text === undefined || text.length !== doc.textLength || contentKey(text) !== doc.key) {
+      // A superseded document object (kept by some caller) says nothing about the file.
+      if (this.docs.get(doc.uri) === doc) this.reportStale(doc.uri);
+      return '';
+    }
+    this.texts.set(doc, text);
+    if (this.texts.size > TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
+    return text;
+  }
+
+  /** Listens for documents whose text could not be read back as indexed (see `textOf`). */
+  onStaleText(listener: (uri: string) => void): { dispose(): void } {
+    this.staleListeners.add(listener);
+    return { dispose: () => this.staleListeners.delete(listener) };
+  }
+
+  private reportStale(uri: string): void {
+    for (const l of this.staleListeners) l(uri);
+  }
+
+  /** Whether the text of a document at `version` stays in memory (see IndexOptions.readText). */
+  private keepsText(version: number): boolean {
+    return version !== 0 || !this.readText;
+  }
+
+  /** Whether `text` is the text of `doc` (by content key when the text is not kept). */
+  private sameText(doc: StoredDocument, text: string): boolean {
+    const kept = doc.keptText;
+    if (kept !== undefined) return kept === text;
+    return text.length === doc.textLength && contentKey(text) === doc.key;
   }
 
   getDictionary(): Dictionary | undefined {
@@ -225,19 +309,11 @@ export class WorkspaceIndex {
     const cached = snap.docs.get(uri);
     if (cached) return cached;
     const lines = snap.data.lines(uri);
-    if (!lines) return undefined;
-    const out = {
-      uri,
-      version: 0,
-      // Read on each use, not kept: a reference list can touch thousands of articles.
-      get text() {
-        return snap.readText(uri) ?? '';
-      },
-      claims: [],
-      local: { version: 0, uri, clusters: [] },
-      lineStarts: lines.lineStarts,
-      textLength: lines.length,
-    };
+    const key = snap.data.doc(uri)?.key;
+    if (!lines || key === undefined) return undefined;
+    // Its text is read back on use, as an indexed article's (checked against the snapshot's key);
+    // no claims or local clusters until indexed.
+    const out = new StoredDocument(this, uri, 0, { version: 0, uri, clusters: [] }, lines.lineStarts, lines.length, { key });
     snap.docs.set(uri, out);
     return out;
   }
@@ -347,14 +423,31 @@ export class WorkspaceIndex {
     return out;
   }
 
+  /**
+   * Like `mentionsIn`, for walks over every article: a list made for it is not kept (the lists
+   * of every article would double the linker's mention objects for as long as the link lasts).
+   */
+  sweepMentionsIn(uri: string): readonly ResolvedMention[] {
+    if (this.provisional) return this.mentionsIn(uri);
+    this.linker.flush();
+    const kept = this.byDocVersion === this.linker.version ? this.byDoc.get(uri) : undefined;
+    return kept ?? this.linkedMentionsOf(uri);
+  }
+
   /** The content key (`contentKey`) of an indexed document's text, computed once per version. */
   contentKeyOf(doc: IndexedDocument): string {
+    if (doc instanceof StoredDocument) return doc.key;
     let k = docKeys.get(doc);
     if (k === undefined) {
       k = contentKey(doc.text);
       docKeys.set(doc, k);
     }
     return k;
+  }
+
+  /** The linker's mentions of `uri` with their entities, sorted by offset (for walks over every article: nothing is copied). */
+  linkedPairsOf(uri: string): ReadonlyArray<{ mention: EntityMentionRef; entity: Entity }> {
+    return this.linker.mentionsOf(uri);
   }
 
   /** Like `mentionsIn`, straight from the linker and not kept (for walks over every article). */
@@ -448,35 +541,11 @@ export class WorkspaceIndex {
 }
 
 const docKeys = new WeakMap<IndexedDocument, string>();
+const same = (s: string) => s;
 
-/**
- * A LocalResult that crossed a thread boundary holds its own copy of every string. Resolved in
- * this thread, its names, keys and mention texts would be shared with every other article's
- * (`intern`); this makes them so again, and points every mention at the index's URI string.
- */
-function shareStrings(local: LocalResult, uri: string): void {
-  (local as { uri: string }).uri = uri;
-  for (const c of local.clusters) {
-    for (let i = 0; i < c.definedAcronyms.length; i++) c.definedAcronyms[i] = intern(c.definedAcronyms[i]);
-    for (const f of c.forms) {
-      const form = f as { -readonly [K in keyof LocalForm]: LocalForm[K] };
-      form.type = intern(form.type) as EntityType;
-      form.key = intern(form.key);
-      form.surface = intern(form.surface);
-      form.join = intern(form.join);
-      for (let i = 0; i < form.tokens.length; i++) form.tokens[i] = intern(form.tokens[i]);
-      if (form.variants) for (const v of form.variants) v.text = intern(v.text);
-      for (const m of form.merges) {
-        m.alias = intern(m.alias);
-        m.into = intern(m.into);
-      }
-      for (const m of form.mentions) {
-        (m as { uri: string }).uri = uri;
-        (m as { text: string }).text = intern(m.text);
-      }
-    }
-  }
-}
+/** How many texts read back are kept (`textOf`): enough for the articles a few requests in a row touch. */
+const TEXTS_KEPT = 16;
+
 
 /** Prefix of provisional entity ids (never produced by the linker, whose ids start with a type). */
 const PROVISIONAL = 'provisional:';

@@ -2,12 +2,15 @@
  * One indexing job, the same in a worker thread and in process: the analysis of one article
  * (from its cache payload when there is one, else by running the recognisers), the project
  * dictionary's mentions merged in, and the article's own entity resolution. What crosses the
- * thread boundary is plain data: the encoded analysis (the cache's format, so the main thread
- * can store it as is and re-slice strings from its own copy of the text) and the LocalResult.
+ * thread boundary is plain data: the encoded analysis (the cache's format, stored as is by the
+ * main thread) and what the index keeps of the article, packed (`packArticle`): the main thread
+ * neither decodes the analysis again nor keeps the text.
  */
 import { analyseText } from '../service/analyse';
 import { decode, encode } from '../service/analysisCache';
-import { resolveDocument, type Dictionary, type LocalResult } from '../service/entities';
+import { resolveDocument, type Dictionary } from '../service/entities';
+import { packArticle, type ArticleData, type PackedArticle } from '../service/indexedDocument';
+import type { PackState } from '../service/transfer';
 import type { DocumentAnalysis } from '../service/types';
 import { withDictionaryMentions } from '../service/workspaceIndex';
 
@@ -19,15 +22,23 @@ export interface AnalysisJob {
   dictionary?: Dictionary;
 }
 
-export interface AnalysisJobResult {
+/** A job's result as the worker sends it. */
+export interface WorkerResult {
   /** The analysis in the cache's encoding (`encode`); new unless the job came with `cached`. */
   payload: Uint8Array;
   /** Whether `payload` was computed now (the caller stores it in its cache). */
   fresh: boolean;
-  local: LocalResult;
+  /** The article's local entity resolution and claims, its content key and line starts, packed. */
+  local: PackedArticle;
 }
 
-export function runAnalysisJob(job: AnalysisJob, analyse: (text: string) => DocumentAnalysis = analyseText): AnalysisJobResult {
+/** A job's result as the pool hands it on (AnalysisPool.run): the article rebuilt in the main thread, for WorkspaceIndex.applyAnalysed. */
+export interface AnalysisJobResult extends Omit<WorkerResult, 'local'> {
+  local: ArticleData;
+}
+
+/** `state`: the worker's PackState for the main thread (see transfer.ts); without it the result stands alone. */
+export function runAnalysisJob(job: AnalysisJob, analyse: (text: string) => DocumentAnalysis = analyseText, state?: PackState): WorkerResult {
   let analysis: DocumentAnalysis | undefined;
   let payload: Uint8Array | undefined;
   if (job.cached) {
@@ -40,5 +51,5 @@ export function runAnalysisJob(job: AnalysisJob, analyse: (text: string) => Docu
   if (!payload) payload = encode(analysis, job.text);
   const mentions = withDictionaryMentions(job.text, analysis.mentions, job.dictionary);
   const local = resolveDocument({ uri: job.uri, text: job.text, mentions });
-  return { payload, fresh, local };
+  return { payload, fresh, local: packArticle(job.text, local, analysis.claims, state) };
 }

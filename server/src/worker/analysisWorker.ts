@@ -1,21 +1,28 @@
 /**
  * Entry point of an analysis worker thread (bundled as dist/analysisWorker.js). Receives
- * `{ id, job }`, answers `{ id, result }` or `{ id, error }`; the payload's buffer is
- * transferred, not copied.
+ * `{ id, job }`, answers `{ id, result }` or `{ id, error }`; the buffers of the payload and of
+ * the packed article are transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
+import { PackState } from '../service/transfer';
 import { runAnalysisJob, type AnalysisJob } from './analysisJob';
 
 const port = parentPort;
 if (port) {
+  // Strings and key-token lists already sent to the main thread cross as numbers (see transfer.ts).
+  const sent = new PackState();
   port.on('message', (msg: { id: number; job: AnalysisJob }) => {
     try {
-      const result = runAnalysisJob(msg.job);
+      const result = runAnalysisJob(msg.job, undefined, sent);
       // A payload that is a view into a larger buffer (Buffer's pool) is copied out before transfer.
       let payload = result.payload;
       if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength) payload = new Uint8Array(payload);
-      port.postMessage({ id: msg.id, result: { ...result, payload } }, [payload.buffer as ArrayBuffer]);
+      // The packed article's arrays own their buffers (made for this message): moved, not copied.
+      const { data, lineStarts } = result.local;
+      port.postMessage({ id: msg.id, result: { ...result, payload } }, [payload.buffer as ArrayBuffer, data.buffer as ArrayBuffer, lineStarts.buffer as ArrayBuffer]);
     } catch (err) {
+      // What this job's result registered as sent never arrived: start over with the next one.
+      sent.reset();
       port.postMessage({ id: msg.id, error: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
     }
   });

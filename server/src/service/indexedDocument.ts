@@ -1,0 +1,232 @@
+/**
+ * What the index keeps of one article. At 20,000 articles the texts alone took a third of a
+ * gigabyte (most articles have a character outside Latin-1, so V8 stores them two bytes per
+ * character), so an index that can read an article back (`IndexOptions.readText`) keeps only
+ * what answers need without the text: the claims, the local entity resolution, the line starts,
+ * the length and a content key. The text is read back when a feature needs it and checked
+ * against the key (see WorkspaceIndex.textOf). Claims keep their sentence as offsets.
+ */
+import type { LocalResult } from './entities';
+import { intern, NONE } from './entities/memo';
+import { contentKey } from './indexSnapshot';
+import { lineStartsOf } from './position';
+import { pack, Unpacker, type Packed, type PackState } from './transfer';
+import type { ClaimKind, Qualifier, RawClaim } from './types';
+
+export interface IndexedDocument {
+  readonly uri: string;
+  readonly version: number;
+  /** The text as indexed; may be read back from disk on each use (see StoredDocument). */
+  readonly text: string;
+  /** The article's numeric claims. (Its raw tagger mentions are not kept: `local` has them resolved.) */
+  readonly claims: readonly RawClaim[];
+  readonly local: LocalResult;
+  /** Offsets where the text's lines start (`lineStartsOf`): positions without rescanning the text. */
+  readonly lineStarts: Uint32Array;
+  /** `text.length`, known without the text. */
+  readonly textLength: number;
+}
+
+/** Where a document whose text is not kept gets it back from (the index). */
+export interface TextSource {
+  /** The document's text as indexed; '' when it cannot be had any more (the file changed or is gone). */
+  textOf(doc: StoredDocument): string;
+}
+
+export class StoredDocument implements IndexedDocument {
+  /** Changed in place when only the version changes (same text): nothing derived from the text is stale. */
+  version: number;
+  claims: readonly RawClaim[] = [];
+  /** The text, when kept in memory (an editor's text, or an index that cannot read texts back). */
+  #text: string | undefined;
+  #key: string | undefined;
+  readonly #source: TextSource;
+
+  constructor(
+    source: TextSource,
+    readonly uri: string,
+    version: number,
+    readonly local: LocalResult,
+    readonly lineStarts: Uint32Array,
+    readonly textLength: number,
+    /** The text to keep, or the content key of the text (read back when needed); at least one. */
+    opts: { text?: string; key?: string },
+  ) {
+    if (opts.text === undefined && opts.key === undefined) throw new TypeError('a stored document needs its text or its key');
+    this.#source = source;
+    this.version = version;
+    this.#text = opts.text;
+    this.#key = opts.key;
+  }
+
+  get text(): string {
+    return this.#text ?? this.#source.textOf(this);
+  }
+
+  /** The text if it is kept in memory (never reads it back). */
+  get keptText(): string | undefined {
+    return this.#text;
+  }
+
+  /** `contentKey` of the text as indexed (from the text on first need when it is kept). */
+  get key(): string {
+    // Without a key the text is kept (see the constructor).
+    if (this.#key === undefined) this.#key = contentKey(this.#text!);
+    return this.#key;
+  }
+
+  /** Keeps `text` (the same text, e.g. now in an editor) or stops keeping it (`undefined`; the key is taken first). */
+  keep(text: string | undefined): void {
+    if (text === undefined && this.#text !== undefined) this.#key ??= contentKey(this.#text);
+    this.#text = text;
+  }
+}
+
+/**
+ * A claim of a stored document: the fields of a RawClaim, with `sentence` sliced from the
+ * document's text when asked for (the sentences of an article's claims cover about a third of
+ * its text; as slices they kept the whole text alive).
+ */
+export class StoredClaim implements RawClaim {
+  readonly #doc: IndexedDocument;
+
+  constructor(
+    doc: IndexedDocument,
+    readonly start: number,
+    readonly end: number,
+    readonly text: string,
+    readonly kind: ClaimKind,
+    readonly value: number | string,
+    readonly unit: string | null,
+    readonly qualifier: Qualifier,
+    readonly checkworthy: boolean,
+    readonly sentenceStart: number,
+    readonly sentenceEnd: number,
+  ) {
+    this.#doc = doc;
+  }
+
+  get sentence(): string {
+    return this.#doc.text.slice(this.sentenceStart, this.sentenceEnd);
+  }
+}
+
+/** A stored claim whose sentence is not the slice of the text at its offsets (kept as is). */
+export class OwnSentenceClaim extends StoredClaim {
+  readonly #sentence: string;
+
+  constructor(doc: IndexedDocument, c: Omit<RawClaim, 'sentence'>, sentence: string) {
+    super(doc, c.start, c.end, c.text, c.kind, c.value, c.unit, c.qualifier, c.checkworthy, c.sentenceStart, c.sentenceEnd);
+    this.#sentence = sentence;
+  }
+
+  override get sentence(): string {
+    return this.#sentence;
+  }
+}
+
+/** The fields of a RawClaim, in the order the analyser makes them. */
+export const CLAIM_FIELDS = ['start', 'end', 'text', 'kind', 'value', 'unit', 'qualifier', 'checkworthy', 'sentence', 'sentenceStart', 'sentenceEnd'] as const;
+
+/** Whether `c` has exactly the fields of a RawClaim (a claim with anything else is kept as it is). */
+export function isPlainClaim(c: object): c is RawClaim {
+  const keys = Object.keys(c);
+  return keys.length === CLAIM_FIELDS.length && CLAIM_FIELDS.every((k) => Object.prototype.hasOwnProperty.call(c, k));
+}
+
+/**
+ * A claim as it crosses from a worker: the fields of a RawClaim in CLAIM_FIELDS order without
+ * `sentence`, then the sentence only when it is not the slice of the text at its offsets. A
+ * claim with other fields crosses as the object itself.
+ */
+export type PackedClaim = [number, number, string, ClaimKind, number | string, string | null, Qualifier, boolean, number, number, string?] | RawClaim;
+
+export function packClaim(c: RawClaim, text: string): PackedClaim {
+  if (!isPlainClaim(c)) return c;
+  const t: PackedClaim = [c.start, c.end, c.text, c.kind, c.value, c.unit, c.qualifier, c.checkworthy, c.sentenceStart, c.sentenceEnd];
+  if (text.slice(c.sentenceStart, c.sentenceEnd) !== c.sentence) t.push(c.sentence);
+  return t;
+}
+
+/**
+ * The stored form of a claim of `doc`. Strings go through `share` (interning: a flat copy, so no
+ * claim keeps a slice of the text alive). Throws on a malformed packed claim.
+ */
+export function storedClaim(doc: IndexedDocument, c: PackedClaim, share: (s: string) => string): RawClaim {
+  if (!Array.isArray(c)) return c;
+  if (c.length < 10 || c.length > 11) throw new TypeError('malformed claim');
+  const [start, end, text, kind, value, unit, qualifier, checkworthy, sentenceStart, sentenceEnd, sentence] = c;
+  const v = typeof value === 'string' ? share(value) : value;
+  const u = typeof unit === 'string' ? share(unit) : unit;
+  const fields = { start, end, text: share(text), kind: share(kind) as ClaimKind, value: v, unit: u, qualifier: share(qualifier) as Qualifier, checkworthy, sentenceStart, sentenceEnd };
+  if (sentence !== undefined) return new OwnSentenceClaim(doc, fields, share(sentence));
+  return new StoredClaim(doc, start, end, fields.text, fields.kind, v, u, fields.qualifier, checkworthy, sentenceStart, sentenceEnd);
+}
+
+/**
+ * What the index keeps of an analysed article, as a worker sends it: the LocalResult and the
+ * packed claims (`{ local, claims }`, packed: see transfer.ts) plus what is known of the text
+ * without keeping it. Made where the text is (the worker), so the main thread does not rescan it.
+ */
+export interface PackedArticle extends Packed {
+  /** `contentKey` of the text. */
+  key: string;
+  lineStarts: Uint32Array;
+  textLength: number;
+}
+
+/** `state`: the worker's PackState for the main thread (strings and key-token lists already sent cross as numbers). */
+export function packArticle(text: string, local: LocalResult, claims: readonly RawClaim[], state?: PackState): PackedArticle {
+  // The URI, in every mention, crosses as a tag: the receiver has its own copy.
+  const packed = pack({ local, claims: claims.map((c) => packClaim(c, text)) }, state, local.uri);
+  return { ...packed, key: contentKey(text), lineStarts: lineStartsOf(text), textLength: text.length };
+}
+
+/** A PackedArticle rebuilt in the main thread (see ArticleReceiver): what WorkspaceIndex.applyAnalysed stores. */
+export interface ArticleData {
+  local: LocalResult;
+  claims: PackedClaim[];
+  key: string;
+  lineStarts: Uint32Array;
+  textLength: number;
+}
+
+/**
+ * Rebuilds the packed articles of one sender (a worker), in the order it sent them, as
+ * resolving them in this thread would have made them: every string shared with every other
+ * article's (`intern`; the URI is the caller's own string), empty arrays the shared
+ * frozen one, equal key-token lists one array (`resolveDocument` shares them through its surface
+ * memo; nothing mutates a LocalResult). Strings and lists the sender sent before are looked up,
+ * not interned again. Throws on a malformed or out-of-order article (see Unpacker).
+ */
+export class ArticleReceiver {
+  private readonly unpacker: Unpacker;
+
+  /** `lists`: the equal lists seen so far, shared by the receivers of one pool (dropped with it). */
+  constructor(lists: Map<string, string[]> = new Map()) {
+    this.unpacker = new Unpacker({ string: intern, emptyArray: NONE, stringList: (a) => sharedList(lists, a) });
+  }
+
+  receive(a: PackedArticle, uri: string): ArticleData {
+    const v = this.unpacker.unpack(a, uri) as { local?: LocalResult; claims?: PackedClaim[] } | undefined;
+    if (!v || typeof v !== 'object' || !v.local || !Array.isArray(v.local.clusters) || !Array.isArray(v.claims)) throw new TypeError('not a packed article');
+    return { local: v.local, claims: v.claims, key: a.key, lineStarts: a.lineStarts, textLength: a.textLength };
+  }
+}
+
+/** Rebuilds one article packed without a PackState. */
+export function receiveArticle(a: PackedArticle, uri: string): ArticleData {
+  return new ArticleReceiver().receive(a, uri);
+}
+
+const LISTS_CAP = 200_000;
+
+/** One array per distinct list of strings in `lists` (bounded: cleared wholesale at the cap, like the memo tables). */
+function sharedList(lists: Map<string, string[]>, a: string[]): string[] {
+  const k = a.length === 1 ? a[0] : a.join('\u0000');
+  const hit = lists.get(k);
+  if (hit && hit.length === a.length && hit.every((x, i) => x === a[i])) return hit;
+  if (lists.size >= LISTS_CAP) lists.clear();
+  lists.set(k, a);
+  return a;
+}
