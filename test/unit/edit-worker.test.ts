@@ -1,5 +1,5 @@
 /**
- * Edits analysed in the edit worker (the one analysis worker a pass keeps): a burst of edits sent
+ * Edits analysed in the edit worker (started once the first pass is over): a burst of edits sent
  * without waiting ends with the index holding the last text, and what the server answers for it
  * equals what a server analysing in process answers for the same text opened directly.
  */
@@ -54,7 +54,7 @@ test('edit worker: a burst of edits ends at the last text, answered as an in-pro
     const answeredAt = performance.now();
     const names = JSON.stringify(symbols);
     for (const n of NAMES) assert.ok(names.includes(n), `the answer after the burst knows ${n}`);
-    assert.equal(withWorker.notifications.filter(logged(/Edit worker: /)).length, 0, 'no edit fell back to this thread');
+    assert.equal(withWorker.notifications.filter(logged(/Worker analysis of .*analysing in process/)).length, 0, 'no edit fell back to this thread');
 
     // Once linked, the same answers as a server that analyses in process and opens that text.
     // (The change notification comes at least 750 ms after the last edit: after this answer.)

@@ -22,6 +22,8 @@ import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
 import { contentKey, IndexSnapshot, writeIndexSnapshot, type SnapshotFileInfo } from '../service/indexSnapshot';
 import type { AnalysisPool } from './analysisPool';
+import type { AnalysisJob } from '../worker/analysisJob';
+import type { CorpusDocument } from '../service/corpus';
 import type { TokenCategory } from '../service/context';
 import { parseDictionary, type Dictionary } from '../service/entities';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, inCorpus } from '../service/glob';
@@ -372,35 +374,44 @@ export class Workspace {
     this.skipped.delete(uri);
     const doc = { uri, text: r.text, version: 0 };
     if (!this.index.needsUpdate(doc)) return undefined;
-    const ticket = this.nextTicket(uri);
     const cached = this.opts.cache?.payloadOf(r.text, uri);
+    // A copy: the cached payload is a view into the whole cache file, which must not be cloned.
+    const job = { uri, text: r.text, cached: cached ? new Uint8Array(cached) : undefined, dictionary: this.index.getDictionary() };
+    return this.runInWorker(pool, job, doc, true);
+  }
+
+  /**
+   * Runs `job`, the analysis of `doc`, in `pool` and applies its result unless a newer text of the
+   * article was loaded meanwhile (see tickets). A job that fails, or whose result no longer applies
+   * (the dictionary changed meanwhile), is redone in process. `cache: false` keeps the result out
+   * of the analysis cache (unsaved editor text).
+   */
+  private runInWorker(pool: AnalysisPool, job: AnalysisJob, doc: CorpusDocument, cache: boolean): Promise<void> {
+    const ticket = this.nextTicket(doc.uri);
     const dictionaryVersion = this.index.dictionaryVersion;
-    return pool
-      .run({
-        uri,
-        text: r.text,
-        // A copy: the cached payload is a view into the whole cache file, which must not be cloned.
-        cached: cached ? new Uint8Array(cached) : undefined,
-        dictionary: this.index.getDictionary(),
-      })
-      .then(
-        (res) => {
-          if (this.tickets.get(uri) !== ticket || this.disposed) return; // superseded meanwhile
-          this.tickets.delete(uri);
-          try {
-            if (this.index.applyAnalysed({ ...doc, payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion })) return;
-          } catch (err) {
-            this.log.warn(`Could not apply the worker's analysis of ${uri} (${String(err)}); analysing in process.`);
-          }
-          this.safeUpdate(uri, r.text, 0);
-        },
-        (err) => {
-          if (this.tickets.get(uri) !== ticket || this.disposed) return;
-          this.tickets.delete(uri);
-          this.log.warn(`Worker analysis of ${uri} failed (${String(err).split('\n')[0]}); analysing in process.`);
-          this.safeUpdate(uri, r.text, 0);
-        },
-      );
+    /** Whether this job's text is still the newest load of the article (and, if so, the ticket is spent). */
+    const current = () => {
+      if (this.tickets.get(doc.uri) !== ticket || this.disposed) return false;
+      this.tickets.delete(doc.uri);
+      return true;
+    };
+    const inProcess = (why?: string) => {
+      if (why) this.log.warn(`Worker analysis of ${doc.uri} ${why}; analysing in process.`);
+      this.safeUpdate(doc.uri, doc.text, doc.version);
+    };
+    return pool.run(job).then(
+      (res) => {
+        if (!current()) return;
+        try {
+          if (!this.index.applyAnalysed({ ...doc, payload: res.payload, local: res.local, fresh: cache && res.fresh, dictionaryVersion })) inProcess();
+        } catch (err) {
+          inProcess(`could not be applied (${String(err)})`);
+        }
+      },
+      (err) => {
+        if (current()) inProcess(`failed (${String(err).split('\n')[0]})`);
+      },
+    );
   }
 
   private removeFromIndex(uri: string): void {
@@ -555,10 +566,7 @@ export class Workspace {
         return;
       }
     }
-    this.index.useSnapshot(snap, (uri) => {
-      const r = this.readArticle(uri);
-      return r.ok ? r.text : undefined;
-    });
+    this.index.useSnapshot(snap, (uri) => this.readBack(uri));
     const ms = (a: number, b: number) => Math.round(b - a);
     const t3 = performance.now();
     this.log.info(
@@ -783,51 +791,23 @@ export class Workspace {
   }
 
   /**
-   * Edits are analysed in the one worker kept from the indexing pass: its engine has compiled the
-   * analyser on thousands of articles, where this thread's first keystrokes ran it cold (62–100 ms
-   * for the first edit of a 10 KB article at 10,000 articles, against about 10 ms warm), and this
-   * thread keeps answering meanwhile. The result is applied only if no newer text of the article
-   * (another edit, a close, a file event) was loaded since; a failed job is redone here.
+   * Edits are analysed in the edit worker, warmed up when it started (see warmUpEditWorker), where
+   * this thread's first keystrokes ran the analyser cold (62–100 ms for the first edit of a 10 KB
+   * article at 10,000 articles, against about 10 ms warm); this thread keeps answering meanwhile.
+   * The result is applied only if no newer text of the article (another edit, a close, a file
+   * event) was loaded since; a failed job is redone here. Unsaved text is not cached.
    */
   private analyseInEditWorker(uri: string, doc: TextDocument): void {
-    const pool = this.editPool!;
     const text = doc.getText();
-    const version = doc.version;
-    if (!this.index.needsUpdate({ uri, text, version })) {
+    const edited = { uri, text, version: doc.version };
+    if (!this.index.needsUpdate(edited)) {
       this.takeEditorText(uri); // same text: only the version is recorded
       return;
     }
-    const ticket = this.nextTicket(uri);
-    const dictionaryVersion = this.index.dictionaryVersion;
-    const inProcess = (why: string) => {
-      this.log.warn(`Edit worker: ${why}; analysing ${uri} here.`);
-      this.safeUpdate(uri, text, version);
-    };
-    const job: Promise<void> = pool
-      .run({ uri, text, dictionary: this.index.getDictionary() })
-      .then(
-        (res) => {
-          if (this.tickets.get(uri) !== ticket || this.disposed) return; // a newer text won meanwhile
-          this.tickets.delete(uri);
-          try {
-            // Unsaved editor text is not stored in the analysis cache (fresh: false), as in process.
-            if (!this.index.applyAnalysed({ uri, text, version, payload: res.payload, local: res.local, fresh: false, dictionaryVersion })) {
-              inProcess('its result no longer applies');
-            }
-          } catch (err) {
-            inProcess(`could not apply its result (${String(err)})`);
-          }
-        },
-        (err) => {
-          if (this.tickets.get(uri) !== ticket || this.disposed) return;
-          this.tickets.delete(uri);
-          inProcess(String(err).split('\n')[0]);
-        },
-      )
-      .then(() => {
-        if (this.editJobs.get(uri) === job) this.editJobs.delete(uri);
-        if (!this.disposed) this.flushPending();
-      });
+    const job: Promise<void> = this.runInWorker(this.editPool!, { uri, text, dictionary: this.index.getDictionary() }, edited, false).then(() => {
+      if (this.editJobs.get(uri) === job) this.editJobs.delete(uri);
+      if (!this.disposed) this.flushPending();
+    });
     this.editJobs.set(uri, job);
   }
 
@@ -838,7 +818,7 @@ export class Workspace {
 
   /** Edits waiting for the edit worker, by URI (see ensureFresh). */
   private readonly editJobs = new Map<string, Promise<void>>();
-  /** One worker kept from the last indexing pass, for edits (see analyseInEditWorker). */
+  /** The worker that analyses edits, started after the first pass (see prepareForEdits). */
   private editPool: AnalysisPool | undefined;
 
   /**
@@ -853,9 +833,8 @@ export class Workspace {
     const texts = [open, open].filter((t) => t.length > 0).map((t) => t.slice(0, WARM_UP_MAX_CHARS));
     for (const d of this.index.documents()) {
       if (texts.length >= WARM_UP_ARTICLES) break;
-      if (d.uri === this.warmUpUri || !d.uri.startsWith('file:')) continue;
-      const r = this.readArticle(d.uri);
-      if (r.ok) texts.push(r.text.slice(0, WARM_UP_MAX_CHARS));
+      const text = d.uri === this.warmUpUri ? undefined : this.readBack(d.uri);
+      if (text) texts.push(text.slice(0, WARM_UP_MAX_CHARS));
     }
     if (texts.length === 0) texts.push(WARM_UP_TEXT);
     const t0 = performance.now();
