@@ -11,15 +11,26 @@
  *    ("Kazakhstan Temir Zholy (KTZ)" / "KTZ (Kazakhstan Temir Zholy)").
  */
 
-import type { EntityType, MergeReason, RawMention } from '../types';
+
+import type { EntityMentionRef, EntityType, MergeReason, RawMention } from '../types';
 import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { resolveCountry } from './countries';
-import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey, type CleanedSurface } from './normalize';
+import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
 import { intern, Memo, NONE, orNone } from './memo';
 import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
-interface Draft {
-  form: LocalForm;
+/**
+ * One form being built: the fields of the LocalForm it becomes (made at the end by `formOf`), and
+ * what the rules need besides. Every draft is made by `newDraft` and its optional fields start as
+ * `undefined`, so all drafts share one hidden class. (Forms built up in place got `variants` and
+ * `country` part-way, four hidden classes, and every phase reading them was recompiled each
+ * time it met one it had not seen.)
+ */
+interface Draft extends Omit<LocalForm, 'variants' | 'country'> {
+  /** LocalForm.variants; undefined: none (every raw text is the surface). */
+  variants: LocalForm['variants'];
+  /** LocalForm.country; undefined: not a country. */
+  country: LocalForm['country'];
   /** Position in `order` (extra parts split off a surname form are numbered after it). */
   index: number;
   /** Offsets of mentions (sorted), for nearest-antecedent decisions. */
@@ -31,17 +42,130 @@ interface Draft {
   raws: Surface[];
   rawCounts: number[];
   /** Mentions whose tagger type was overruled by the article's type consensus. */
-  retyped?: Map<string, { text: string; detail: string }>;
+  retyped: Map<string, { text: string; detail: string }> | undefined;
 }
 
+function newDraft(
+  type: EntityType,
+  key: string,
+  surface: string,
+  join: string,
+  tokens: string[],
+  acronym: boolean,
+  role: LocalForm['role'],
+  merges: MergeReason[],
+  mentions: EntityMentionRef[],
+  country: LocalForm['country'],
+  index: number,
+  starts: number[],
+  surfaces: string[],
+  surfaceCounts: number[],
+  raws: Surface[],
+  rawCounts: number[],
+): Draft {
+  return { type, key, surface, join, tokens, acronym, role, merges, mentions, variants: undefined, country, index, starts, surfaces, surfaceCounts, raws, rawCounts, retyped: undefined };
+}
+
+/**
+ * The LocalForm of a draft. Its keys are in the order the form always had (the fields, then
+ * `variants` and `country` when present: they used to be added in that order), which is the
+ * order they are packed and serialised in. Arrays are copied to their length: the result lives
+ * as long as the document is indexed, and `push` leaves spare capacity (a one-element array
+ * grown by push reserves 17 slots); an empty `merges` is the shared frozen array.
+ */
+function formOf(d: Draft): LocalForm {
+  const { type, key, surface, join, tokens, acronym, role, variants, country } = d;
+  const merges = d.merges.length > 0 ? d.merges.slice() : orNone(d.merges);
+  const mentions = d.mentions.slice();
+  if (variants === undefined) {
+    if (country === undefined) return { type, key, surface, join, tokens, acronym, role, merges, mentions };
+    return { type, key, surface, join, tokens, acronym, role, merges, mentions, country };
+  }
+  if (country === undefined) return { type, key, surface, join, tokens, acronym, role, merges, mentions, variants };
+  return { type, key, surface, join, tokens, acronym, role, merges, mentions, variants, country };
+}
+
+/** An in-document merge of one draft into another (LocalEdge by drafts). */
+interface Edge {
+  form: Draft;
+  into: Draft;
+  rule: MergeReason['rule'];
+  detail: string;
+}
+
+/** Union-find over drafts, by their `index`. */
+class UnionFind {
+  readonly parent: number[] = [];
+
+  constructor(n: number) {
+    for (let i = 0; i < n; i++) this.parent.push(i);
+  }
+
+  find(i: number): number {
+    const parent = this.parent;
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  }
+
+  /** Puts a's set into b's. */
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    this.parent[ra] = this.find(b);
+  }
+
+  /** A new singleton; its index. */
+  add(): number {
+    const i = this.parent.length;
+    this.parent.push(i);
+    return i;
+  }
+}
+
+/**
+ * The phases are separate functions rather than one body: the optimising compiler recompiles a
+ * function whenever one of its rarely taken paths first runs, and one body of all the phases
+ * (with what it inlined) cost 200–300 ms per recompilation, several times per worker.
+ */
 export function resolveDocument(doc: LinkerDocument): LocalResult {
   const sortedMentions = sortedByOffset(doc.mentions);
-  const { mentions, cleaned: cleanedAll, keys, retyped } = typeConsensus(sortedMentions);
-  const drafts = new Map<string, Draft>();
+  const { mentions, cleaned, keys, retyped } = typeConsensus(sortedMentions);
   const order: Draft[] = [];
-  const mentionDraft: Draft[] = new Array(mentions.length);
-  const uri = doc.uri;
+  const mentionDraft = buildDrafts(doc.uri, mentions, cleaned, keys, retyped, order);
+  // Finish forms: surface = most frequent cleaned surface; variant merge reasons.
+  for (const d of order) finishDraft(d);
 
+  const uf = new UnionFind(order.length);
+  const edges: Edge[] = [];
+  const extraForms: Draft[] = [];
+  // --- Acronyms: explicit definitions first (adjacent mentions "A (B)").
+  const defined = acronymDefinitions(doc.text, mentions, mentionDraft); // long form → acronym keys defined for it
+  const explicitPair = explicitPairs(doc.text, mentions, mentionDraft); // acronym form → long form
+  acronymEdges(order, explicitPair, defined, uf, edges);
+  // --- Surnames.
+  surnameEdges(order, uf, edges, extraForms);
+
+  // --- Assemble clusters in document order.
+  // Every union comes with an edge: without edges each form is a cluster of its own.
+  const clusters: LocalCluster[] = [];
+  if (edges.length === 0) for (const d of order) clusters.push(singleCluster(d, defined));
+  else {
+    for (const g of groupByRoot([...order, ...extraForms], uf)) clusters.push(g.length === 1 ? singleCluster(g[0], defined) : groupCluster(g, edges, defined));
+  }
+  clusters.sort((a, b) => a.forms[0].mentions[0].start - b.forms[0].mentions[0].start);
+  return { version: LINKER_VERSION, uri: doc.uri, clusters };
+}
+
+/** One draft per distinct (type, key), in order of first mention; returns each mention's draft. */
+function buildDrafts(
+  uri: string,
+  mentions: RawMention[],
+  cleanedAll: Surface[],
+  keys: string[],
+  retyped: ({ from: EntityType; detail: string } | undefined)[],
+  order: Draft[],
+): Draft[] {
+  const drafts = new Map<string, Draft>();
+  const mentionDraft: Draft[] = new Array(mentions.length);
   for (let mi = 0; mi < mentions.length; mi++) {
     const m = mentions[mi];
     const sf = cleanedAll[mi];
@@ -49,31 +173,13 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     const text = sf.text;
     let d = drafts.get(sf.id);
     if (!d) {
-      d = {
-        form: {
-          // The shared constant, not the (possibly cloned or deserialised) string of the mention.
-          type: TYPE_NAMES[TYPE_ORDER[m.type]],
-          key: keys[mi],
-          surface,
-          join: '',
-          tokens: sf.tokens,
-          acronym: false,
-          role: 'name',
-          merges: NONE as unknown as MergeReason[],
-          mentions: [],
-        },
-        index: order.length,
-        starts: [],
-        surfaces: [surface],
-        surfaceCounts: [0],
-        raws: [sf],
-        rawCounts: [0],
-      };
+      // The type is the shared constant, not the (possibly cloned or deserialised) string of the mention.
+      d = newDraft(TYPE_NAMES[TYPE_ORDER[m.type]], keys[mi], surface, '', sf.tokens, false, 'name', NONE as unknown as MergeReason[], [], undefined, order.length, [], [surface], [0], [sf], [0]);
       drafts.set(sf.id, d);
       order.push(d);
     }
     d.starts.push(m.start);
-    d.form.mentions.push({ uri, start: m.start, end: m.end, text });
+    d.mentions.push({ uri, start: m.start, end: m.end, text });
     let si = d.surfaces.indexOf(surface);
     if (si < 0) ((si = d.surfaces.length), d.surfaces.push(surface), d.surfaceCounts.push(0));
     d.surfaceCounts[si]++;
@@ -81,217 +187,211 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
     while (ri < d.raws.length && d.raws[ri].text !== text) ri++;
     if (ri === d.raws.length) (d.raws.push(sf), d.rawCounts.push(0));
     d.rawCounts[ri]++;
-    if (sf.acronym) d.form.acronym = true;
+    if (sf.acronym) d.acronym = true;
     mentionDraft[mi] = d;
     const r = retyped[mi];
     if (r) (d.retyped ??= new Map()).set(`${r.from}\u0000${m.text}`, { text: m.text, detail: r.detail });
   }
+  return mentionDraft;
+}
 
-  // Finish forms: surface = most frequent cleaned surface; variant merge reasons.
-  for (const d of order) {
-    const f = d.form;
-    f.surface = intern(d.surfaces.length === 1 ? d.surfaces[0] : best(d.surfaces.map((s, i) => ({ s, n: d.surfaceCounts[i] }))));
-    const merges: MergeReason[] = [];
-    if (d.raws.length === 1) {
-      const text = d.raws[0].text;
-      // Plain forms (every raw text is the surface) carry no variants list.
-      if (text !== f.surface) {
-        f.variants = [{ text, count: d.rawCounts[0] }];
-        merges.push(rawReason(d.raws[0], f.surface));
-      }
-    } else {
-      const vs = d.raws.map((sf, i) => ({ text: sf.text, count: d.rawCounts[i] }));
-      f.variants = vs.sort((a, b) => b.count - a.count || cmp(a.text, b.text));
-      for (const sf of d.raws.slice().sort((a, b) => cmp(a.text, b.text))) if (sf.text !== f.surface) merges.push(rawReason(sf, f.surface));
+/** The draft's surface (the most frequent cleaned one), variants, merge reasons, country and join key. */
+function finishDraft(d: Draft): void {
+  d.surface = intern(d.surfaces.length === 1 ? d.surfaces[0] : best(d.surfaces.map((s, i) => ({ s, n: d.surfaceCounts[i] }))));
+  const merges: MergeReason[] = [];
+  if (d.raws.length === 1) {
+    const text = d.raws[0].text;
+    // Plain forms (every raw text is the surface) carry no variants list.
+    if (text !== d.surface) {
+      d.variants = [{ text, count: d.rawCounts[0] }];
+      merges.push(rawReason(d.raws[0], d.surface));
     }
-    if (d.retyped) for (const r of d.retyped.values()) merges.push({ alias: r.text, into: f.surface, rule: 'type', detail: r.detail });
-    if (merges.length > 0) f.merges = merges;
-    if (f.type === 'place') {
-      const c = resolveCountry(f.surface);
-      if (c) f.country = c;
-    }
-    f.join = intern(f.country ? `country\u0000${f.country.cca3}` : id(f));
+  } else {
+    const vs = d.raws.map((sf, i) => ({ text: sf.text, count: d.rawCounts[i] }));
+    d.variants = vs.sort((a, b) => b.count - a.count || cmp(a.text, b.text));
+    for (const sf of d.raws.slice().sort((a, b) => cmp(a.text, b.text))) if (sf.text !== d.surface) merges.push(rawReason(sf, d.surface));
   }
+  if (d.retyped) for (const r of d.retyped.values()) merges.push({ alias: r.text, into: d.surface, rule: 'type', detail: r.detail });
+  if (merges.length > 0) d.merges = merges;
+  if (d.type === 'place') {
+    const c = resolveCountry(d.surface);
+    if (c) d.country = c;
+  }
+  d.join = intern(d.country ? `country\u0000${d.country.cca3}` : id(d));
+}
 
-  // Union-find over drafts (by index in `order`).
-  const parent = order.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const edges: { form: Draft; into: Draft; rule: MergeReason['rule']; detail?: string }[] = [];
-  const extraForms: Draft[] = [];
-
-  // --- Acronyms: explicit definitions first (adjacent mentions "A (B)").
-  const defined = new Map<Draft, string[]>(); // long form → acronym keys defined for it
-  const explicitPair = new Map<Draft, Draft>(); // acronym form → long form
+/** Acronyms written in parentheses after a long form ("Kazakhstan Temir Zholy (KTZ)"), by long form. */
+function acronymDefinitions(text: string, mentions: RawMention[], mentionDraft: Draft[]): Map<Draft, string[]> {
+  const defined = new Map<Draft, string[]>();
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i];
     const d = mentionDraft[i];
-    if (d.form.type === 'person' || !parenAfter(doc.text, m.end) || !words(d.form.surface)) continue;
-    const after = doc.text.slice(m.end, m.end + 20);
+    if (d.type === 'person' || !parenAfter(text, m.end) || !words(d.surface)) continue;
+    const after = text.slice(m.end, m.end + 20);
     const paren = /^\s*\(\s*([\p{Lu}][\p{L}\p{N}&.]{1,11})\s*\)/u.exec(after);
-    if (paren && plausibleAcronymFor(paren[1], d.form.surface)) {
+    if (paren && plausibleAcronymFor(paren[1], d.surface)) {
       const k = paren[1];
       const list = defined.get(d) ?? [];
       if (!list.includes(k)) list.push(k);
       defined.set(d, list);
     }
   }
+  return defined;
+}
+
+/** Adjacent mentions "Long (ACR)" or "ACR (Long)": acronym form → long form. */
+function explicitPairs(text: string, mentions: RawMention[], mentionDraft: Draft[]): Map<Draft, Draft> {
+  const explicitPair = new Map<Draft, Draft>();
   for (let i = 0; i + 1 < mentions.length; i++) {
     const a = mentions[i];
     const b = mentions[i + 1];
     const da = mentionDraft[i];
     const db = mentionDraft[i + 1];
-    if (da === db || da.form.type !== db.form.type || da.form.type === 'person' || !parenAfter(doc.text, a.end)) continue;
-    if (!/^\s*\(\s*$/.test(doc.text.slice(a.end, b.start)) || !/^\s*\)/.test(doc.text.slice(b.end, b.end + 4))) continue;
+    if (da === db || da.type !== db.type || da.type === 'person' || !parenAfter(text, a.end)) continue;
+    if (!/^\s*\(\s*$/.test(text.slice(a.end, b.start)) || !/^\s*\)/.test(text.slice(b.end, b.end + 4))) continue;
     // "Long (ACR)" or "ACR (Long)"
-    const [short, long] = da.form.tokens.length === 1 && db.form.tokens.length > 1 ? [da, db] : db.form.tokens.length === 1 && da.form.tokens.length > 1 ? [db, da] : [null, null];
-    if (short && long && !explicitPair.has(short) && plausibleAcronymFor(short.form.surface, long.form.surface)) explicitPair.set(short, long);
+    const [short, long] = da.tokens.length === 1 && db.tokens.length > 1 ? [da, db] : db.tokens.length === 1 && da.tokens.length > 1 ? [db, da] : [null, null];
+    if (short && long && !explicitPair.has(short) && plausibleAcronymFor(short.surface, long.surface)) explicitPair.set(short, long);
   }
+  return explicitPair;
+}
+
+/** One-token non-person forms joined to the long form they abbreviate (explicit pair, else the one letter match or definition). */
+function acronymEdges(order: Draft[], explicitPair: Map<Draft, Draft>, defined: Map<Draft, string[]>, uf: UnionFind, edges: Edge[]): void {
   for (const d of order) {
-    if (d.form.type === 'person' || d.form.tokens.length !== 1) continue;
+    if (d.type === 'person' || d.tokens.length !== 1) continue;
     const explicit = explicitPair.get(d);
     let target: Draft | null = null;
     let detail = '';
     if (explicit) {
       target = explicit;
-      detail = `defined in the article as "${explicit.form.surface} (${d.form.surface})"`;
-    } else if (d.form.acronym) {
-      const letters = acronymLetters(d.form.surface);
-      const hits = order.filter((o) => {
-        if (o === d || o.form.type !== d.form.type || o.form.tokens.length < 2) return false;
-        const w = words(o.form.surface);
-        if (d.form.country && o.form.country) return false;
-        return (w && matchesAcronym(letters, w)) || isDefined(o, d);
-      });
-      if (hits.length === 1) {
-        target = hits[0];
-        detail = isDefined(target, d)
-          ? `defined in the article as "${target.form.surface} (${d.form.surface})"`
-          : `letters of "${target.form.surface}" in the same article`;
+      detail = `defined in the article as "${explicit.surface} (${d.surface})"`;
+    } else if (d.acronym) {
+      target = acronymTarget(order, d, defined);
+      if (target) {
+        detail = isDefined(defined, target, d)
+          ? `defined in the article as "${target.surface} (${d.surface})"`
+          : `letters of "${target.surface}" in the same article`;
       }
     }
     if (target) {
-      d.form.role = 'acronym';
-      parent[find(d.index)] = find(target.index);
+      d.role = 'acronym';
+      uf.union(d.index, target.index);
       edges.push({ form: d, into: target, rule: 'acronym', detail });
     }
   }
+}
 
-  function isDefined(long: Draft, short: Draft): boolean {
-    return defined.get(long)?.some((t) => matchKey(t) === short.form.key) ?? false;
-  }
+/** The one same-type long form that acronym-looking `d` abbreviates or is defined for; null when none or several. */
+function acronymTarget(order: Draft[], d: Draft, defined: Map<Draft, string[]>): Draft | null {
+  const letters = acronymLetters(d.surface);
+  const hits = order.filter((o) => {
+    if (o === d || o.type !== d.type || o.tokens.length < 2) return false;
+    const w = words(o.surface);
+    if (d.country && o.country) return false;
+    return (w && matchesAcronym(letters, w)) || isDefined(defined, o, d);
+  });
+  return hits.length === 1 ? hits[0] : null;
+}
 
-  // --- Surnames.
+function isDefined(defined: Map<Draft, string[]>, long: Draft, short: Draft): boolean {
+  return defined.get(long)?.some((t) => matchKey(t) === short.key) ?? false;
+}
+
+/** One-token person forms joined to the full name they are the surname (or family name) of. */
+function surnameEdges(order: Draft[], uf: UnionFind, edges: Edge[], extraForms: Draft[]): void {
   let longPersons: Draft[] | undefined;
   const byLastToken = new Map<string, Draft[]>();
   for (const d of order) {
-    if (d.form.type !== 'person' || d.form.tokens.length < 2) continue;
-    const last = d.form.tokens[d.form.tokens.length - 1];
+    if (d.type !== 'person' || d.tokens.length < 2) continue;
+    const last = d.tokens[d.tokens.length - 1];
     const list = byLastToken.get(last) ?? [];
     list.push(d);
     byLastToken.set(last, list);
   }
   for (const d of order) {
-    if (d.form.type !== 'person' || d.form.tokens.length !== 1 || d.form.acronym) continue;
-    const cands = byLastToken.get(d.form.tokens[0]);
+    if (d.type !== 'person' || d.tokens.length !== 1 || d.acronym) continue;
+    const cands = byLastToken.get(d.tokens[0]);
     if (!cands) {
       // Family name first ("Koo" → "Koo Hong-seok"): the first token of exactly one full name,
       // and no other full name has it as a whole word. A last-token match (above) wins.
-      const full = familyNameOf(d.form.tokens[0], (longPersons ??= order.filter((o) => o.form.type === 'person' && o.form.tokens.length >= 2)));
+      const full = familyNameOf(d.tokens[0], (longPersons ??= order.filter((o) => o.type === 'person' && o.tokens.length >= 2)));
       if (full) {
-        d.form.role = 'surname';
-        parent[find(d.index)] = find(full.index);
-        edges.push({ form: d, into: full, rule: 'surname', detail: `family name first: first name of "${full.form.surface}" in the same article` });
+        d.role = 'surname';
+        uf.union(d.index, full.index);
+        edges.push({ form: d, into: full, rule: 'surname', detail: `family name first: first name of "${full.surface}" in the same article` });
       }
       continue;
     }
-    d.form.role = 'surname';
+    d.role = 'surname';
     if (cands.length === 1) {
-      parent[find(d.index)] = find(cands[0].index);
-      edges.push({ form: d, into: cands[0], rule: 'surname', detail: `surname of "${cands[0].form.surface}" in the same article` });
+      uf.union(d.index, cands[0].index);
+      edges.push({ form: d, into: cands[0], rule: 'surname', detail: `surname of "${cands[0].surface}" in the same article` });
       continue;
     }
-    // Several full names share the surname: split the form's mentions by nearest antecedent.
-    const parts = new Map<Draft, number[]>();
-    d.form.mentions.forEach((_, mi) => {
-      const at = d.starts[mi];
-      let bestDraft: Draft | null = null;
-      let bestPos = -1;
-      for (const c of cands) {
-        for (const s of c.starts) if (s < at && s > bestPos) ((bestPos = s), (bestDraft = c));
-      }
-      if (!bestDraft) {
-        let firstAfter = Infinity;
-        for (const c of cands) if (c.starts[0] > at && c.starts[0] < firstAfter) ((firstAfter = c.starts[0]), (bestDraft = c));
-      }
-      const list = parts.get(bestDraft!) ?? [];
-      list.push(mi);
-      parts.set(bestDraft!, list);
-    });
-    let first = true;
-    for (const c of cands) {
-      const mis = parts.get(c);
-      if (!mis) continue;
-      let part: Draft;
-      if (first) {
-        part = d;
-        first = false;
-      } else {
-        part = splitDraft(d, mis);
-        extraForms.push(part);
-        part.index = parent.length;
-        parent.push(parent.length);
-      }
-      parent[find(part.index)] = find(c.index);
-      edges.push({ form: part, into: c, rule: 'surname', detail: `surname of "${c.form.surface}", nearest full name in the same article` });
-    }
-    // `d` keeps only the mentions of its own part.
-    const own = [...parts.entries()].find(([c]) => c === cands.find((x) => parts.has(x)))![1];
-    keepMentions(d, own);
+    splitSurname(d, cands, uf, edges, extraForms);
   }
-
-  // --- Assemble clusters in document order.
-  // Every union comes with an edge: without edges each form is a cluster of its own.
-  const groups: Iterable<Draft | Draft[]> = edges.length === 0 ? order : groupByRoot([...order, ...extraForms], find);
-  const clusters: LocalCluster[] = [];
-  for (const g of groups) {
-    if (!Array.isArray(g) || g.length === 1) {
-      const d = Array.isArray(g) ? g[0] : g;
-      const defs = defined.get(d);
-      clusters.push({ forms: [d.form], anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs ? defs.slice().sort(cmp) : (NONE as unknown as string[]) });
-      continue;
-    }
-    g.sort((a, b) => a.form.mentions[0].start - b.form.mentions[0].start || cmp(a.form.key, b.form.key));
-    const pos = new Map(g.map((d, i) => [d, i]));
-    const anchorCands = g.filter((d) => d.form.role === 'name');
-    const anchor = (anchorCands.length > 0 ? anchorCands : g).reduce((a, b) => (better(b, a) ? b : a));
-    const cEdges: LocalEdge[] = edges
-      .filter((e) => pos.has(e.form))
-      .map((e) => ({ form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) }));
-    const definedAcronyms = [...new Set(g.flatMap((d) => defined.get(d) ?? []))].sort(cmp);
-    clusters.push({ forms: g.map((d) => d.form), anchor: pos.get(anchor)!, edges: cEdges, definedAcronyms });
-  }
-  clusters.sort((a, b) => a.forms[0].mentions[0].start - b.forms[0].mentions[0].start);
-  // The result lives as long as the document is indexed: drop the spare capacity that `push`
-  // leaves in every array (a one-element array grown by push reserves 17 slots).
-  // Empty arrays are replaced by one shared frozen array (nothing mutates a LocalResult).
-  for (const c of clusters) {
-    c.edges = orNone(c.edges);
-    c.definedAcronyms = orNone(c.definedAcronyms);
-    for (const f of c.forms) {
-      f.mentions = f.mentions.slice();
-      f.merges = f.merges.length > 0 ? f.merges.slice() : orNone(f.merges);
-    }
-  }
-  return { version: LINKER_VERSION, uri: doc.uri, clusters };
 }
 
-function groupByRoot(all: Draft[], find: (i: number) => number): Iterable<Draft[]> {
+/** Several full names share the surname of `d`: its mentions are split by nearest antecedent. */
+function splitSurname(d: Draft, cands: Draft[], uf: UnionFind, edges: Edge[], extraForms: Draft[]): void {
+  const parts = new Map<Draft, number[]>();
+  d.mentions.forEach((_, mi) => {
+    const at = d.starts[mi];
+    let bestDraft: Draft | null = null;
+    let bestPos = -1;
+    for (const c of cands) {
+      for (const s of c.starts) if (s < at && s > bestPos) ((bestPos = s), (bestDraft = c));
+    }
+    if (!bestDraft) {
+      let firstAfter = Infinity;
+      for (const c of cands) if (c.starts[0] > at && c.starts[0] < firstAfter) ((firstAfter = c.starts[0]), (bestDraft = c));
+    }
+    const list = parts.get(bestDraft!) ?? [];
+    list.push(mi);
+    parts.set(bestDraft!, list);
+  });
+  let first = true;
+  for (const c of cands) {
+    const mis = parts.get(c);
+    if (!mis) continue;
+    let part: Draft;
+    if (first) {
+      part = d;
+      first = false;
+    } else {
+      part = splitDraft(d, mis, uf.add());
+      extraForms.push(part);
+    }
+    uf.union(part.index, c.index);
+    edges.push({ form: part, into: c, rule: 'surname', detail: `surname of "${c.surface}", nearest full name in the same article` });
+  }
+  // `d` keeps only the mentions of its own part.
+  const own = [...parts.entries()].find(([c]) => c === cands.find((x) => parts.has(x)))![1];
+  keepMentions(d, own);
+}
+
+function singleCluster(d: Draft, defined: Map<Draft, string[]>): LocalCluster {
+  const defs = defined.get(d);
+  return { forms: [formOf(d)], anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs ? orNone(defs.slice().sort(cmp)) : (NONE as unknown as string[]) };
+}
+
+function groupCluster(g: Draft[], edges: Edge[], defined: Map<Draft, string[]>): LocalCluster {
+  g.sort((a, b) => a.mentions[0].start - b.mentions[0].start || cmp(a.key, b.key));
+  const pos = new Map(g.map((d, i) => [d, i]));
+  const anchorCands = g.filter((d) => d.role === 'name');
+  const anchor = (anchorCands.length > 0 ? anchorCands : g).reduce((a, b) => (better(b, a) ? b : a));
+  const cEdges: LocalEdge[] = edges
+    .filter((e) => pos.has(e.form))
+    .map((e) => (e.detail ? { form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule, detail: e.detail } : { form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule }));
+  const definedAcronyms = [...new Set(g.flatMap((d) => defined.get(d) ?? []))].sort(cmp);
+  return { forms: g.map(formOf), anchor: pos.get(anchor)!, edges: orNone(cEdges), definedAcronyms: orNone(definedAcronyms) };
+}
+
+function groupByRoot(all: Draft[], uf: UnionFind): Iterable<Draft[]> {
   const groups = new Map<number, Draft[]>();
   for (const d of all) {
-    const r = find(d.index);
+    const r = uf.find(d.index);
     const g = groups.get(r);
     if (g) g.push(d);
     else groups.set(r, [d]);
@@ -299,17 +399,17 @@ function groupByRoot(all: Draft[], find: (i: number) => number): Iterable<Draft[
   return groups.values();
 }
 
-function id(f: LocalForm): string {
-  return `${f.type}\u0000${f.key}`;
+function id(d: Draft): string {
+  return `${d.type}\u0000${d.key}`;
 }
 
 function better(a: Draft, b: Draft): boolean {
-  const na = a.form.mentions.length;
-  const nb = b.form.mentions.length;
-  if (a.form.tokens.length !== b.form.tokens.length) return a.form.tokens.length > b.form.tokens.length;
+  const na = a.mentions.length;
+  const nb = b.mentions.length;
+  if (a.tokens.length !== b.tokens.length) return a.tokens.length > b.tokens.length;
   if (na !== nb) return na > nb;
-  if (a.form.surface.length !== b.form.surface.length) return a.form.surface.length > b.form.surface.length;
-  return cmp(a.form.surface, b.form.surface) < 0;
+  if (a.surface.length !== b.surface.length) return a.surface.length > b.surface.length;
+  return cmp(a.surface, b.surface) < 0;
 }
 
 /** Most frequent, then longest, then smallest by code units. */
@@ -340,45 +440,50 @@ function plausibleAcronymFor(short: string, long: string): boolean {
   return looksLikeAcronym(short) && letters[0] === words[0].parts[0][0];
 }
 
-function splitDraft(d: Draft, mentionIdx: number[]): Draft {
-  const mentions = mentionIdx.map((i) => d.form.mentions[i]);
+/**
+ * A draft of the mentions `mentionIdx` of `d` (a person form: no country), with their variants
+ * and merge reasons, numbered `index`.
+ */
+function splitDraft(d: Draft, mentionIdx: number[], index: number): Draft {
+  const mentions = mentionIdx.map((i) => d.mentions[i]);
   const counts = new Map<string, number>();
   for (const m of mentions) counts.set(m.text, (counts.get(m.text) ?? 0) + 1);
-  const merges = d.form.merges.filter((r) => counts.has(r.alias));
-  // Rest-spread rather than `delete` (which would turn the form into a slow dictionary object).
-  const { variants: _, ...rest } = d.form;
-  const form: LocalForm = { ...rest, mentions, merges: merges.length > 0 ? merges : (NONE as unknown as MergeReason[]) };
-  if (counts.size !== 1 || !counts.has(d.form.surface)) form.variants = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text));
-  return {
-    form,
-    index: -1,
-    starts: mentionIdx.map((i) => d.starts[i]),
-    surfaces: d.surfaces,
-    surfaceCounts: d.surfaceCounts,
-    raws: d.raws,
-    rawCounts: d.rawCounts,
-  };
+  const merges = d.merges.filter((r) => counts.has(r.alias));
+  const part = newDraft(d.type, d.key, d.surface, d.join, d.tokens, d.acronym, d.role, merges.length > 0 ? merges : (NONE as unknown as MergeReason[]), mentions, d.country, index, mentionIdx.map((i) => d.starts[i]), d.surfaces, d.surfaceCounts, d.raws, d.rawCounts);
+  if (counts.size !== 1 || !counts.has(d.surface)) part.variants = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || cmp(a.text, b.text));
+  return part;
 }
 
+/**
+ * `d` becomes its part of its mentions (its role and the rest stay). Its `mentions` and `starts`
+ * arrays (its own: nothing else holds them) are refilled rather than replaced: no other code
+ * writes these fields, and the first write to a field that never changed makes the compiler
+ * drop the code that read it as a constant.
+ */
 function keepMentions(d: Draft, mentionIdx: number[]): void {
-  const split = splitDraft(d, mentionIdx);
-  // Nothing holds `d.form` but the draft itself yet: replace it (its role is carried over).
-  d.form = split.form;
-  d.starts = split.starts;
+  const split = splitDraft(d, mentionIdx, d.index);
+  d.merges = split.merges;
+  d.variants = split.variants;
+  refill(d.mentions, split.mentions);
+  refill(d.starts, split.starts);
+}
+
+function refill<T>(a: T[], from: readonly T[]): void {
+  a.length = 0;
+  for (const x of from) a.push(x);
 }
 
 /** The one multi-token person form whose first token is `token` and no other has it as a whole word (family-name-first order). */
 function familyNameOf(token: string, persons: Draft[]): Draft | null {
   let hit: Draft | null = null;
   for (const o of persons) {
-    const f = o.form;
-    if (f.tokens[0] === token) {
+    if (o.tokens[0] === token) {
       if (hit) return null;
       hit = o;
       continue;
     }
     // "Hong" is not a word of "Koo Hong-seok" (the given name is "Hong-seok").
-    if (wordKeysOf(f.surface).includes(token)) return null;
+    if (wordKeysOf(o.surface).includes(token)) return null;
   }
   return hit;
 }

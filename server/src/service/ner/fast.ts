@@ -516,7 +516,8 @@ let touchSink = 0;
 /**
  * Summed feature weights of every token for both stages into `sm` (n × S). The per-token sum is
  * kept in 18 local integers (generated, unrolled code: this loop is the tagger's hot spot).
- * Per-token inputs are flat arrays (see `Doc`), so the loop touches no objects.
+ * Per-token inputs are flat arrays (see `Doc`), so the loop touches no objects. The rarer
+ * features are added afterwards (`rareFeatures`).
  */
 function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null): void {
   const W = fm.W;
@@ -524,7 +525,7 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
   const t37 = fm.t37;
   const t38 = fm.t38;
   const U = fm.used;
-  const { ss, ls, sentIdx, mode, off, lh, sh, ssh, cap, ev, sm, pm, rows } = d;
+  const { ss, sentIdx, mode, off, lh, sh, ssh, cap, ev, sm, pm, rows } = d;
   // First pass: the W rows of every token's six word-pair features (current word × neighbour),
   // the all-zero row for buckets without weights. Computing them ahead lets the summing pass
   // below read them without branches and touch the rows of a later token early: these rows are
@@ -558,8 +559,6 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
     const sameSentPrev = i > 0 && !first;
     const sameSentNext = i + 1 < n && ss[i + 1] === 0;
     const md = mode[i];
-    const wl = lh[i];
-    const wss = ssh[i];
     let op1 = EDGE;
     let op2 = EDGE + 2 * S;
     let on1 = EDGE + S;
@@ -572,7 +571,6 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       on1 = off[i + 1] + ASN1;
       if (i + 2 < n && ss[i + 2] === 0) on2 = off[i + 2] + ASN2;
     }
-    const common = !first && md === 0;
     const ow = off[i] + SELF0;
     const c = cap[i];
     const e = ev[i];
@@ -620,6 +618,31 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       b = o38;
       s0 += T38[b]; s1 += T38[b + 1]; s2 += T38[b + 2]; s3 += T38[b + 3]; s4 += T38[b + 4]; s5 += T38[b + 5]; s6 += T38[b + 6]; s7 += T38[b + 7]; s8 += T38[b + 8]; s9 += T38[b + 9]; s10 += T38[b + 10]; s11 += T38[b + 11]; s12 += T38[b + 12]; s13 += T38[b + 13]; s14 += T38[b + 14]; s15 += T38[b + 15]; s16 += T38[b + 16]; s17 += T38[b + 17];
       sm[o] = s0; sm[o + 1] = s1; sm[o + 2] = s2; sm[o + 3] = s3; sm[o + 4] = s4; sm[o + 5] = s5; sm[o + 6] = s6; sm[o + 7] = s7; sm[o + 8] = s8; sm[o + 9] = s9; sm[o + 10] = s10; sm[o + 11] = s11; sm[o + 12] = s12; sm[o + 13] = s13; sm[o + 14] = s14; sm[o + 15] = s15; sm[o + 16] = s16; sm[o + 17] = s17;
+  }
+  touchSink = touched; // keeps the touching loads (their value is never used)
+  rareFeatures(fm, d, n, marks);
+}
+
+/**
+ * The features `scoreTokens`' summing loop leaves out, added in place to `d.sm`: position
+ * features outside the common case, line starts, gazetteer marks. A pass of its own (the sums
+ * are integers: the order they are added in does not matter). Inlined into the summing loop,
+ * their dozen 18-lane row loops made it the tagger's most expensive function to optimise, and
+ * it is optimised at least twice per worker (on-stack, then on entry).
+ */
+function rareFeatures(fm: FastModel, d: Doc, n: number, marks: Int32Array | null): void {
+  const W = fm.W;
+  const { ss, ls, sentIdx, mode, lh, ssh, cap, sm } = d;
+  for (let i = 0; i < n; i++) {
+    const o = i * S;
+    const first = sentIdx[i] === 0;
+    const sameSentPrev = i > 0 && !first;
+    const sameSentNext = i + 1 < n && ss[i + 1] === 0;
+    const md = mode[i];
+    const wl = lh[i];
+    const wss = ssh[i];
+    const common = !first && md === 0;
+    const c = cap[i];
     // rarer features, added in place
     if (!common) {
       // the word's vector holds the common case's position features: swap them for this position's
@@ -648,7 +671,6 @@ function scoreTokens(fm: FastModel, d: Doc, n: number, marks: Int32Array | null)
       if (mn) addRow(W, sm, o, mix(44, mn) & NB);
     }
   }
-  touchSink = touched; // keeps the touching loads (their value is never used)
 }
 
 /**
