@@ -5,6 +5,7 @@
  *   SOURCELENS_WORKERS=0 node --import tsx bench/start-trace.ts 1000
  *   SOURCELENS_WORKERS=2 node --import tsx bench/start-trace.ts 1000
  * `--warm` keeps the cache folder of the previous run (second start); default: a cold start.
+ * `BENCH_SERVER` names another build of the server (default dist/server.js; its analysisWorker.js beside it).
  * `--cache-dir=DIR` uses DIR instead of $TMPDIR/sourcelens-start-trace-N (emptied unless `--warm`).
  * `--write-snapshot` waits for the linked-index snapshot to be written before stopping (so the
  * next `--warm` run can read it); `--until-snapshot` stops once the snapshot answers.
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(heapDir, { recursive: true });
     nodeArgs.unshift('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(heapDir)}`);
   }
-  const c = new LspClient({ serverJs: path.join(__dirname, '..', 'dist', 'server.js'), nodeArgs, env });
+  const c = new LspClient({ serverJs: process.env.BENCH_SERVER ?? path.join(__dirname, '..', 'dist', 'server.js'), nodeArgs, env });
   const t0 = c.spawnedAt;
   // The server's RSS every 250 ms: where in the start the peak falls. Also the CPU time of its
   // main thread and of the whole process (all threads: workers, GC helpers), which unlike

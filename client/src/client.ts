@@ -1,5 +1,5 @@
 /**
- * The language client: starts dist/server.js over IPC, keeps it running across restarts (a
+ * The language client: starts dist/server.js over stdio, keeps it running across restarts (a
  * restart builds a fresh client so the document selector and initialization options follow the
  * settings), and re-publishes the server's index notifications as VS Code events so the views
  * and the status bar do not care which client instance is current.
@@ -53,9 +53,12 @@ export class SourcelensClient implements vscode.Disposable {
   private async doStart(): Promise<void> {
     const settings = readSettings();
     const module = this.context.asAbsolutePath('dist/server.js');
+    // stdio rather than IPC: the server's stdio writer sends its big answers (Find All
+    // References on a much-mentioned entity) as JSON serialised once (server/src/handlers/
+    // serializedResult.ts); Node's IPC channel would serialise them again on every request.
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+      run: { module, transport: TransportKind.stdio },
+      debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
     const clientOptions: LanguageClientOptions = {
       // Articles by language, plus every file the include globs name: the server applies

@@ -65,6 +65,17 @@ test('snapshot: read back, it answers as the live index does', async () => {
       assert.deepEqual(service.findReferences(open.uri, pos), liveService.findReferences(open.uri, pos));
     }
     assert.equal(index.linked, false, 'answering did not link the corpus');
+
+    // A second start before any article is indexed (an editor's article waits for the pass
+    // when the snapshot has its text): the snapshot answers already.
+    const empty = new WorkspaceIndex();
+    empty.deferLinking(true);
+    empty.useSnapshot(snap, (uri) => docs.find((d) => d.uri === uri)?.text);
+    assert.equal(empty.answeringFromSnapshot, true);
+    assert.equal(empty.snapshotKey(open.uri), snap.doc(open.uri)?.key);
+    assert.ok(empty.snapshotKey(open.uri));
+    assert.deepEqual(empty.mentionsIn(open.uri), live.mentionsIn(open.uri));
+    assert.deepEqual(hovers(empty, open.uri), hovers(live, open.uri));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -89,7 +89,10 @@ export class AnalysisPool {
 
   private spawn(): Slot {
     // Workers get a modest heap: they hold one article at a time plus the tagger's caches.
-    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    // Its stdout goes to stderr: the server's stdout carries the protocol (over stdio), and a
+    // worker's output would otherwise be copied into it.
+    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024 }, stdout: true });
+    worker.stdout.pipe(process.stderr, { end: false });
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver(this.lists) };
     worker.on('message', (msg: { id: number; result?: WorkerResult; error?: string }) => {

@@ -22,6 +22,7 @@ import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
 import { contentKey, IndexSnapshot, writeIndexSnapshot, type SnapshotFileInfo } from '../service/indexSnapshot';
 import type { AnalysisPool } from './analysisPool';
+import { ReferenceWarmer } from './referenceWarmer';
 import type { AnalysisJob } from '../worker/analysisJob';
 import type { CorpusDocument } from '../service/corpus';
 import type { TokenCategory } from '../service/context';
@@ -118,6 +119,8 @@ export function canonicalUri(uri: string): string {
 export class Workspace {
   readonly index: WorkspaceIndex;
   readonly service: LanguageService;
+  /** Builds the biggest entities' reference lists ahead of the first request for them. */
+  readonly referenceWarmer: ReferenceWarmer;
   settings: Settings = { ...DEFAULT_SERVER_SETTINGS };
   /** True from start-up until the first indexing pass ends (the pass starts after `initialized`). */
   indexing = true;
@@ -161,6 +164,7 @@ export class Workspace {
       });
     }
     this.service = createLanguageService({ index: this.index, settings: () => ({ entityTypes: this.settings.entityTypes }) });
+    this.referenceWarmer = new ReferenceWarmer(this.service, () => this.index.linked && !this.indexing);
     this.setFolders(opts.folders);
     this.index.onDidChange((e) => {
       this.indexEpoch++;
@@ -335,6 +339,7 @@ export class Workspace {
         if (!this.flushPending()) {
           this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
           this.scheduleSnapshot();
+          this.referenceWarmer.schedule();
         }
         const open = this.documents().all().find((d) => this.isArticle(canonicalUri(d.uri)));
         if (open && !this.disposed) this.prepareForEdits(canonicalUri(open.uri));
@@ -1025,6 +1030,7 @@ export class Workspace {
       this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris });
       this.scheduleSemanticRefresh();
       this.scheduleSnapshot();
+      this.referenceWarmer.schedule();
     }, NOTIFY_DELAY_MS);
   }
 
@@ -1044,6 +1050,7 @@ export class Workspace {
     if (this.disposed) return;
     this.disposed = true;
     this.releaseGate();
+    this.referenceWarmer.dispose();
     this.opts.cache?.close();
     this.activePool?.dispose();
     this.editPool?.dispose();

@@ -31,10 +31,11 @@ import { findDocumentSymbols } from './documentSymbols';
 import { entityAt, entityMentions, listEntities } from './entityList';
 import { doHover } from './hover';
 import type { LineIndex } from './position';
-import { findReferences, type ReferenceOptions } from './references';
+import { biggestEntities, entityReferences, findReferences, type ReferenceOptions } from './references';
 import { ClaimIndex } from './relatedClaims';
 import { getSemanticTokens, semanticTokensLegend } from './semanticTokens';
 import { computeStats, type StatsExtra } from './stats';
+import type { Entity } from './types';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { findWorkspaceSymbols } from './workspaceSymbols';
 
@@ -52,6 +53,10 @@ export interface LanguageService {
   doHover(uri: string, position: Position): Hover | null;
   findDefinition(uri: string, position: Position): Location[];
   findReferences(uri: string, position: Position, opts?: ReferenceOptions): Location[];
+  /** Every mention of the entity as a location; the same list object while the entity is unchanged (big lists are kept). */
+  entityReferences(entity: Entity, opts?: ReferenceOptions): Location[];
+  /** The `max` entities with the most mentions, fewest first (see references.ts). */
+  biggestEntities(max: number): Entity[];
   findDocumentHighlights(uri: string, position: Position): DocumentHighlight[];
   findDocumentSymbols(uri: string): DocumentSymbol[];
   findWorkspaceSymbols(query: string): SymbolInformation[];
@@ -79,6 +84,8 @@ export function createLanguageService(opts: LanguageServiceOptions): LanguageSer
     doHover: (uri, position) => doHover(ctx, uri, position),
     findDefinition: (uri, position) => findDefinition(ctx, uri, position),
     findReferences: (uri, position, o = { includeDeclaration: true }) => findReferences(ctx, uri, position, o),
+    entityReferences: (entity, o = { includeDeclaration: true }) => entityReferences(ctx, entity, o),
+    biggestEntities: (max) => biggestEntities(ctx, max),
     findDocumentHighlights: (uri, position) => findDocumentHighlights(ctx, uri, position),
     findDocumentSymbols: (uri) => findDocumentSymbols(ctx, uri),
     findWorkspaceSymbols: (query) => findWorkspaceSymbols(ctx, query),

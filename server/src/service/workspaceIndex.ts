@@ -370,7 +370,10 @@ export class WorkspaceIndex implements TextSource {
 
   /** Whether queries are answered without corpus-wide linking right now. */
   private get provisional(): boolean {
-    return this.deferred && this.linker.dirty;
+    // With a snapshot, also before the first article is indexed (the linker is not dirty yet):
+    // the snapshot answers from the start, and an editor's article that the snapshot covers
+    // with the same text is left to the pass instead of analysed on this thread at once.
+    return this.deferred && (this.linker.dirty || this.snapshot !== undefined);
   }
 
   /** Whether `id` names a provisional, article-local entity (see `deferLinking`). */

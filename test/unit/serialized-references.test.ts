@@ -1,0 +1,143 @@
+/**
+ * Big reference lists serialised once (server/src/handlers/serializedResult.ts), built ahead of
+ * the first request for the corpus's most mentioned entities (handlers/referenceWarmer.ts), and
+ * the same answer over stdio as the service gives.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { ReferenceWarmer, WARM_LISTS } from '../../server/src/handlers/referenceWarmer';
+import { isSerialized, rawAwareEncoder, SERIALIZE_FROM, SerializedResult, serializedOnce } from '../../server/src/handlers/serializedResult';
+import { createLanguageService } from '../../server/src/service/languageService';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
+import { repoRoot } from '../helpers/paths';
+
+const loc = (i: number, uri = `file:///corpus/${i % 7}/Tromsø ${i}.txt`) => ({
+  uri,
+  range: { start: { line: i, character: i % 13 }, end: { line: i, character: (i % 13) + 6 } },
+});
+const decode = async (msg: object) => JSON.parse(Buffer.from(await rawAwareEncoder.encode(msg as never)).toString('utf8'));
+
+test('serializedOnce: big lists keep their JSON (one object per list), small ones are returned as they are', () => {
+  const small = Array.from({ length: SERIALIZE_FROM - 1 }, (_, i) => loc(i));
+  assert.equal(serializedOnce(small), small);
+  assert.equal(isSerialized(small), false);
+  const big = Array.from({ length: SERIALIZE_FROM }, (_, i) => loc(i));
+  const s = serializedOnce(big);
+  assert.ok(s instanceof SerializedResult);
+  assert.equal(serializedOnce(big), s, 'the second ask reuses the bytes');
+  assert.ok(isSerialized(big));
+  assert.deepEqual(JSON.parse(s.json.toString('utf8')), big);
+  // Over a transport that serialises with JSON.stringify (IPC), it is the list.
+  assert.equal(JSON.stringify({ id: 1, result: s }), JSON.stringify({ id: 1, result: big }));
+});
+
+test('rawAwareEncoder: a response with a serialised result decodes to the plain response; other messages as JSON.stringify', async () => {
+  const big = Array.from({ length: 200 }, (_, i) => loc(i));
+  const s = serializedOnce(big) as SerializedResult;
+  assert.deepEqual(await decode({ jsonrpc: '2.0', id: 42, result: s }), { jsonrpc: '2.0', id: 42, result: big });
+  assert.deepEqual(await decode({ jsonrpc: '2.0', id: 'req-7', result: s }), { jsonrpc: '2.0', id: 'req-7', result: big });
+  assert.deepEqual(await decode({ result: s }), { result: big }, 'an envelope with nothing else still reads');
+  for (const msg of [
+    { jsonrpc: '2.0', id: 3, result: null },
+    { jsonrpc: '2.0', id: 4, result: big },
+    { jsonrpc: '2.0', id: 5, error: { code: -32603, message: 'Sourcelens: references failed: ü' } },
+    { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'Kazakhstan — “quoted”' } },
+  ]) {
+    assert.equal(Buffer.from(await rawAwareEncoder.encode(msg as never)).toString('utf8'), JSON.stringify(msg));
+  }
+});
+
+/** n articles, each naming the same place twice and a person once. */
+function articles(n: number): Array<{ uri: string; text: string }> {
+  return Array.from({ length: n }, (_, i) => ({
+    uri: `file:///w/${String(i).padStart(3, '0')}.txt`,
+    text: `Report ${i}\n\nQuentin Vasquez-Ortiz arrived in Tromsø on Monday.\nOfficials in Tromsø said the talks went well.\n`,
+  }));
+}
+
+test('ReferenceWarmer: after an index change the biggest entities\' lists are built and serialised, the small ones are not', async () => {
+  const index = new WorkspaceIndex();
+  for (const a of articles(70)) index.update({ ...a, version: 1 });
+  index.update({ uri: 'file:///w/lone.txt', text: 'Lone\n\nMarguerite Okonkwo-Ilesanmi visited Trondheim.\n', version: 1 });
+  const service = createLanguageService({ index });
+  const biggest = service.biggestEntities(WARM_LISTS);
+  assert.ok(biggest.length >= 2, `${biggest.length} entities with at least ${SERIALIZE_FROM} mentions`);
+  for (let i = 1; i < biggest.length; i++) assert.ok(biggest[i - 1].mentions.length <= biggest[i].mentions.length, 'fewest first');
+  assert.ok(biggest.every((e) => e.mentions.length >= SERIALIZE_FROM));
+  const lone = index.entities().find((e) => e.name.startsWith('Marguerite'));
+  assert.ok(lone, 'the lone person is an entity');
+  assert.ok(!biggest.includes(lone));
+
+  const warmer = new ReferenceWarmer(service, () => index.linked, 0);
+  warmer.schedule();
+  await warmer.whenWarm();
+  for (const e of biggest) assert.ok(isSerialized(service.entityReferences(e)), `${e.name}: list built and serialised ahead`);
+  assert.ok(!isSerialized(service.entityReferences(lone)));
+  // An edit makes new entity objects: the next schedule has their lists ready again.
+  index.update({ uri: 'file:///w/000.txt', text: 'Changed\n\nTromsø and Tromsø again; Quentin Vasquez-Ortiz left.\n', version: 2 });
+  const after = service.biggestEntities(WARM_LISTS);
+  assert.ok(after.some((e) => !biggest.includes(e)), 'the edit re-linked the big entities');
+  warmer.schedule();
+  await warmer.whenWarm();
+  for (const e of after) assert.ok(isSerialized(service.entityReferences(e)), `${e.name}: rebuilt after the edit`);
+  warmer.dispose();
+});
+
+test('server over stdio: references on a big entity equal every occurrence on disk, asked twice', async () => {
+  const serverJs = path.join(repoRoot, 'dist', 'server.js');
+  assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-serialized-'));
+  const work = path.join(dir, 'articles');
+  fs.mkdirSync(work);
+  const docs = articles(45).map((a) => ({ file: path.join(work, path.basename(a.uri)), text: a.text }));
+  for (const d of docs) fs.writeFileSync(d.file, d.text);
+  // Where "Tromsø" is, from the texts alone.
+  const expected: Array<{ uri: string; line: number; character: number }> = [];
+  for (const d of docs) {
+    d.text.split('\n').forEach((lineText, line) => {
+      for (let c = lineText.indexOf('Tromsø'); c >= 0; c = lineText.indexOf('Tromsø', c + 1)) expected.push({ uri: pathToFileURL(d.file).href, line, character: c });
+    });
+  }
+  expected.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line || a.character - b.character));
+  assert.ok(expected.length >= SERIALIZE_FROM);
+
+  const proc = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  let indexed!: () => void;
+  const done = new Promise<void>((r) => (indexed = r));
+  conn.onNotification('sourcelens/indexChanged', (p: { indexing?: boolean; articles?: number }) => {
+    if (p.indexing === false && (p.articles ?? 0) >= docs.length) indexed();
+  });
+  conn.onRequest(() => null);
+  conn.listen();
+  try {
+    const root = pathToFileURL(work).href;
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'w' }], capabilities: {}, initializationOptions: { cacheDir: path.join(dir, '.cache') } });
+    await conn.sendNotification('initialized', {});
+    await done;
+    const ask = () =>
+      conn.sendRequest('textDocument/references', {
+        textDocument: { uri: expected[5].uri },
+        position: { line: expected[5].line, character: expected[5].character + 2 },
+        context: { includeDeclaration: true },
+      }) as Promise<Array<{ uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>>;
+    const first = await ask();
+    const second = await ask();
+    const got = first.map((l) => ({ uri: l.uri, line: l.range.start.line, character: l.range.start.character }));
+    assert.deepEqual(got, expected);
+    assert.ok(first.every((l) => l.range.end.character - l.range.start.character === 'Tromsø'.length));
+    assert.deepEqual(second, first, 'the answer from the kept bytes is the same');
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } finally {
+    conn.dispose();
+    proc.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
