@@ -3,7 +3,10 @@
  * request, through the built server over stdio: the time, the number of locations and the
  * response's size of each of the bench's samples (the same seeded choice), the slowest first,
  * and what the server logged meanwhile. For looking into the references and hover figures.
- *   node --import tsx bench/refs-trace.ts 10000 [--kind=hover] [--cache-dir=DIR]
+ *   node --import tsx bench/refs-trace.ts 10000 [--kind=hover|semanticTokens] [--seconds=S] [--cache-dir=DIR]
+ * `--seconds=S` repeats the samples for S seconds from the end of indexing (the default is one
+ * round of 200), so that stalls of the server's background work after indexing (the snapshot
+ * writer, the reference lists) show up beside the log line that explains them.
  * SOURCELENS_NODE_ARGS adds node flags for the server (e.g. a preloaded GC logger).
  * With `--cache-dir` the analyses are kept between runs (a second run indexes from the cache).
  */
@@ -50,16 +53,21 @@ async function main(): Promise<void> {
       samples.push({ uri: d.uri, text: d.text, name: m.text, position: positionAt(d.text, m.start + Math.floor((m.end - m.start) / 2)) });
     }
     for (const d of perDoc) await c.notify('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'plaintext', version: 1, text: d.text } });
-    await new Promise((res) => setTimeout(res, 3000));
+    await new Promise((res) => setTimeout(res, process.argv.some((a) => a.startsWith('--seconds=')) ? 0 : 3000));
     const kind = process.argv.find((a) => a.startsWith('--kind='))?.slice('--kind='.length) ?? 'references';
     const req = (s: (typeof samples)[number]) =>
       kind === 'hover'
         ? c.request('textDocument/hover', { textDocument: { uri: s.uri }, position: s.position })
-        : c.request('textDocument/references', { textDocument: { uri: s.uri }, position: s.position, context: { includeDeclaration: true } });
+        : kind === 'semanticTokens'
+          ? c.request('textDocument/semanticTokens/full', { textDocument: { uri: s.uri } })
+          : c.request('textDocument/references', { textDocument: { uri: s.uri }, position: s.position, context: { includeDeclaration: true } });
     await req(samples[0]);
     const logFrom = c.notifications.length;
     const rows: Array<{ ms: number; n: number; kb: number; parseMs: number; name: string; at: number }> = [];
-    for (const s of samples) {
+    const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice('--seconds='.length) ?? 0);
+    const until = performance.now() + seconds * 1000;
+    for (let k = 0; k < samples.length || performance.now() < until; k++) {
+      const s = samples[k % samples.length];
       const a = performance.now();
       const res = (await req(s)) as unknown;
       const ms = performance.now() - a;

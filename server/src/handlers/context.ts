@@ -21,9 +21,11 @@ export async function documentFor(ctx: HandlerContext, uri: string): Promise<str
 /**
  * `guardRequest` for a request answered from the index: at start-up it first waits for the
  * workspace's start-up gate (the last session's snapshot being loaded; see Workspace.startupGate).
+ * Every such request is noted, so that background work gives way (handlers/backgroundPause.ts).
  */
 export function guardIndexRequest<P extends unknown[], R>(ctx: HandlerContext, name: string, fn: (...args: P) => R | Promise<R>) {
   return guardRequest(ctx.log, name, (...args: P) => {
+    ctx.workspace.noteRequest();
     const gate = ctx.workspace.startupGate;
     return gate ? gate.then(() => fn(...args)) : fn(...args);
   });

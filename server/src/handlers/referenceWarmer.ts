@@ -3,8 +3,9 @@
  * anyone asks. Their cost grows with their length (at 10,000 articles the biggest has about
  * 4,500 locations: 5–10 ms to build and serialise on the first request, about nothing after
  * that), and they are the lists reviewers ask for most. Built after the index settles, one list
- * per turn of the event loop, so requests in between are answered first; a newer index change
- * starts over (unchanged entities are found in the cache at once).
+ * at a time with the server's background pause between two (longer while requests come in), so
+ * requests are answered first; a newer index change starts over (unchanged entities are found in
+ * the cache at once).
  */
 import type { LanguageService } from '../service/languageService';
 import { serializedOnce } from './serializedResult';
@@ -22,6 +23,8 @@ export class ReferenceWarmer {
     /** Whether the corpus-wide index is linked now (warming must not start a link pass of its own). */
     private readonly ready: () => boolean,
     private readonly delayMs = 500,
+    /** Awaited between two lists (default: one turn of the event loop). */
+    private readonly pause: () => Promise<void> = () => new Promise<void>((r) => setImmediate(r)),
   ) {}
 
   /** After an index change: (re)build the lists once things are quiet for a moment. */
@@ -66,8 +69,8 @@ export class ReferenceWarmer {
       }
       // Find All References from VS Code asks with includeDeclaration: true.
       serializedOnce(this.service.entityReferences(entities[i++], { includeDeclaration: true }));
-      setImmediate(step);
+      void this.pause().then(step);
     };
-    setImmediate(step);
+    void this.pause().then(step);
   }
 }

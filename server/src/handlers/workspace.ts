@@ -22,6 +22,7 @@ import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
 import { contentKey, IndexSnapshot, writeIndexSnapshot, type SnapshotFileInfo } from '../service/indexSnapshot';
 import type { AnalysisPool } from './analysisPool';
+import { BackgroundPause } from './backgroundPause';
 import { ReferenceWarmer } from './referenceWarmer';
 import type { AnalysisJob } from '../worker/analysisJob';
 import type { CorpusDocument } from '../service/corpus';
@@ -164,7 +165,7 @@ export class Workspace {
       });
     }
     this.service = createLanguageService({ index: this.index, settings: () => ({ entityTypes: this.settings.entityTypes }) });
-    this.referenceWarmer = new ReferenceWarmer(this.service, () => this.index.linked && !this.indexing);
+    this.referenceWarmer = new ReferenceWarmer(this.service, () => this.index.linked && !this.indexing, 500, () => this.background.pause());
     this.setFolders(opts.folders);
     this.index.onDidChange((e) => {
       this.indexEpoch++;
@@ -619,11 +620,20 @@ export class Workspace {
         this.index,
         (uri) => this.fileInfo.get(uri) ?? statInfo(uri),
         () => epoch === this.indexEpoch && !this.disposed && !this.indexing,
+        () => this.background.pause(),
       );
       if (wrote) this.log.info(`[snapshot] wrote ${this.index.size} articles in ${Math.round(performance.now() - t0)} ms`);
     } catch (err) {
       this.log.warn(`[snapshot] could not write ${this.opts.snapshot.file}: ${String(err)}`);
     }
+  }
+
+  /** Background work waits between slices while requests come in (see BackgroundPause). */
+  private readonly background = new BackgroundPause(REQUEST_QUIET_MS, BACKGROUND_MAX_WAIT_MS, () => this.disposed);
+
+  /** Called by every request handler on the index. */
+  noteRequest(): void {
+    this.background.noteRequest();
   }
 
   /** Sends the change event if anything changed; returns whether one was sent. */
@@ -1072,6 +1082,10 @@ const EDIT_PAUSE_MS = 750;
 const STARTUP_GATE_MAX_MS = 3000;
 /** A snapshot is written only this long after the last edit in an editor. */
 const SNAPSHOT_QUIET_MS = 5000;
+/** Background work waits for this long without a request (see BackgroundPause)… */
+const REQUEST_QUIET_MS = 300;
+/** …but for no longer than this at a time. */
+const BACKGROUND_MAX_WAIT_MS = 5000;
 /** How long after the first article opens the analyser is loaded on this thread (see scheduleWarmUp). */
 const WARM_UP_DELAY_MS = 1500;
 /** At most this much of the article is analysed for the warm-up (a huge one would only hold things up). */

@@ -205,14 +205,20 @@ export class IndexSnapshot {
  * Writes the index's current linked state to `file` (via a temporary file and a rename), in
  * slices that yield to the event loop. `info` gives each article's file size and time as read
  * (undefined: the article is not a file on disk as indexed, e.g. an unsaved editor; then no
- * snapshot is written, since a second start could not check it). Returns whether it wrote.
+ * snapshot is written, since a second start could not check it). `pause` is awaited between
+ * slices (default: one turn of the event loop; the server waits longer while requests come in).
+ * Returns whether it wrote.
  */
+/** The longest the writer works between two pauses. */
+const SLICE_MS = 10;
+
 export async function writeIndexSnapshot(
   file: string,
   fingerprint: string,
   index: WorkspaceIndex,
   info: (uri: string) => SnapshotFileInfo | undefined,
   isCurrent: () => boolean = () => true,
+  pause: () => Promise<void> = () => new Promise<void>((r) => setImmediate(r)),
 ): Promise<boolean> {
   const entities = index.entities();
   const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
@@ -225,17 +231,22 @@ export async function writeIndexSnapshot(
     if (!fi) return false;
     docIdx.set(d.uri, header.docs.length);
     header.docs.push([d.uri, index.contentKeyOf(d), fi.size, fi.mtimeMs]);
-    if (Date.now() - keysSlice >= 20) {
-      await new Promise<void>((r) => setImmediate(r));
+    if (Date.now() - keysSlice >= SLICE_MS) {
+      await pause();
       keysSlice = Date.now();
       if (!isCurrent()) return false;
     }
   }
   const entityIdx = new Map<string, number>();
-  entities.forEach((e, i) => {
-    header.ids.push(e.id);
-    entityIdx.set(e.id, i);
-  });
+  for (let i = 0; i < entities.length; i++) {
+    header.ids.push(entities[i].id);
+    entityIdx.set(entities[i].id, i);
+    if ((i & 4095) === 4095 && Date.now() - keysSlice >= SLICE_MS) {
+      await pause();
+      keysSlice = Date.now();
+      if (!isCurrent()) return false;
+    }
+  }
   const entityOffsets: number[] = [];
   const docOffsets: number[] = [];
   const tmp = `${file}.${process.pid}.tmp`;
@@ -273,8 +284,8 @@ export async function writeIndexSnapshot(
     };
     let sliceStart = Date.now();
     const stillCurrent = async () => {
-      if (Date.now() - sliceStart >= 20) {
-        await new Promise<void>((r) => setImmediate(r));
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        await pause();
         sliceStart = Date.now();
       }
       return isCurrent();

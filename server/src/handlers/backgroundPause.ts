@@ -1,0 +1,32 @@
+/**
+ * Background work (the snapshot writer, the reference lists) gives way to requests. Between two
+ * slices of such work, `pause()` waits one turn of the event loop, or, while requests come in,
+ * until none has come for `quietMs` (at most `maxWaitMs`, so that a client that keeps asking does
+ * not stop the work for good). A slice, and the garbage collections its allocations bring, then
+ * falls between a reviewer's requests instead of in the middle of them: at 10,000 articles,
+ * requests made while the snapshot was written took 50–150 ms, against 0.5 ms otherwise.
+ */
+export class BackgroundPause {
+  private lastRequestAt = -Infinity;
+
+  constructor(
+    private readonly quietMs: number,
+    private readonly maxWaitMs: number,
+    private readonly stopped: () => boolean = () => false,
+  ) {}
+
+  /** Called by every request handler on the index. */
+  noteRequest(): void {
+    this.lastRequestAt = performance.now();
+  }
+
+  async pause(): Promise<void> {
+    const start = performance.now();
+    for (;;) {
+      const quietFor = performance.now() - this.lastRequestAt;
+      if (quietFor >= this.quietMs || performance.now() - start >= this.maxWaitMs || this.stopped()) break;
+      await new Promise<void>((r) => setTimeout(r, Math.min(this.quietMs - quietFor, this.maxWaitMs - (performance.now() - start)) + 1));
+    }
+    await new Promise<void>((r) => setImmediate(r));
+  }
+}

@@ -1,0 +1,56 @@
+/** Background work gives way to requests (server/src/handlers/backgroundPause.ts). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BackgroundPause } from '../../server/src/handlers/backgroundPause';
+
+const timed = async (f: () => Promise<void>) => {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+};
+
+test('BackgroundPause: one turn when no request came; until requests stop when they come; never longer than the cap', async () => {
+  const quiet = 60;
+  const cap = 400;
+  const p = new BackgroundPause(quiet, cap);
+  assert.ok((await timed(() => p.pause())) < quiet, 'no request: no wait');
+
+  p.noteRequest();
+  const afterOne = await timed(() => p.pause());
+  assert.ok(afterOne >= quiet - 2, `a request just now: waits for the quiet (${afterOne.toFixed(0)} ms)`);
+
+  // Requests keep coming for longer than the cap: the pause ends at the cap anyway.
+  const asking = setInterval(() => p.noteRequest(), 10);
+  try {
+    p.noteRequest();
+    const busy = await timed(() => p.pause());
+    assert.ok(busy >= cap - 2, `kept asking: waits up to the cap (${busy.toFixed(0)} ms)`);
+    assert.ok(busy < 3 * cap, `…and then ends (${busy.toFixed(0)} ms)`);
+  } finally {
+    clearInterval(asking);
+  }
+
+  // Requests that stop: the pause ends a quiet period after the last one, well before the cap.
+  const r = new BackgroundPause(quiet, 10_000);
+  let n = 0;
+  let lastAt = 0;
+  const burst = setInterval(() => {
+    if (++n > 10) return clearInterval(burst);
+    r.noteRequest();
+    lastAt = performance.now();
+  }, 10);
+  r.noteRequest();
+  await r.pause();
+  clearInterval(burst);
+  const after = performance.now();
+  assert.equal(n > 10, true, 'the pause outlasted the burst');
+  assert.ok(after - lastAt >= quiet - 2, `ended a quiet period after the last request (${(after - lastAt).toFixed(0)} ms)`);
+  assert.ok(after - lastAt < 5000, 'and not at the cap');
+
+  // A stopped owner (the server shutting down) does not wait.
+  let stopped = false;
+  const q = new BackgroundPause(quiet, cap, () => stopped);
+  q.noteRequest();
+  stopped = true;
+  assert.ok((await timed(() => q.pause())) < quiet);
+});
