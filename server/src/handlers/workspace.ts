@@ -339,8 +339,7 @@ export class Workspace {
         // Always tell the client the pass is over, even if nothing changed.
         if (!this.flushPending()) {
           this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
-          this.scheduleSnapshot();
-          this.referenceWarmer.schedule();
+          this.indexSettled();
         }
         const open = this.documents().all().find((d) => this.isArticle(canonicalUri(d.uri)));
         if (open && !this.disposed) this.prepareForEdits(canonicalUri(open.uri));
@@ -1039,9 +1038,14 @@ export class Workspace {
       this.changedUris.clear();
       this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris });
       this.scheduleSemanticRefresh();
-      this.scheduleSnapshot();
-      this.referenceWarmer.schedule();
+      this.indexSettled();
     }, NOTIFY_DELAY_MS);
+  }
+
+  /** After the index-change notification: the background work that follows a settled index. */
+  private indexSettled(): void {
+    this.scheduleSnapshot();
+    this.referenceWarmer.schedule();
   }
 
   private scheduleSemanticRefresh(): void {

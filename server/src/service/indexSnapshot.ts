@@ -26,6 +26,8 @@ const FORMAT = 1;
 export const SNAPSHOT_FILE_NAME = 'index.bin';
 /** The writer's buffer (see writeIndexSnapshot). */
 const CHUNK_BYTES = 1 << 20;
+/** The longest the writer works between two pauses (see writeIndexSnapshot). */
+const SLICE_MS = 10;
 
 /** What identifies an article's content on disk and in memory. */
 export interface SnapshotFileInfo {
@@ -209,9 +211,6 @@ export class IndexSnapshot {
  * slices (default: one turn of the event loop; the server waits longer while requests come in).
  * Returns whether it wrote.
  */
-/** The longest the writer works between two pauses. */
-const SLICE_MS = 10;
-
 export async function writeIndexSnapshot(
   file: string,
   fingerprint: string,
@@ -224,28 +223,29 @@ export async function writeIndexSnapshot(
   const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   const docIdx = new Map<string, number>();
   const header: Header = { format: FORMAT, fingerprint, crc32: 0, docs: [], ids: [], counts: index.entityCounts() };
+  // Every step below runs in slices of at most SLICE_MS, with `pause` between two; the write
+  // stops (returns false) once the index has changed.
+  let sliceStart = Date.now();
+  const stillCurrent = async () => {
+    if (Date.now() - sliceStart >= SLICE_MS) {
+      await pause();
+      sliceStart = Date.now();
+    }
+    return isCurrent();
+  };
   // Hashing every text takes a while on a big corpus: in slices too, like the records below.
-  let keysSlice = Date.now();
   for (const d of docs) {
     const fi = info(d.uri);
     if (!fi) return false;
     docIdx.set(d.uri, header.docs.length);
     header.docs.push([d.uri, index.contentKeyOf(d), fi.size, fi.mtimeMs]);
-    if (Date.now() - keysSlice >= SLICE_MS) {
-      await pause();
-      keysSlice = Date.now();
-      if (!isCurrent()) return false;
-    }
+    if (!(await stillCurrent())) return false;
   }
   const entityIdx = new Map<string, number>();
   for (let i = 0; i < entities.length; i++) {
     header.ids.push(entities[i].id);
     entityIdx.set(entities[i].id, i);
-    if ((i & 4095) === 4095 && Date.now() - keysSlice >= SLICE_MS) {
-      await pause();
-      keysSlice = Date.now();
-      if (!isCurrent()) return false;
-    }
+    if ((i & 4095) === 4095 && !(await stillCurrent())) return false;
   }
   const entityOffsets: number[] = [];
   const docOffsets: number[] = [];
@@ -281,14 +281,6 @@ export async function writeIndexSnapshot(
         else s.copy(chunk, used);
         used += n;
       }
-    };
-    let sliceStart = Date.now();
-    const stillCurrent = async () => {
-      if (Date.now() - sliceStart >= SLICE_MS) {
-        await pause();
-        sliceStart = Date.now();
-      }
-      return isCurrent();
     };
     await fh.write(MAGIC);
     const textIdx = new Map<string, number>();
