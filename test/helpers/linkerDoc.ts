@@ -1,4 +1,4 @@
-import type { LinkerDocument } from '../../server/src/service/entities';
+import { resolveDocument, type LinkerDocument, type LocalResult } from '../../server/src/service/entities';
 import type { EntityType, RawMention } from '../../server/src/service/types';
 
 /** A linker input whose mentions are the given surfaces, found left to right in `text`. */
@@ -12,4 +12,24 @@ export function doc(uri: string, text: string, spans: [string, EntityType][]): L
     from = i + 1;
   }
   return { uri, text, mentions };
+}
+
+/**
+ * An article made of `pool` entries (surface and type) in the order of `items`, each followed by
+ * its filler, after an "Intro. " sentence: the linker's raw input.
+ */
+export function pooledText(uri: string, pool: readonly (readonly [string, EntityType])[], items: readonly (readonly [number, string])[]): LinkerDocument {
+  let text = 'Intro. ';
+  const mentions: RawMention[] = [];
+  for (const [i, filler] of items) {
+    const [s, type] = pool[i];
+    mentions.push({ start: text.length, end: text.length + s.length, text: s, type });
+    text += s + filler;
+  }
+  return { uri, text, mentions };
+}
+
+/** `pooledText`'s article resolved on its own (the linker's per-article input). */
+export function pooledDoc(uri: string, pool: readonly (readonly [string, EntityType])[], items: readonly (readonly [number, string])[]): LocalResult {
+  return resolveDocument(pooledText(uri, pool, items));
 }

@@ -6,8 +6,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CorpusLinker, linkCorpus, resolveDocument, type Dictionary, type LocalResult } from '../../server/src/service/entities';
-import type { EntityType, RawMention } from '../../server/src/service/types';
+import { CorpusLinker, linkCorpus, type Dictionary, type LocalResult } from '../../server/src/service/entities';
+import type { EntityType } from '../../server/src/service/types';
+import { pooledDoc } from '../helpers/linkerDoc';
 
 const POOL: [string, EntityType][] = [
   ['Yerkin Tukumov', 'person'],
@@ -65,16 +66,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ op: 'check' as const }) },
 );
 
-function build(uri: string, items: [number, string][]): LocalResult {
-  let text = 'Intro. ';
-  const mentions: RawMention[] = [];
-  for (const [i, filler] of items) {
-    const [s, type] = POOL[i];
-    mentions.push({ start: text.length, end: text.length + s.length, text: s, type });
-    text += s + filler;
-  }
-  return resolveDocument({ uri, text, mentions });
-}
+const build = (uri: string, items: [number, string][]): LocalResult => pooledDoc(uri, POOL, items);
 
 function check(linker: CorpusLinker, model: Map<string, LocalResult>, dict: Dictionary | undefined): void {
   const expected = linkCorpus([...model.values()], dict);

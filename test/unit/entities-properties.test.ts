@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { linkCorpus, linkDocuments, resolveDocument, type Dictionary, type LinkerDocument } from '../../server/src/service/entities';
-import type { EntityType, RawMention } from '../../server/src/service/types';
+import type { EntityType } from '../../server/src/service/types';
+import { pooledText } from '../helpers/linkerDoc';
 
 const POOL: [string, EntityType][] = [
   ['Yerkin Tukumov', 'person'],
@@ -47,16 +48,7 @@ const docArb = fc.array(fc.tuple(fc.nat(POOL.length - 1), fc.constantFrom(' said
 const corpusArb = fc.array(docArb, { minLength: 1, maxLength: 6 });
 
 function build(spec: [number, string][][]): LinkerDocument[] {
-  return spec.map((items, d) => {
-    let text = 'Intro. ';
-    const mentions: RawMention[] = [];
-    for (const [i, filler] of items) {
-      const [s, type] = POOL[i];
-      mentions.push({ start: text.length, end: text.length + s.length, text: s, type });
-      text += s + filler;
-    }
-    return { uri: `file:///p/doc-${d}.txt`, text, mentions };
-  });
+  return spec.map((items, d) => pooledText(`file:///p/doc-${d}.txt`, POOL, items));
 }
 
 const key = (uri: string, m: { start: number; end: number }) => `${uri}#${m.start}-${m.end}`;

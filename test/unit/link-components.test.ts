@@ -8,8 +8,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CorpusLinker, linkCorpus, resolveDocument, type LocalResult } from '../../server/src/service/entities';
-import type { EntityType, RawMention } from '../../server/src/service/types';
+import { CorpusLinker, linkCorpus, type LocalResult } from '../../server/src/service/entities';
+import type { EntityType } from '../../server/src/service/types';
+import { pooledDoc } from '../helpers/linkerDoc';
 
 const POOL: [string, EntityType][] = [
   ['KTZ', 'organization'],
@@ -44,16 +45,7 @@ const POOL: [string, EntityType][] = [
 const FILLERS = [' said. ', ' (', ') and ', ', '];
 const docArb = fc.array(fc.tuple(fc.nat(POOL.length - 1), fc.nat(FILLERS.length - 1)), { minLength: 0, maxLength: 8 });
 
-function build(uri: string, items: [number, number][]): LocalResult {
-  let text = 'Intro. ';
-  const mentions: RawMention[] = [];
-  for (const [i, f] of items) {
-    const [s, type] = POOL[i];
-    mentions.push({ start: text.length, end: text.length + s.length, text: s, type });
-    text += s + FILLERS[f];
-  }
-  return resolveDocument({ uri, text, mentions });
-}
+const build = (uri: string, items: [number, number][]): LocalResult => pooledDoc(uri, POOL, items.map(([i, f]) => [i, FILLERS[f]] as const));
 
 function check(linker: CorpusLinker, model: Map<string, LocalResult>): void {
   const expected = linkCorpus([...model.values()]);

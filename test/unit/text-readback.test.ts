@@ -23,6 +23,17 @@ function disk(docs: Array<{ uri: string; text: string }>) {
   return { files, reads, readText: (uri: string) => (reads.push(uri), files.get(uri)) };
 }
 
+/** The first `n` articles indexed from a `disk`, texts read back from it; `stale` collects the index's stale-text reports. */
+function indexedOnDisk(n: number) {
+  const docs = corpus().slice(0, n);
+  const d = disk(docs);
+  const index = new WorkspaceIndex({ readText: d.readText });
+  for (const doc of docs) index.update(doc);
+  const stale: string[] = [];
+  index.onStaleText((uri) => stale.push(uri));
+  return { docs, d, index, stale };
+}
+
 /** Every answer of the language service that depends on article texts, as plain data. */
 function answers(index: WorkspaceIndex) {
   const service = createLanguageService({ index });
@@ -73,10 +84,7 @@ test('read back: no text read from disk is kept, and every answer is the same', 
 });
 
 test('read back: a text is read once for a run of uses', () => {
-  const docs = corpus().slice(0, 3);
-  const d = disk(docs);
-  const index = new WorkspaceIndex({ readText: d.readText });
-  for (const doc of docs) index.update(doc);
+  const { docs, d, index } = indexedOnDisk(3);
   const service = createLanguageService({ index });
   d.reads.length = 0;
   const uri = docs[0].uri;
@@ -87,12 +95,7 @@ test('read back: a text is read once for a run of uses', () => {
 });
 
 test('read back: a file that no longer holds the text indexed is not used; the document is reported stale', () => {
-  const docs = corpus().slice(0, 2);
-  const d = disk(docs);
-  const index = new WorkspaceIndex({ readText: d.readText });
-  for (const doc of docs) index.update(doc);
-  const stale: string[] = [];
-  index.onStaleText((uri) => stale.push(uri));
+  const { docs, d, index, stale } = indexedOnDisk(2);
   const [a, b] = docs;
   const claim = index.claimsIn(a.uri)[0];
   assert.ok(claim, 'the article has a claim');
@@ -141,12 +144,7 @@ test('read back: editor texts are kept; the same text back on disk is not re-ana
 });
 
 test('read back: a dictionary change re-reads the texts; a file gone by then leaves the index', () => {
-  const docs = corpus().slice(0, 3);
-  const d = disk(docs);
-  const index = new WorkspaceIndex({ readText: d.readText });
-  for (const doc of docs) index.update(doc);
-  const stale: string[] = [];
-  index.onStaleText((uri) => stale.push(uri));
+  const { docs, d, index, stale } = indexedOnDisk(3);
   d.files.delete(docs[2].uri);
   const parsed = parseDictionary('{ "version": 1, "entities": [{ "name": "Qazaq Example Board", "type": "organization" }] }');
   assert.ok(parsed.ok);
