@@ -307,15 +307,23 @@ async function latency(n: number) {
         const times: number[] = [];
         let answered = 0;
         const kindStart = performance.now();
+        // The three slowest requests, to read the p99 by (it is the third slowest of 200).
+        const slow: Array<{ ms: number; name: string; items?: number }> = [];
         for (const s of samples) {
           if (performance.now() - kindStart > KIND_BUDGET_MS) break;
           const [ms, r] = await timed(() => f(s));
           times.push(ms);
           if (hasContent(r)) answered++;
           if (kind === 'references') refCounts.push(Array.isArray(r) ? r.length : 0);
+          slow.push({ ms: round(ms, 2), name: s.mention.text, ...(Array.isArray(r) ? { items: r.length } : {}) });
+          slow.sort((a, b) => b.ms - a.ms);
+          slow.length = Math.min(slow.length, 3);
         }
-        out[kind] = { ...stats(times), answered: round(answered / times.length, 3) };
-        log(`  ${kind}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms, answered ${answered}/${times.length}`);
+        out[kind] = { ...stats(times), answered: round(answered / times.length, 3), slowest: slow };
+        log(
+          `  ${kind}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms, answered ${answered}/${times.length}; ` +
+            `slowest ${slow.map((x) => `${x.ms} ms ${JSON.stringify(x.name)}${x.items !== undefined ? ` (${x.items})` : ''}`).join(', ')}`,
+        );
       } catch (err) {
         out[kind] = { error: String(err) };
         log(`  ${kind}: ${String(err)}`);

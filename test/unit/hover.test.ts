@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { escapeMarkdown } from '../../server/src/service/markdown';
+import { createLanguageService } from '../../server/src/service/languageService';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
+import { fakeAnalyse } from '../helpers/fakeAnalyse';
 import { fixture } from '../helpers/serviceFixture';
 
 const ARTICLES = {
@@ -128,4 +131,38 @@ test('hover: a file name with parentheses cannot break out of the link', () => {
   const f = fixture({ 'x (1).txt': 'Kotra here.\n', 'y.txt': 'Kotra there.\n' });
   const md = hoverText(f.service.doHover(f.uri('x (1).txt'), { line: 0, character: 1 }));
   assert.ok(md.includes('x%20%281%29.txt#L1,1)'), md);
+});
+
+test('hover: a card asked again is the same, and an edit that moves or rewords the first mention shows in the next card', () => {
+  const f = fixture(ARTICLES);
+  const at = f.at('a.txt', 0);
+  const first = hoverText(f.service.doHover(f.uri('a.txt'), at));
+  assert.equal(hoverText(f.service.doHover(f.uri('a.txt'), at)), first);
+  // Reword the first mention's sentence and push it one line down: the excerpt and the link follow.
+  const edited = f.text('a.txt').replace('Kazakhstan invests in energy\n\n', 'Kazakhstan invests in energy\n\nUpdated.\n').replace('met Kotra officials', 'met Kotra bankers');
+  f.index.update(f.corpus.set(f.uri('a.txt'), edited, 2));
+  const again = hoverText(f.service.doHover(f.uri('a.txt'), { line: 3, character: 2 }));
+  assert.notEqual(again, first);
+  assert.match(plain(again), /> Erkin Tukumov met Kotra bankers in Astana on Monday\./);
+  assert.ok(again.includes(`](${f.uri('a.txt')}#L4,1)`), again);
+  // Another number of articles per card is another card.
+  const one = fixture(ARTICLES, { settings: { maxHoverArticles: 1 } });
+  assert.match(plain(hoverText(one.service.doHover(one.uri('a.txt'), one.at('a.txt', 0)))), /and 1 more/);
+});
+
+test('hover: a card whose first-mention article cannot be read back is not kept', () => {
+  // An index that reads texts back from a disk of its own; the file then changes under it.
+  const disk = new Map<string, string>();
+  const a = 'Azamat Beispekov met Kotra officials in Astana. Beispekov left.\n';
+  disk.set('file:///r/a.txt', a);
+  const index = new WorkspaceIndex({ analyse: fakeAnalyse(), readText: (uri) => disk.get(uri) });
+  index.update({ uri: 'file:///r/a.txt', text: a, version: 0 });
+  const service = createLanguageService({ index });
+  const pos = { line: 0, character: 1 };
+  disk.set('file:///r/a.txt', 'Something else entirely, of another length.\n');
+  const unread = hoverText(service.doHover('file:///r/a.txt', pos));
+  assert.doesNotMatch(plain(unread), /> Azamat Beispekov met/);
+  // The file is back as indexed: the next hover has the excerpt (the card without it was not kept).
+  disk.set('file:///r/a.txt', a);
+  assert.match(plain(hoverText(service.doHover('file:///r/a.txt', pos))), /> Azamat Beispekov met Kotra officials in Astana\./);
 });

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type { Location } from 'vscode-languageserver-protocol';
+import { entityReferencesOnce, SerializedResult } from '../../server/src/handlers/serializedResult';
 import { InMemoryCorpus } from '../../server/src/service/corpus';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { loadFolder } from '../../server/src/service/loader';
@@ -81,13 +83,19 @@ test('references: a big entity\'s cached list follows an edit that moves its men
   index.update({ uri: 'file:///b.txt', text: b, version: 1 });
   const service = createLanguageService({ index });
   const at = { line: 2, character: 3 };
-  const first = service.findReferences('file:///b.txt', at);
-  assert.ok(first.length >= 64, `${first.length} references (enough to be cached)`);
-  assert.equal(service.findReferences('file:///b.txt', at), first, 'the second ask is served from the cache');
+  // As the server answers: the list of the entity at the position, its JSON kept (handlers/serializedResult.ts).
+  const ask = () => entityReferencesOnce(service, service.mentionedEntity('file:///b.txt', at)!, true);
+  const kept = ask();
+  assert.ok(kept instanceof SerializedResult, 'enough references to be kept');
+  assert.equal(ask(), kept, 'the second ask is served from the kept bytes');
+  const first: Location[] = JSON.parse(kept.json.toString('utf8'));
+  assert.deepEqual(first, service.findReferences('file:///b.txt', at));
   // Two lines inserted at the top of a.txt: its mentions move down two lines.
   index.update({ uri: 'file:///a.txt', text: 'New\n\n' + a, version: 2 });
-  const after = service.findReferences('file:///b.txt', at);
-  const lines = (refs: typeof first, uri: string) => refs.filter((r) => r.uri === uri).map((r) => r.range.start.line);
+  const again = ask();
+  assert.ok(again instanceof SerializedResult);
+  const after: Location[] = JSON.parse(again.json.toString('utf8'));
+  const lines = (refs: Location[], uri: string) => refs.filter((r) => r.uri === uri).map((r) => r.range.start.line);
   assert.deepEqual(lines(after, 'file:///a.txt'), lines(first, 'file:///a.txt').map((l) => l + 2));
   assert.deepEqual(lines(after, 'file:///b.txt'), lines(first, 'file:///b.txt'));
 });

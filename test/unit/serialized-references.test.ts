@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { ReferenceWarmer, WARM_LISTS } from '../../server/src/handlers/referenceWarmer';
-import { isSerialized, rawAwareEncoder, SERIALIZE_FROM, SerializedResult, serializedOnce } from '../../server/src/handlers/serializedResult';
+import { entityReferencesOnce, isSerialized, rawAwareEncoder, SERIALIZE_FROM, SerializedResult } from '../../server/src/handlers/serializedResult';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
@@ -23,23 +23,38 @@ const loc = (i: number, uri = `file:///corpus/${i % 7}/Tromsø ${i}.txt`) => ({
 });
 const decode = async (msg: object) => JSON.parse(Buffer.from(await rawAwareEncoder.encode(msg as never)).toString('utf8'));
 
-test('serializedOnce: big lists keep their JSON (one object per list), small ones are returned as they are', () => {
-  const small = Array.from({ length: SERIALIZE_FROM - 1 }, (_, i) => loc(i));
-  assert.equal(serializedOnce(small), small);
-  assert.equal(isSerialized(small), false);
-  const big = Array.from({ length: SERIALIZE_FROM }, (_, i) => loc(i));
-  const s = serializedOnce(big);
-  assert.ok(s instanceof SerializedResult);
-  assert.equal(serializedOnce(big), s, 'the second ask reuses the bytes');
-  assert.ok(isSerialized(big));
-  assert.deepEqual(JSON.parse(s.json.toString('utf8')), big);
+test('entityReferencesOnce: a big list is kept as its JSON per entity, a small one is the list; an edit that re-links the entity gives its new list', () => {
+  const index = new WorkspaceIndex();
+  for (const a of articles(40)) index.update({ ...a, version: 1 });
+  index.update({ uri: 'file:///w/lone.txt', text: 'Lone\n\nMarguerite Okonkwo-Ilesanmi visited Trondheim.\n', version: 1 });
+  const service = createLanguageService({ index });
+  const place = () => index.entities().find((e) => e.name === 'Tromsø')!;
+  const lone = index.entities().find((e) => e.name.startsWith('Marguerite'))!;
+  assert.ok(place() && place().mentions.length >= SERIALIZE_FROM, 'the place is a big entity');
+  const small = entityReferencesOnce(service, lone, true);
+  assert.ok(Array.isArray(small) && small.length === 1);
+  assert.equal(isSerialized(lone), false);
+  const big = entityReferencesOnce(service, place(), true);
+  assert.ok(big instanceof SerializedResult);
+  assert.equal(entityReferencesOnce(service, place(), true), big, 'the second ask reuses the bytes');
+  assert.ok(isSerialized(place()) && !isSerialized(place(), false));
+  assert.deepEqual(JSON.parse(big.json.toString('utf8')), service.entityReferences(place(), { includeDeclaration: true }));
+  const noDecl = entityReferencesOnce(service, place(), false) as SerializedResult;
+  assert.equal(JSON.parse(noDecl.json.toString('utf8')).length, place().mentions.length - 1);
   // Over a transport that serialises with JSON.stringify (IPC), it is the list.
-  assert.equal(JSON.stringify({ id: 1, result: s }), JSON.stringify({ id: 1, result: big }));
+  assert.equal(JSON.stringify({ id: 1, result: big }), JSON.stringify({ id: 1, result: service.entityReferences(place()) }));
+  // An edit moves the place's first mention one line down: the next answer has it there.
+  const before = place();
+  index.update({ uri: 'file:///w/000.txt', text: 'Report 0\n\nMoved.\nQuentin Vasquez-Ortiz arrived in Tromsø on Monday.\nOfficials in Tromsø said the talks went well.\n', version: 2 });
+  assert.notEqual(place(), before);
+  const after = JSON.parse((entityReferencesOnce(service, place(), true) as SerializedResult).json.toString('utf8'));
+  assert.equal(after[0].uri, 'file:///w/000.txt');
+  assert.equal(after[0].range.start.line, 3);
 });
 
 test('rawAwareEncoder: a response with a serialised result decodes to the plain response; other messages as JSON.stringify', async () => {
   const big = Array.from({ length: 200 }, (_, i) => loc(i));
-  const s = serializedOnce(big) as SerializedResult;
+  const s = new SerializedResult(Buffer.from(JSON.stringify(big), 'utf8'));
   assert.deepEqual(await decode({ jsonrpc: '2.0', id: 42, result: s }), { jsonrpc: '2.0', id: 42, result: big });
   assert.deepEqual(await decode({ jsonrpc: '2.0', id: 'req-7', result: s }), { jsonrpc: '2.0', id: 'req-7', result: big });
   assert.deepEqual(await decode({ result: s }), { result: big }, 'an envelope with nothing else still reads');
@@ -77,15 +92,15 @@ test('ReferenceWarmer: after an index change the biggest entities\' lists are bu
   const warmer = new ReferenceWarmer(service, () => index.linked, 0);
   warmer.schedule();
   await warmer.whenWarm();
-  for (const e of biggest) assert.ok(isSerialized(service.entityReferences(e)), `${e.name}: list built and serialised ahead`);
-  assert.ok(!isSerialized(service.entityReferences(lone)));
+  for (const e of biggest) assert.ok(isSerialized(e), `${e.name}: list built and serialised ahead`);
+  assert.ok(!isSerialized(lone));
   // An edit makes new entity objects: the next schedule has their lists ready again.
   index.update({ uri: 'file:///w/000.txt', text: 'Changed\n\nTromsø and Tromsø again; Quentin Vasquez-Ortiz left.\n', version: 2 });
   const after = service.biggestEntities(WARM_LISTS);
   assert.ok(after.some((e) => !biggest.includes(e)), 'the edit re-linked the big entities');
   warmer.schedule();
   await warmer.whenWarm();
-  for (const e of after) assert.ok(isSerialized(service.entityReferences(e)), `${e.name}: rebuilt after the edit`);
+  for (const e of after) assert.ok(isSerialized(e), `${e.name}: rebuilt after the edit`);
   warmer.dispose();
 });
 

@@ -8,9 +8,9 @@
  * the cache at once).
  */
 import type { LanguageService } from '../service/languageService';
-import { serializedOnce } from './serializedResult';
+import { entityReferencesOnce } from './serializedResult';
 
-/** How many lists are kept ready (the service keeps twice as many recent ones). */
+/** How many lists are kept ready (twice as many recent ones are kept, see serializedResult.ts). */
 export const WARM_LISTS = 16;
 
 export class ReferenceWarmer {
@@ -68,7 +68,7 @@ export class ReferenceWarmer {
         return;
       }
       // Find All References from VS Code asks with includeDeclaration: true.
-      serializedOnce(this.service.entityReferences(entities[i++], { includeDeclaration: true }));
+      entityReferencesOnce(this.service, entities[i++], true);
       void this.pause().then(step);
     };
     void this.pause().then(step);

@@ -1,50 +1,68 @@
 /**
  * Big answers serialised once. Find All References on an entity mentioned thousands of times
- * answers with thousands of locations (about 650 KB of JSON for 4,500), and turning them into
- * JSON cost the server's main thread 3–6 ms on every request, though the service hands back the
- * same list until the entity changes. `serializedOnce` keeps the JSON of such a list beside it
- * (as long as the list lives), and the stdio transport's encoder (`rawAwareEncoder`) splices
- * those bytes into the response instead of serialising the list again.
+ * answers with thousands of locations (about 650 KB of JSON for 4,500). Building them and turning
+ * them into JSON cost the server's main thread 5–10 ms, though the answer stays the same until the
+ * entity changes (an edit that re-links an entity makes a new entity object). So the JSON of the
+ * recent big lists is kept, as bytes, per entity (`entityReferencesOnce`), and the stdio
+ * transport's encoder (`rawAwareEncoder`) splices those bytes into the response.
+ *
+ * Only the bytes are kept, not the list: thousands of small location objects kept alive were
+ * copied by every minor garbage collection that found them young and then lived in the old
+ * generation, where at 10,000 articles every minor collection already costs 5–15 ms; built and
+ * dropped within one request they cost almost nothing to collect.
  *
  * Over any other transport (IPC, sockets) a `SerializedResult` serialises as its value
- * (`toJSON`), so it is always safe to return one from a handler.
+ * (`toJSON`, parsed back from the bytes), so it is always safe to return one from a handler.
  */
 import type { Message } from 'vscode-languageserver/node';
+import type { Location } from 'vscode-languageserver-protocol';
+import type { LanguageService } from '../service/languageService';
+import type { Entity } from '../service/types';
 
 export class SerializedResult<T = unknown> {
   constructor(
-    readonly value: T,
-    /** `JSON.stringify(value)` as UTF-8. */
+    /** The value as UTF-8 JSON. */
     readonly json: Buffer,
   ) {}
 
   toJSON(): T {
-    return this.value;
+    return JSON.parse(this.json.toString('utf8')) as T;
   }
 }
 
-/** Lists shorter than this are cheap to serialise; keeping their bytes would cost more than it saves. */
+/** Lists shorter than this are cheap to build and serialise; keeping their bytes would cost more than it saves. */
 export const SERIALIZE_FROM = 64;
+/** Room for the lists the warmer has ready (`WARM_LISTS`) and as many a reviewer asked for since. */
+const RECENT_MAX = 32;
 
-const serialized = new WeakMap<object, SerializedResult>();
+/** The bytes of the last few big lists, per entity object and includeDeclaration; most recently used last. */
+const recent = new Map<Entity, { 0?: SerializedResult<Location[]>; 1?: SerializedResult<Location[]> }>();
 
 /**
- * `value` with its JSON kept for the next time the same list is answered. Callers must not change
- * a list after returning it (the service's lists are not changed: an edit builds new ones).
+ * Every mention of `entity` as locations: a big list as its kept JSON (built and serialised on
+ * the first ask), a small one as the list itself.
  */
-export function serializedOnce<T extends readonly unknown[]>(value: T): T | SerializedResult<T> {
-  if (value.length < SERIALIZE_FROM) return value;
-  let s = serialized.get(value) as SerializedResult<T> | undefined;
-  if (!s) {
-    s = new SerializedResult(value, Buffer.from(JSON.stringify(value), 'utf8'));
-    serialized.set(value, s);
+export function entityReferencesOnce(service: LanguageService, entity: Entity, includeDeclaration: boolean): Location[] | SerializedResult<Location[]> {
+  const key = includeDeclaration ? 1 : 0;
+  const rec = recent.get(entity);
+  const kept = rec?.[key];
+  if (rec && kept) {
+    recent.delete(entity);
+    recent.set(entity, rec);
+    return kept;
   }
+  const list = service.entityReferences(entity, { includeDeclaration });
+  if (list.length < SERIALIZE_FROM) return list;
+  const s = new SerializedResult<Location[]>(Buffer.from(JSON.stringify(list), 'utf8'));
+  recent.delete(entity);
+  recent.set(entity, { ...rec, [key]: s });
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
   return s;
 }
 
-/** Whether `value`'s JSON is kept (tests). */
-export function isSerialized(value: object): boolean {
-  return serialized.has(value);
+/** Whether the JSON of `entity`'s list is kept (tests). */
+export function isSerialized(entity: Entity, includeDeclaration = true): boolean {
+  return recent.get(entity)?.[includeDeclaration ? 1 : 0] !== undefined;
 }
 
 /**

@@ -95,7 +95,34 @@ function spellingCounts(entity: Entity): Map<string, number> {
   return counts;
 }
 
+/**
+ * Cards of the entities hovered lately, most recent last. A card is a function of the entity
+ * object (an edit that re-links an entity makes a new one, see references.ts) and of the
+ * articles-per-card setting; building one escapes and links up to that many article names and
+ * reads the first mention's article back, which made a hover allocate tens of kilobytes.
+ */
+const recentCards = new Map<Entity, { max: number; card: string }>();
+const RECENT_CARDS_MAX = 256;
+
 export function entityCard(ctx: ServiceContext, entity: Entity): string {
+  const max = ctx.settings().maxHoverArticles;
+  const hit = recentCards.get(entity);
+  if (hit && hit.max === max) {
+    recentCards.delete(entity);
+    recentCards.set(entity, hit);
+    return hit.card;
+  }
+  const built = buildEntityCard(ctx, entity, max);
+  // A card whose first-mention article could not be read back is not kept (the next hover tries again).
+  if (built.complete) {
+    recentCards.delete(entity);
+    recentCards.set(entity, { max, card: built.card });
+    if (recentCards.size > RECENT_CARDS_MAX) recentCards.delete(recentCards.keys().next().value!);
+  }
+  return built.card;
+}
+
+function buildEntityCard(ctx: ServiceContext, entity: Entity, max: number): { card: string; complete: boolean } {
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(entity.name)}** — ${TYPE_LABELS[entity.type]}`);
 
@@ -128,7 +155,6 @@ export function entityCard(ctx: ServiceContext, entity: Entity): string {
   // Mentions per article, each a link to the first mention in that article.
   const sorted = sortedMentions(entity);
   const perArticle = articlesOf(entity);
-  const max = ctx.settings().maxHoverArticles;
   const links = perArticle.slice(0, max).map((a) => {
     const pos = rangeOf(ctx, a.uri, a.first.start, a.first.end).start;
     return `${link(articleName(a.uri), uriWithPosition(a.uri, pos))} (${a.count})`;
@@ -138,16 +164,19 @@ export function entityCard(ctx: ServiceContext, entity: Entity): string {
     `**${sorted.length} ${sorted.length === 1 ? 'mention' : 'mentions'}** in ${perArticle.length} ${perArticle.length === 1 ? 'article' : 'articles'}: ${links.join(' · ')}`,
   );
 
+  let complete = true;
   const first = firstMention(entity);
   if (first) {
     const doc = ctx.index.document(first.uri);
     if (doc) {
-      const s = sentenceAround(doc.text, first.start);
+      const text = doc.text;
+      if (text.length === 0 && doc.textLength > 0) complete = false;
+      const s = sentenceAround(text, first.start);
       const pos = rangeOf(ctx, first.uri, first.start, first.end).start;
-      lines.push(`**First mention** (${link(articleName(first.uri), uriWithPosition(first.uri, pos))}):\n\n${quote(shorten(doc.text.slice(s.start, s.end), 400))}`);
+      lines.push(`**First mention** (${link(articleName(first.uri), uriWithPosition(first.uri, pos))}):\n\n${quote(shorten(text.slice(s.start, s.end), 400))}`);
     }
   }
-  return lines.join('\n\n');
+  return { card: lines.join('\n\n'), complete };
 }
 
 /** The attribution of a claim's sentence, using the entity mentions of its document. */

@@ -12,27 +12,11 @@ export interface ReferenceOptions {
   includeDeclaration: boolean;
 }
 
-/**
- * The reference lists of the last few big entities asked for: a reviewer peeks at the same
- * entity again and again, and a list of thousands of locations costs milliseconds to build.
- * Callers must not change a returned list.
- */
-const recent = new Map<Entity, { 0?: Location[]; 1?: Location[] }>();
-/** Room for the lists `biggestEntities` has ready and as many a reviewer asked for since. */
-const RECENT_MAX = 32;
-const CACHE_FROM = 64;
+/** Entities with at least this many mentions are the ones worth building lists for ahead (see `biggestEntities`). */
+export const BIG_LIST_FROM = 64;
 
 /** Every mention of `entity` as a location (without the first one unless `includeDeclaration`). */
 export function entityReferences(ctx: ServiceContext, entity: Entity, opts: ReferenceOptions): Location[] {
-  const key = opts.includeDeclaration ? 1 : 0;
-  const rec = recent.get(entity);
-  const cached = rec?.[key];
-  if (rec && cached) {
-    // Most recently used last.
-    recent.delete(entity);
-    recent.set(entity, rec);
-    return cached;
-  }
   const mentions = sortedMentions(entity);
   // Mentions come grouped by article: one line table per article, not one lookup per mention.
   const out: Location[] = [];
@@ -46,17 +30,11 @@ export function entityReferences(ctx: ServiceContext, entity: Entity, opts: Refe
     }
     out.push(lines ? { uri: m.uri, range: lines.range(m.start, m.end) } : locationOf(ctx, m));
   }
-  // Kept only for entities with many mentions, and only while the entity object lives (an
-  // edit that re-links it makes a new one).
-  if (out.length >= CACHE_FROM) {
-    recent.set(entity, { ...recent.get(entity), [key]: out });
-    if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
-  }
   return out;
 }
 
 /**
- * The `max` entities with the most mentions (at least CACHE_FROM each), fewest first: the lists
+ * The `max` entities with the most mentions (at least BIG_LIST_FROM each), fewest first: the lists
  * worth building before anyone asks, since their cost grows with their length and the entities
  * a corpus mentions most are the ones reviewers look up most. Fewest first, so that building
  * them in this order leaves the biggest the last to be evicted from the recent lists.
@@ -65,13 +43,19 @@ export function biggestEntities(ctx: ServiceContext, max: number): Entity[] {
   const top: Entity[] = []; // ascending by mention count, at most `max`
   for (const e of ctx.index.entities()) {
     const n = e.mentions.length;
-    if (n < CACHE_FROM || (top.length === max && n <= top[0].mentions.length)) continue;
+    if (n < BIG_LIST_FROM || (top.length === max && n <= top[0].mentions.length)) continue;
     let i = 0;
     while (i < top.length && top[i].mentions.length < n) i++;
     top.splice(i, 0, e);
     if (top.length > max) top.shift();
   }
   return top;
+}
+
+/** The entity mentioned at `position` (what Find All References lists the mentions of), if any. */
+export function mentionedEntity(ctx: ServiceContext, uri: string, position: Position): Entity | null {
+  const li = linesOf(ctx, uri);
+  return li ? (ctx.index.mentionAt(uri, li.offsetAt(position))?.entity ?? null) : null;
 }
 
 export function findReferences(ctx: ServiceContext, uri: string, position: Position, opts: ReferenceOptions): Location[] {

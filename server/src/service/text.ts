@@ -27,8 +27,8 @@ function endsSentenceAt(text: string, i: number): boolean {
   if (c !== '.' && c !== '!' && c !== '?') return false;
   // Skip closing quotes/brackets, then require whitespace or end.
   let j = i + 1;
-  while (j < text.length && /["'”’)\]»]/.test(text[j])) j++;
-  if (j < text.length && !/\s/.test(text[j])) return false;
+  while (j < text.length && isCloser(text.charCodeAt(j))) j++;
+  if (j < text.length && !isSpace(text.charCodeAt(j))) return false;
   if (c === '.') {
     // Abbreviation or initial before the dot?
     let k = i - 1;
@@ -51,10 +51,13 @@ function previousNonSpace(text: string, i: number): number {
 
 /** The sentence containing `offset`: trimmed start and end offsets. */
 export function sentenceAround(text: string, offset: number): { start: number; end: number } {
+  // Character codes throughout: a hover asks this of a whole article, and a string per character
+  // (or a regular expression run per character) made it most of a hover's allocation.
   const o = Math.max(0, Math.min(offset, text.length));
   let start = 0;
   for (let i = o - 1; i >= 0 && o - i < MAX_SENTENCE_REACH; i--) {
-    if ((text[i] === '\n' || /[.!?]/.test(text[i])) && endsSentenceAt(text, i)) {
+    const c = text.charCodeAt(i);
+    if ((c === NEWLINE || isTerminal(c)) && endsSentenceAt(text, i)) {
       start = i + 1;
       break;
     }
@@ -62,20 +65,33 @@ export function sentenceAround(text: string, offset: number): { start: number; e
   }
   let end = text.length;
   for (let i = o; i < text.length && i - o < MAX_SENTENCE_REACH; i++) {
-    if (text[i] === '\n' && endsSentenceAt(text, i)) {
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE && endsSentenceAt(text, i)) {
       end = i;
       break;
     }
-    if (/[.!?]/.test(text[i]) && endsSentenceAt(text, i)) {
+    if (isTerminal(c) && endsSentenceAt(text, i)) {
       end = i + 1;
-      while (end < text.length && /["'”’)\]»]/.test(text[end])) end++;
+      while (end < text.length && isCloser(text.charCodeAt(end))) end++;
       break;
     }
     if (i - o === MAX_SENTENCE_REACH - 1) end = i + 1;
   }
-  while (start < end && /\s/.test(text[start])) start++;
-  while (end > start && /\s/.test(text[end - 1])) end--;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   return { start, end };
+}
+
+const NEWLINE = 10;
+/** `.`, `!`, `?`. */
+const isTerminal = (c: number): boolean => c === 46 || c === 33 || c === 63;
+/** A closing quote or bracket that belongs to the sentence before it: " ' ” ’ ) ] ». */
+const isCloser = (c: number): boolean => c === 34 || c === 39 || c === 0x201d || c === 0x2019 || c === 41 || c === 93 || c === 0xbb;
+/** What `\s` matches in a JavaScript regular expression. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Start of the sentence before the one starting at `sentenceStart` (or `sentenceStart` itself). */
