@@ -279,7 +279,10 @@ async function latency(n: number) {
     const indexed = await waitIndexed(c, t0, INDEX_TIMEOUT_MS, corpus.manifest.files);
     if (!indexed) throw new Error('server never reported the end of indexing');
     const indexSeconds = (indexed.at - t0) / 1000;
-    log(`latency ${n}: indexed ${indexed.params?.articles ?? '?'} articles, ${indexed.params?.entities ?? '?'} entities in ${indexSeconds.toFixed(1)} s`);
+    log(
+      `latency ${n}: indexed ${indexed.params?.articles ?? '?'} articles, ${indexed.params?.entities ?? '?'} entities in ${indexSeconds.toFixed(1)} s; ` +
+        `the bench's own heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`,
+    );
 
     const samples = pickSamples(corpus, REQUESTS, Math.min(50, Math.ceil(REQUESTS / 4)), `${SEED}/latency/${n}`);
     const opened = new Set<string>();
@@ -733,7 +736,44 @@ function printTable(r: any) {
 
 // ---- main -------------------------------------------------------------------------------------------
 
+/**
+ * The sections that time a server (latency at each size, index) run in a fresh bench process
+ * each: the process that sends the requests also decodes the answers, and after the in-process
+ * sections (throughput, claims, linking) its own heap was about 580 MB, so that its own garbage
+ * collections (which grow with its heap) fell into the requests it timed. The child runs one
+ * section (`BENCH_CHILD=latency:10000`) and writes its result as JSON to `BENCH_CHILD_OUT`.
+ */
+async function inChild<T>(section: string): Promise<T> {
+  const out = path.join(os.tmpdir(), `sl-bench-${process.pid}-${section.replace(/\W/g, '_')}.json`);
+  fs.rmSync(out, { force: true });
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_CHILD: section, BENCH_CHILD_OUT: out },
+  });
+  if (r.error) throw r.error;
+  if (!fs.existsSync(out)) throw new Error(`the ${section} section's process ended (code ${r.status}, signal ${r.signal}) without a result`);
+  const result = JSON.parse(fs.readFileSync(out, 'utf8'));
+  fs.rmSync(out, { force: true });
+  if (result && typeof result === 'object' && 'childError' in result) throw new Error(String(result.childError));
+  return result as T;
+}
+
+/** In a child process: run the one section named by BENCH_CHILD and write its result. */
+async function childMain(section: string, out: string): Promise<void> {
+  const [kind, size] = section.split(':');
+  let result: unknown;
+  try {
+    if (kind === 'latency') result = await latency(Number(size));
+    else if (kind === 'index') result = await indexAtScale(Number(size));
+    else throw new Error(`unknown bench section ${section}`);
+  } catch (err) {
+    result = { childError: String(err) };
+  }
+  fs.writeFileSync(out, JSON.stringify(result));
+}
+
 async function main() {
+  if (process.env.BENCH_CHILD && process.env.BENCH_CHILD_OUT) return childMain(process.env.BENCH_CHILD, process.env.BENCH_CHILD_OUT);
   const meta = {
     date: new Date().toISOString(),
     command: `${process.env.npm_lifecycle_event ? 'npm run bench' : 'node --import tsx bench/bench.ts'} ${argv.join(' ')}`.trim(),
@@ -762,7 +802,7 @@ async function main() {
       r.latency = {};
       for (const n of SIZES) {
         try {
-          r.latency[n] = await latency(n);
+          r.latency[n] = await inChild(`latency:${n}`);
         } catch (err) {
           r.latency[n] = { error: String(err) };
           log(`latency ${n}: ${String(err)}`);
@@ -772,7 +812,7 @@ async function main() {
     }
     if (ONLY.has('index') && INDEX_SIZE > 0) {
       try {
-        r.index = await indexAtScale(INDEX_SIZE);
+        r.index = await inChild(`index:${INDEX_SIZE}`);
       } catch (err) {
         r.index = { articles: INDEX_SIZE + 1, error: String(err) };
         log(`index: ${String(err)}`);
