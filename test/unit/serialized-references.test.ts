@@ -12,8 +12,9 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { ReferenceWarmer, WARM_LISTS } from '../../server/src/handlers/referenceWarmer';
-import { entityReferencesOnce, isSerialized, rawAwareEncoder, SERIALIZE_FROM, SerializedResult } from '../../server/src/handlers/serializedResult';
+import { entityReferencesOnce, isSerialized, rawAwareEncoder, SerializedResult } from '../../server/src/handlers/serializedResult';
 import { createLanguageService } from '../../server/src/service/languageService';
+import { BIG_LIST_FROM } from '../../server/src/service/references';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
 
@@ -30,7 +31,7 @@ test('entityReferencesOnce: a big list is kept as its JSON per entity, a small o
   const service = createLanguageService({ index });
   const place = () => index.entities().find((e) => e.name === 'Tromsø')!;
   const lone = index.entities().find((e) => e.name.startsWith('Marguerite'))!;
-  assert.ok(place() && place().mentions.length >= SERIALIZE_FROM, 'the place is a big entity');
+  assert.ok(place() && place().mentions.length >= BIG_LIST_FROM, 'the place is a big entity');
   const small = entityReferencesOnce(service, lone, true);
   assert.ok(Array.isArray(small) && small.length === 1);
   assert.equal(isSerialized(lone), false);
@@ -82,9 +83,9 @@ test('ReferenceWarmer: after an index change the biggest entities\' lists are bu
   index.update({ uri: 'file:///w/lone.txt', text: 'Lone\n\nMarguerite Okonkwo-Ilesanmi visited Trondheim.\n', version: 1 });
   const service = createLanguageService({ index });
   const biggest = service.biggestEntities(WARM_LISTS);
-  assert.ok(biggest.length >= 2, `${biggest.length} entities with at least ${SERIALIZE_FROM} mentions`);
+  assert.ok(biggest.length >= 2, `${biggest.length} entities with at least ${BIG_LIST_FROM} mentions`);
   for (let i = 1; i < biggest.length; i++) assert.ok(biggest[i - 1].mentions.length <= biggest[i].mentions.length, 'fewest first');
-  assert.ok(biggest.every((e) => e.mentions.length >= SERIALIZE_FROM));
+  assert.ok(biggest.every((e) => e.mentions.length >= BIG_LIST_FROM));
   const lone = index.entities().find((e) => e.name.startsWith('Marguerite'));
   assert.ok(lone, 'the lone person is an entity');
   assert.ok(!biggest.includes(lone));
@@ -120,7 +121,7 @@ test('server over stdio: references on a big entity equal every occurrence on di
     });
   }
   expected.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line || a.character - b.character));
-  assert.ok(expected.length >= SERIALIZE_FROM);
+  assert.ok(expected.length >= BIG_LIST_FROM);
 
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

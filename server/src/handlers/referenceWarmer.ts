@@ -7,6 +7,7 @@
  * requests are answered first; a newer index change starts over (unchanged entities are found in
  * the cache at once).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LanguageService } from '../service/languageService';
 import { entityReferencesOnce } from './serializedResult';
 
@@ -24,7 +25,7 @@ export class ReferenceWarmer {
     private readonly ready: () => boolean,
     private readonly delayMs = 500,
     /** Awaited between two lists (default: one turn of the event loop). */
-    private readonly pause: () => Promise<void> = () => new Promise<void>((r) => setImmediate(r)),
+    private readonly pause: () => Promise<void> = () => nextTurn(),
   ) {}
 
   /** After an index change: (re)build the lists once things are quiet for a moment. */

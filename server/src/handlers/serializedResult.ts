@@ -17,6 +17,8 @@
 import type { Message } from 'vscode-languageserver/node';
 import type { Location } from 'vscode-languageserver-protocol';
 import type { LanguageService } from '../service/languageService';
+import { RecentMap } from '../service/entities/memo';
+import { BIG_LIST_FROM } from '../service/references';
 import type { Entity } from '../service/types';
 
 export class SerializedResult<T = unknown> {
@@ -30,13 +32,13 @@ export class SerializedResult<T = unknown> {
   }
 }
 
-/** Lists shorter than this are cheap to build and serialise; keeping their bytes would cost more than it saves. */
-export const SERIALIZE_FROM = 64;
-/** Room for the lists the warmer has ready (`WARM_LISTS`) and as many a reviewer asked for since. */
-const RECENT_MAX = 32;
-
-/** The bytes of the last few big lists, per entity object and includeDeclaration; most recently used last. */
-const recent = new Map<Entity, { 0?: SerializedResult<Location[]>; 1?: SerializedResult<Location[]> }>();
+/**
+ * The bytes of the last few big lists, per entity object and includeDeclaration: room for the
+ * lists the warmer has ready (`WARM_LISTS`) and as many a reviewer asked for since. Lists
+ * shorter than BIG_LIST_FROM are cheap to build and serialise; keeping their bytes would cost
+ * more than it saves.
+ */
+const recent = new RecentMap<Entity, { 0?: SerializedResult<Location[]>; 1?: SerializedResult<Location[]> }>(32);
 
 /**
  * Every mention of `entity` as locations: a big list as its kept JSON (built and serialised on
@@ -46,23 +48,17 @@ export function entityReferencesOnce(service: LanguageService, entity: Entity, i
   const key = includeDeclaration ? 1 : 0;
   const rec = recent.get(entity);
   const kept = rec?.[key];
-  if (rec && kept) {
-    recent.delete(entity);
-    recent.set(entity, rec);
-    return kept;
-  }
+  if (kept) return kept;
   const list = service.entityReferences(entity, { includeDeclaration });
-  if (list.length < SERIALIZE_FROM) return list;
+  if (list.length < BIG_LIST_FROM) return list;
   const s = new SerializedResult<Location[]>(Buffer.from(JSON.stringify(list), 'utf8'));
-  recent.delete(entity);
   recent.set(entity, { ...rec, [key]: s });
-  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
   return s;
 }
 
 /** Whether the JSON of `entity`'s list is kept (tests). */
 export function isSerialized(entity: Entity, includeDeclaration = true): boolean {
-  return recent.get(entity)?.[includeDeclaration ? 1 : 0] !== undefined;
+  return recent.peek(entity)?.[includeDeclaration ? 1 : 0] !== undefined;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity,
@@ -311,7 +312,7 @@ export class Workspace {
         }
         // No index-change events mid-pass: each would re-link the partial corpus for its stats.
         // Requests on open articles are still answered between slices.
-        await new Promise<void>((r) => setImmediate(r));
+        await nextTurn();
       }
       await Promise.all(inFlight);
       pool?.dispose();

@@ -7,6 +7,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-pro
 import { findAttribution, type AttributionMention } from './attribution';
 import { kindLabel, quantityLabel, readClaim } from './claimReading';
 import { articlesOf, firstMention, linesOf, rangeOf, sortedMentions, type ServiceContext } from './context';
+import { RecentMap } from './entities/memo';
 import { escapeMarkdown, link, quote } from './markdown';
 import { uriWithPosition } from './position';
 import { articleName, sentenceAround, shorten } from './text';
@@ -101,24 +102,15 @@ function spellingCounts(entity: Entity): Map<string, number> {
  * articles-per-card setting; building one escapes and links up to that many article names and
  * reads the first mention's article back, which made a hover allocate tens of kilobytes.
  */
-const recentCards = new Map<Entity, { max: number; card: string }>();
-const RECENT_CARDS_MAX = 256;
+const recentCards = new RecentMap<Entity, { max: number; card: string }>(256);
 
 export function entityCard(ctx: ServiceContext, entity: Entity): string {
   const max = ctx.settings().maxHoverArticles;
   const hit = recentCards.get(entity);
-  if (hit && hit.max === max) {
-    recentCards.delete(entity);
-    recentCards.set(entity, hit);
-    return hit.card;
-  }
+  if (hit && hit.max === max) return hit.card;
   const built = buildEntityCard(ctx, entity, max);
   // A card whose first-mention article could not be read back is not kept (the next hover tries again).
-  if (built.complete) {
-    recentCards.delete(entity);
-    recentCards.set(entity, { max, card: built.card });
-    if (recentCards.size > RECENT_CARDS_MAX) recentCards.delete(recentCards.keys().next().value!);
-  }
+  if (built.complete) recentCards.set(entity, { max, card: built.card });
   return built.card;
 }
 

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as zlib from 'node:zlib';
 import type { Entity, EntityMentionRef, EntityType, MergeReason } from './types';
 import type { ResolvedMention, WorkspaceIndex } from './workspaceIndex';
@@ -217,7 +218,7 @@ export async function writeIndexSnapshot(
   index: WorkspaceIndex,
   info: (uri: string) => SnapshotFileInfo | undefined,
   isCurrent: () => boolean = () => true,
-  pause: () => Promise<void> = () => new Promise<void>((r) => setImmediate(r)),
+  pause: () => Promise<void> = () => nextTurn(),
 ): Promise<boolean> {
   const entities = index.entities();
   const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));

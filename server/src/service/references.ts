@@ -12,7 +12,10 @@ export interface ReferenceOptions {
   includeDeclaration: boolean;
 }
 
-/** Entities with at least this many mentions are the ones worth building lists for ahead (see `biggestEntities`). */
+/**
+ * Reference lists at least this long are the ones worth building ahead (`biggestEntities`) and
+ * keeping as JSON (handlers/serializedResult.ts).
+ */
 export const BIG_LIST_FROM = 64;
 
 /** Every mention of `entity` as a location (without the first one unless `includeDeclaration`). */

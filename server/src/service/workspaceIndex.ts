@@ -17,7 +17,7 @@ import {
   type Dictionary,
   type LocalResult,
 } from './entities';
-import { intern } from './entities/memo';
+import { intern, RecentMap } from './entities/memo';
 import type { DocumentAnalysis, Entity, EntityMentionRef, EntityType, RawClaim, RawMention } from './types';
 
 export type { IndexedDocument } from './indexedDocument';
@@ -72,7 +72,7 @@ export class WorkspaceIndex implements TextSource {
   private readonly cache: AnalysisCache | undefined;
   private readonly readText: ((uri: string) => string | undefined) | undefined;
   /** Texts read back lately, most recent last (features often ask for one article's text many times in a row). */
-  private readonly texts = new Map<StoredDocument, string>();
+  private readonly texts = new RecentMap<StoredDocument, string>(TEXTS_KEPT);
   private readonly staleListeners = new Set<(uri: string) => void>();
   private dictVersion = 0;
   /** See `deferLinking`. */
@@ -231,11 +231,7 @@ export class WorkspaceIndex implements TextSource {
     const kept = doc.keptText;
     if (kept !== undefined) return kept;
     const hit = this.texts.get(doc);
-    if (hit !== undefined) {
-      this.texts.delete(doc); // most recent last
-      this.texts.set(doc, hit);
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     // An article the snapshot answers for is read with the snapshot's reader (see useSnapshot).
     const read = this.snapshot && this.snapshot.docs.get(doc.uri) === doc ? this.snapshot.readText : this.readText;
     const text = read?.(doc.uri);
@@ -245,7 +241,6 @@ export class WorkspaceIndex implements TextSource {
       return '';
     }
     this.texts.set(doc, text);
-    if (this.texts.size > TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
     return text;
   }
 

@@ -22,6 +22,40 @@ export class Memo<V> {
   }
 }
 
+/**
+ * The last `cap` entries used, most recent last: `get` counts as a use, and `set` past the cap
+ * drops the entry used longest ago. For caches of things a reviewer comes back to (the texts
+ * read back, hover cards, reference lists).
+ */
+export class RecentMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly cap: number) {}
+
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  /** The entry without counting it as a use. */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.cap) this.map.delete(this.map.keys().next().value!);
+  }
+
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+}
+
 const pool = new Map<string, string>();
 const POOL_CAP = 2_000_000;
 
