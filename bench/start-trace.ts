@@ -131,13 +131,18 @@ async function main(): Promise<void> {
     fs.rmSync(probeFile, { force: true });
     process.kill(c.pid, 'SIGUSR2');
     while (!fs.existsSync(probeFile)) await delay(100);
-    const p = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as { baseline: NodeJS.MemoryUsage; now: NodeJS.MemoryUsage };
+    const p = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as {
+      baseline: NodeJS.MemoryUsage;
+      now: NodeJS.MemoryUsage;
+      spaces?: { name: string; size: number; used: number }[];
+    };
     fs.rmSync(probeFile, { force: true });
     console.log(
       `heap after full GC: ${mb(p.now.heapUsed)} (start-up ${mb(p.baseline.heapUsed)}, index ${mb(p.now.heapUsed - p.baseline.heapUsed)}, ` +
         `${Math.round((p.now.heapUsed - p.baseline.heapUsed) / 1024 / corpus.manifest.files)} KB per article); ` +
         `external ${mb(p.now.external)}, array buffers ${mb(p.now.arrayBuffers)}, RSS now ${mb(p.now.rss)}`,
     );
+    if (p.spaces) console.log(`heap committed ${mb(p.now.heapTotal)}; by space (used/committed): ${p.spaces.filter((s) => s.size > 1 << 20).map((s) => `${s.name} ${mb(s.used)}/${mb(s.size)}`).join(', ')}`);
   }
   if (process.argv.includes('--smaps')) {
     // Where the resident memory is: V8's heap (mmapped pages), malloc's heaps (the main one and

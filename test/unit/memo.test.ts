@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RecentMap } from '../../server/src/service/entities/memo';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { Memo, RecentMap } from '../../server/src/service/entities/memo';
+import { pack, PackState, Unpacker } from '../../server/src/service/transfer';
 
 test('RecentMap: past its cap it drops the entry used longest ago; get counts as a use, peek does not', () => {
   const m = new RecentMap<string, number>(2);
@@ -21,4 +24,54 @@ test('RecentMap: past its cap it drops the entry used longest ago; get counts as
   assert.deepEqual([m.peek('c'), m.peek('d'), m.peek('e')], [30, undefined, 5]);
   assert.equal(m.delete('c'), true);
   assert.equal(m.get('c'), undefined);
+});
+
+/** A full collection (node --expose-gc is not needed: the flag is set here). */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  return () => (gc(), gc());
+}
+
+/** A text of about 1 MB (Latin-1, one byte per character) with a name near its end, and the name sliced out of it. */
+function textAndName(i: number): { text: string; name: string } {
+  const text = `Article ${i}: ` + 'Ærkin '.repeat(170_000) + `Yerkin Tukumov-${i} said.`;
+  const at = text.lastIndexOf('Yerkin');
+  return { text, name: text.slice(at, text.length - ' said.'.length) };
+}
+
+test('Memo: neither its keys nor its values keep the text a key was sliced from', () => {
+  const gc = collector();
+  const memo = new Memo<{ key: string }>(1000);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 30; i++) {
+    const { name } = textAndName(i);
+    assert.ok(name.length >= 13); // V8 slices from 13 characters on
+    // The value keeps what compute was given (as a form keeps its surface).
+    assert.equal(memo.get(name, (k) => ({ key: k })).key, name);
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  // 30 texts of 1 MB kept would be 30 MB; the entries themselves are a few kilobytes.
+  assert.ok(grown < 8 << 20, `heap grew by ${(grown / 1048576).toFixed(1)} MB`);
+  assert.equal(memo.get(textAndName(3).name, () => ({ key: 'computed again' })).key, textAndName(3).name);
+});
+
+test('PackState: the strings it remembers do not keep the texts they were sliced from', () => {
+  const gc = collector();
+  const state = new PackState();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 30; i++) pack({ name: textAndName(i).name }, state); // the messages themselves are dropped
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 8 << 20, `heap grew by ${(grown / 1048576).toFixed(1)} MB`);  // What it remembers still works: a name sent again crosses as its number.
+  const { name } = textAndName(7);
+  const again = new PackState();
+  const receiver = new Unpacker();
+  assert.deepEqual(receiver.unpack(pack({ name }, again)), { name });
+  const second = pack({ name }, again);
+  assert.equal(second.strings.length, 0);
+  assert.deepEqual(receiver.unpack(second), { name });
 });

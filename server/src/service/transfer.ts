@@ -22,6 +22,7 @@
  * Values: undefined, null, booleans, numbers, strings, dense arrays and plain objects (own
  * enumerable string keys, Object.prototype). Anything else throws when packed.
  */
+import { flat } from './entities/memo';
 
 const T_UNDEFINED = 0;
 const T_NULL = 1;
@@ -87,6 +88,8 @@ export class PackState {
   /** Called at the start of each message: whether it begins with a reset. */
   begin(): boolean {
     if (this.strings.size > this.cap || this.lists.size > this.cap) this.reset();
+    // The recent strings may be slices of the previous article's text: not kept past it.
+    this.recent.fill(undefined);
     const r = this.pendingReset;
     this.pendingReset = false;
     return r;
@@ -200,6 +203,8 @@ class Packer {
     if (st.recent[slot] === s) return st.recentIds[slot];
     let id = st.strings.get(s);
     if (id === undefined) {
+      // A flat copy: `s` may be a slice of the article's text, which the table would keep alive.
+      s = flat(s);
       id = st.strings.size;
       st.strings.set(s, id);
       this.newStrings.push(s);

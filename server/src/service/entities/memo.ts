@@ -7,12 +7,19 @@
 export class Memo<V> {
   private map = new Map<string, V>();
   constructor(private readonly cap: number) {}
+  /**
+   * `compute(key)`, from the table when it has it. A new entry is made from a flat copy of the
+   * key: keys are often slices of an article's text (a mention's), and a slice kept as a key,
+   * or inside a value computed from it, kept the whole text alive. In an analysis worker the
+   * tables held about 45,000 such slices after 3,000 articles, pinning every one of those texts.
+   */
   get(key: string, compute: (key: string) => V): V {
     let v = this.map.get(key);
     if (v === undefined && !this.map.has(key)) {
-      v = compute(key);
+      const own = flat(key);
+      v = compute(own);
       if (this.map.size >= this.cap) this.map.clear();
-      this.map.set(key, v);
+      this.map.set(own, v);
     }
     return v as V;
   }
