@@ -20,6 +20,11 @@
  *   --prof=FILE        CPU profiles of the timed link pass(es) only (not the loading), to
  *                      FILE-N.cpuprofile (and FILE-N-inc.cpuprofile for the --inc flushes)
  *   --heap             the heap after each build (needs node --expose-gc)
+ *   --alloc=FILE       sampled allocations of the timed link pass still in the heap when it ends
+ *                      (what survived the young generation: kept, or garbage for the next full
+ *                      GC), to FILE-N.heapprofile; with node --expose-gc also what is left after
+ *                      a full GC, to FILE-N-live.heapprofile (the difference is the pass's
+ *                      old-generation garbage)
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -42,6 +47,7 @@ if (sizes.length === 0) throw new Error('usage: link-scale N [N …] [--inc[=R]]
 const incReps = opt('inc') === undefined ? 0 : Number(opt('inc') || 3);
 const profFile = opt('prof');
 const heap = opt('heap') !== undefined;
+const allocFile = opt('alloc');
 
 const corpus = ensureCorpus(20000, {});
 const model = ['ner-model.bin', 'ner-model-doc.bin', 'gazetteer.tsv'].map((f) => path.join(repoRoot, 'dist', f));
@@ -78,28 +84,47 @@ const post = (method: string, params?: object) =>
   new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
 
 async function main(): Promise<void> {
-  if (profFile) {
+  if (profFile || allocFile) {
     session = new inspector.Session();
     session.connect();
+  }
+  if (profFile) {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: 200 });
   }
+  if (allocFile) await post('HeapProfiler.enable');
   for (const n of sizes) {
     const docs = locals.slice(0, n);
     const linker = new CorpusLinker();
     for (const l of docs) linker.add(l);
-    if (session) await post('Profiler.start');
+    if (heap && global.gc) {
+      global.gc();
+      console.log(`  heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB before the pass`);
+    }
+    if (profFile) await post('Profiler.start');
+    if (allocFile) await post('HeapProfiler.startSampling', { samplingInterval: 16384 });
     const u0 = process.cpuUsage();
     const t0 = performance.now();
     const counts = linker.countByType(); // the link pass
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(u0);
-    if (session) fs.writeFileSync(profFile!.replace(/(\.cpuprofile)?$/, `-${n}.cpuprofile`), JSON.stringify((await post('Profiler.stop')).profile));
+    // Before any full GC: what the pass kept plus the garbage it left in the old generation.
+    const heapAfterPass = process.memoryUsage().heapUsed;
+    if (allocFile) {
+      const file = allocFile.replace(/(\.heapprofile)?$/, `-${n}.heapprofile`);
+      fs.writeFileSync(file, JSON.stringify((await post('HeapProfiler.getSamplingProfile')).profile));
+      if (global.gc) {
+        global.gc();
+        fs.writeFileSync(file.replace(/\.heapprofile$/, '-live.heapprofile'), JSON.stringify((await post('HeapProfiler.getSamplingProfile')).profile));
+      }
+      await post('HeapProfiler.stopSampling');
+    }
+    if (profFile) fs.writeFileSync(profFile!.replace(/(\.cpuprofile)?$/, `-${n}.cpuprofile`), JSON.stringify((await post('Profiler.stop')).profile));
     console.log(`${n} articles: linked in ${Math.round(ms)} ms (user ${(cpu.user / 1e6).toFixed(2)} s, sys ${(cpu.system / 1e6).toFixed(2)} s) ${JSON.stringify(counts)}`);
     console.log(`  hash ${goldenHash(linker.entities())}`);
     if (heap && global.gc) {
       global.gc();
-      console.log(`  heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB with the linker`);
+      console.log(`  heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB with the linker (${Math.round(heapAfterPass / 2 ** 20)} MB as the pass ended)`);
     }
     if (incReps > 0) await incremental(linker, n);
   }
@@ -140,6 +165,8 @@ async function incremental(linker: CorpusLinker, n: number): Promise<void> {
     linker.countByType();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(u0);
+    // Before any full GC: what the pass kept plus the garbage it left in the old generation.
+    const heapAfterPass = process.memoryUsage().heapUsed;
     times.push(`${ms.toFixed(1)} ms (user ${(cpu.user / 1e3).toFixed(0)} ms)`);
     walls.push(ms);
   }

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Memo, RecentMap } from '../../server/src/service/entities/memo';
+import { internPoolSize, Memo, RecentMap } from '../../server/src/service/entities/memo';
 import { pack, PackState, Unpacker } from '../../server/src/service/transfer';
+import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 
 test('RecentMap: past its cap it drops the entry used longest ago; get counts as a use, peek does not', () => {
   const m = new RecentMap<string, number>(2);
@@ -74,4 +75,16 @@ test('PackState: the strings it remembers do not keep the texts they were sliced
   const second = pack({ name }, again);
   assert.equal(second.strings.length, 0);
   assert.deepEqual(receiver.unpack(second), { name });
+});
+
+test('the intern pool is emptied when a bulk load ends, and the index it filled still links', () => {
+  const index = new WorkspaceIndex();
+  index.deferLinking(true);
+  index.update({ uri: 'file:///c/a.txt', text: 'Erkin Tukumov met officials of the Kazakhstan Institute for Strategic Studies in Astana.', version: 1 });
+  index.update({ uri: 'file:///c/b.txt', text: 'Yerkin Tukumov spoke in Astana on Monday.', version: 1 });
+  assert.ok(internPoolSize() > 0);
+  index.deferLinking(false);
+  assert.equal(internPoolSize(), 0);
+  const astana = index.entities().find((e) => e.name === 'Astana');
+  assert.deepEqual(astana?.mentions.map((m) => m.uri).sort(), ['file:///c/a.txt', 'file:///c/b.txt']);
 });

@@ -17,7 +17,7 @@ import {
   type Dictionary,
   type LocalResult,
 } from './entities';
-import { intern, RecentMap } from './entities/memo';
+import { intern, RecentMap, releaseInternPool } from './entities/memo';
 import type { DocumentAnalysis, Entity, EntityMentionRef, EntityType, RawClaim, RawMention } from './types';
 
 export type { IndexedDocument } from './indexedDocument';
@@ -325,6 +325,7 @@ export class WorkspaceIndex implements TextSource {
     if (!on) {
       this.provisionalEntities = new Map();
       this.snapshot = undefined;
+      releaseInternPool(); // the bulk load is over (see releaseInternPool)
     }
   }
 
