@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { serverEnv } from '../server/src/launch';
 
 export interface Notification {
   method: string;
@@ -41,8 +40,7 @@ export class LspClient {
     this.spawnedAt = performance.now();
     this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.serverJs, '--stdio'], {
       cwd: opts.cwd,
-      // As the extension starts it (server/src/launch.ts), then the caller's own variables.
-      env: { ...serverEnv(), ...opts.env },
+      env: { ...process.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));

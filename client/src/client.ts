@@ -13,7 +13,6 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { RequestType } from 'vscode-languageserver-protocol';
-import { serverEnv } from '../../server/src/launch';
 import { IndexChangedNotification, StatsRequest, type IndexStats } from '../../server/src/protocol';
 import { readSettings } from './config';
 import { ARTICLE_LANGUAGE } from './articleLanguage';
@@ -57,10 +56,9 @@ export class SourcelensClient implements vscode.Disposable {
     // stdio rather than IPC: the server's stdio writer sends its big answers (Find All
     // References on a much-mentioned entity) as JSON serialised once (server/src/handlers/
     // serializedResult.ts); Node's IPC channel would serialise them again on every request.
-    const env = serverEnv();
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.stdio, options: { env } },
-      debug: { module, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6009'] } },
+      run: { module, transport: TransportKind.stdio },
+      debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
     const clientOptions: LanguageClientOptions = {
       // Articles by language, plus every file the include globs name: the server applies
