@@ -20,11 +20,10 @@
  *   --prof=FILE        CPU profiles of the timed link pass(es) only (not the loading), to
  *                      FILE-N.cpuprofile (and FILE-N-inc.cpuprofile for the --inc flushes)
  *   --heap             the heap after each build (needs node --expose-gc)
- *   --alloc=FILE       sampled allocations of the timed link pass still in the heap when it ends
- *                      (what survived the young generation: kept, or garbage for the next full
- *                      GC), to FILE-N.heapprofile; with node --expose-gc also what is left after
- *                      a full GC, to FILE-N-live.heapprofile (the difference is the pass's
- *                      old-generation garbage)
+ *   --alloc=FILE       sampled allocations of the timed link pass still alive when it ends, by
+ *                      allocating function (what the linker keeps: at 10,000 articles they add
+ *                      up to the heap's growth through the pass after a full GC), to
+ *                      FILE-N.heapprofile (DevTools' Memory panel, or any heapprofile reader)
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -112,12 +111,7 @@ async function main(): Promise<void> {
     const heapAfterPass = process.memoryUsage().heapUsed;
     if (allocFile) {
       const file = allocFile.replace(/(\.heapprofile)?$/, `-${n}.heapprofile`);
-      fs.writeFileSync(file, JSON.stringify((await post('HeapProfiler.getSamplingProfile')).profile));
-      if (global.gc) {
-        global.gc();
-        fs.writeFileSync(file.replace(/\.heapprofile$/, '-live.heapprofile'), JSON.stringify((await post('HeapProfiler.getSamplingProfile')).profile));
-      }
-      await post('HeapProfiler.stopSampling');
+      fs.writeFileSync(file, JSON.stringify((await post('HeapProfiler.stopSampling')).profile));
     }
     if (profFile) fs.writeFileSync(profFile!.replace(/(\.cpuprofile)?$/, `-${n}.cpuprofile`), JSON.stringify((await post('Profiler.stop')).profile));
     console.log(`${n} articles: linked in ${Math.round(ms)} ms (user ${(cpu.user / 1e6).toFixed(2)} s, sys ${(cpu.system / 1e6).toFixed(2)} s) ${JSON.stringify(counts)}`);
