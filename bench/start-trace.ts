@@ -11,7 +11,8 @@
  * next `--warm` run can read it); `--until-snapshot` stops once the snapshot answers.
  *
  * Looking inside the server (after the pass and its link pass):
- *   `--memprobe`          the heap after full GCs, as the bench measures it (bench/memprobe.cjs);
+ *   `--memprobe`          the heap after full GCs, as the bench measures it, and the heap committed
+ *                         per V8 space (bench/memprobe.cjs);
  *   `--heap-snapshot=DIR` a heap snapshot written into DIR (node --heapsnapshot-signal);
  *   `--rss-timeline`      the highest RSS of every 5 seconds (SOURCELENS_RSS_STEP_MS);
  *   `--smaps`             the resident memory by kind of mapping at the end (Linux);
