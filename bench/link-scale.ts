@@ -159,8 +159,6 @@ async function incremental(linker: CorpusLinker, n: number): Promise<void> {
     linker.countByType();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(u0);
-    // Before any full GC: what the pass kept plus the garbage it left in the old generation.
-    const heapAfterPass = process.memoryUsage().heapUsed;
     times.push(`${ms.toFixed(1)} ms (user ${(cpu.user / 1e3).toFixed(0)} ms)`);
     walls.push(ms);
   }
