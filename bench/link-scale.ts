@@ -19,7 +19,10 @@
  *                      is checked against a fresh linker over the same documents
  *   --prof=FILE        CPU profiles of the timed link pass(es) only (not the loading), to
  *                      FILE-N.cpuprofile (and FILE-N-inc.cpuprofile for the --inc flushes)
- *   --heap             the heap after each build (needs node --expose-gc)
+ *   --heap             the heap after each build (needs node --expose-gc) and the peak RSS of
+ *                      the pass. With --expose-gc the linker forces full collections between
+ *                      the phases of the build, as the server does (handlers/fullCollection.ts);
+ *                      SOURCELENS_NO_FULL_GC=1 leaves them out
  *   --alloc=FILE       sampled allocations of the timed link pass still alive when it ends, by
  *                      allocating function (what the linker keeps: at 10,000 articles they add
  *                      up to the heap's growth through the pass after a full GC), to
@@ -33,6 +36,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fingerprintFiles, openAnalysisCache } from '../server/src/service/analysisCache';
 import { CorpusLinker, resolveDocument, type LocalResult } from '../server/src/service/entities';
+import { fullCollector } from '../server/src/handlers/fullCollection';
 import type { Entity, RawMention } from '../server/src/service/types';
 import { ensureCorpus, repoRoot } from './generate';
 
@@ -94,7 +98,8 @@ async function main(): Promise<void> {
   if (allocFile) await post('HeapProfiler.enable');
   for (const n of sizes) {
     const docs = locals.slice(0, n);
-    const linker = new CorpusLinker();
+    const collectGarbage = process.env.SOURCELENS_NO_FULL_GC ? undefined : fullCollector({ log: heap ? (m) => console.log(`  ${m}`) : undefined });
+    const linker = new CorpusLinker(undefined, { collectGarbage });
     for (const l of docs) linker.add(l);
     if (heap && global.gc) {
       global.gc();
@@ -102,6 +107,14 @@ async function main(): Promise<void> {
     }
     if (profFile) await post('Profiler.start');
     if (allocFile) await post('HeapProfiler.startSampling', { samplingInterval: 16384 });
+    // The pass's own peak RSS: VmHWM is reset here (Linux: clear_refs 5).
+    let peakReset = false;
+    try {
+      fs.writeFileSync('/proc/self/clear_refs', '5');
+      peakReset = true;
+    } catch {
+      // not Linux, or not allowed: no peak
+    }
     const u0 = process.cpuUsage();
     const t0 = performance.now();
     const counts = linker.countByType(); // the link pass
@@ -119,6 +132,8 @@ async function main(): Promise<void> {
     if (heap && global.gc) {
       global.gc();
       console.log(`  heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB with the linker (${Math.round(heapAfterPass / 2 ** 20)} MB as the pass ended)`);
+      const hwm = peakReset ? /VmHWM:\s*(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] : undefined;
+      if (hwm) console.log(`  peak RSS during the pass ${Math.round(Number(hwm) / 1024)} MB`);
     }
     if (incReps > 0) await incremental(linker, n);
   }

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { SERVER_EXEC_ARGV } from '../server/src/launch';
 
 export interface Notification {
   method: string;
@@ -17,7 +18,7 @@ export interface Notification {
 
 export interface StartOptions {
   serverJs: string;
-  /** Extra node flags (before the script). */
+  /** Extra node flags (after SERVER_EXEC_ARGV, which the extension also gives the server; before the script). */
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -38,7 +39,9 @@ export class LspClient {
 
   constructor(opts: StartOptions) {
     this.spawnedAt = performance.now();
-    this.proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.serverJs, '--stdio'], {
+    // The flags the extension starts the server with, then the caller's.
+    const args = [...SERVER_EXEC_ARGV.filter((a) => !opts.nodeArgs?.includes(a)), ...(opts.nodeArgs ?? [])];
+    this.proc = spawn(process.execPath, [...args, opts.serverJs, '--stdio'], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

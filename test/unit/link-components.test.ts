@@ -104,3 +104,45 @@ describe('CorpusLinker components (pruned decisions, lone groups) equal linkCorp
     }
   });
 });
+
+describe('CorpusLinker collectGarbage (full collections in the first build)', () => {
+  const docs = Array.from({ length: 30 }, (_, i) => build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0]]));
+
+  it('is called as the first build starts and before its components are linked, never by edits, and changes nothing', () => {
+    const phases: string[] = [];
+    const linker = new CorpusLinker(undefined, { collectGarbage: (phase) => phases.push(phase) });
+    const model = new Map<string, LocalResult>();
+    for (const l of docs) {
+      linker.add(l);
+      model.set(l.uri, l);
+    }
+    assert.deepEqual(phases, []); // nothing is linked before a query
+    check(linker, model);
+    assert.deepEqual(phases, ['start', 'components']);
+    const plain = new CorpusLinker();
+    for (const l of docs) plain.add(l);
+    assert.deepEqual(linker.entities(), plain.entities());
+
+    const edited = build(uri(4), [[0, 1], [1, 2], [16, 0]]);
+    linker.add(edited);
+    model.set(edited.uri, edited);
+    check(linker, model);
+    linker.remove(uri(9));
+    model.delete(uri(9));
+    check(linker, model);
+    assert.deepEqual(phases, ['start', 'components'], 'an edit re-links a region without forcing collections');
+  });
+
+  it('a build of an emptied linker is a first build again', () => {
+    const phases: string[] = [];
+    const linker = new CorpusLinker(undefined, { collectGarbage: (phase) => phases.push(phase) });
+    for (const l of docs.slice(0, 3)) linker.add(l);
+    linker.entities();
+    for (const l of docs.slice(0, 3)) linker.remove(l.uri);
+    linker.entities();
+    phases.length = 0;
+    for (const l of docs.slice(3, 6)) linker.add(l);
+    check(linker, new Map(docs.slice(3, 6).map((l) => [l.uri, l])));
+    assert.deepEqual(phases, ['start', 'components']);
+  });
+});

@@ -34,7 +34,7 @@ import { createLanguageService, type LanguageService } from '../service/language
 import { DEFAULT_MAX_FILE_SIZE, decodeArticle, formatBytes, listCorpusFiles } from '../service/loader';
 import { DICTIONARY_PATH } from '../service/report';
 import type { DocumentAnalysis } from '../service/types';
-import { WorkspaceIndex } from '../service/workspaceIndex';
+import { WorkspaceIndex, type IndexOptions } from '../service/workspaceIndex';
 import type { Logger } from './guard';
 
 export interface Settings {
@@ -106,6 +106,8 @@ export interface WorkspaceOptions {
   snapshot?: { file: string; fingerprint: string };
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
   batchSize?: number;
+  /** Forces full collections during the first link pass (see fullCollection.ts). */
+  collectGarbage?: IndexOptions['collectGarbage'];
 }
 
 /** Normalises a client URI so that disk-loaded and editor URIs of one file compare equal. */
@@ -151,7 +153,7 @@ export class Workspace {
     this.batchSize = opts.batchSize ?? 25;
     // Texts read from disk are not kept in memory: the index reads one back when a feature needs
     // it, and reports a file that no longer holds the text indexed, which is then loaded again.
-    this.index = new WorkspaceIndex({ analyse: opts.analyse, cache: opts.cache, readText: (uri) => this.readBack(uri) });
+    this.index = new WorkspaceIndex({ analyse: opts.analyse, cache: opts.cache, readText: (uri) => this.readBack(uri), collectGarbage: opts.collectGarbage });
     this.index.onStaleText((uri) => this.reloadStale(uri));
     // Until the first pass has linked the corpus, requests are answered without linking it.
     this.index.deferLinking(true);

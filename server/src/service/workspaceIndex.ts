@@ -15,6 +15,7 @@ import {
   findDictionaryMentions,
   resolveDocument,
   type Dictionary,
+  type LinkerOptions,
   type LocalResult,
 } from './entities';
 import { intern, RecentMap, releaseInternPool } from './entities/memo';
@@ -47,6 +48,8 @@ export interface IndexOptions {
    * of other versions (editors) are kept.
    */
   readText?: (uri: string) => string | undefined;
+  /** Passed to the corpus linker (LinkerOptions.collectGarbage): forces a full collection between the phases of its first, bulk build. */
+  collectGarbage?: LinkerOptions['collectGarbage'];
 }
 
 export interface IndexChange {
@@ -89,7 +92,7 @@ export class WorkspaceIndex implements TextSource {
     this.dictionary = opts.dictionary;
     this.cache = opts.cache;
     this.readText = opts.readText;
-    this.linker = new CorpusLinker(opts.dictionary);
+    this.linker = new CorpusLinker(opts.dictionary, { collectGarbage: opts.collectGarbage });
   }
 
   /** Analyses every document of the corpus (documents already indexed at the same version are kept). */

@@ -237,6 +237,18 @@ function order(a: CCluster, b: CCluster): number {
   return a.doc.ord - b.doc.ord || a.idx - b.idx;
 }
 
+export interface LinkerOptions {
+  /**
+   * Called at the points of the first build (the bulk link of a whole corpus) where most of what
+   * the process allocated since the last call is garbage: as the build starts (what loading the
+   * articles left) and before the components are linked (the registrations and tables that
+   * found them). A caller that can force a full
+   * collection there keeps the build's memory peak down; the result does not depend on it.
+   * Never called by edits.
+   */
+  collectGarbage?: (phase: 'start' | 'components') => void;
+}
+
 export class CorpusLinker {
   private pd: PreparedDictionary;
   private readonly docs = new Map<string, CDoc>();
@@ -263,7 +275,10 @@ export class CorpusLinker {
   /** Incremented whenever entities change (consumers cache per-document views by it). */
   version = 0;
 
-  constructor(dictionary?: Dictionary) {
+  constructor(
+    dictionary?: Dictionary,
+    private readonly opts: LinkerOptions = {},
+  ) {
     this.pd = prepareDictionary(dictionary);
     this.indexKeySets();
   }
@@ -649,6 +664,7 @@ export class CorpusLinker {
     const locals: LocalResult[] = [];
     for (const l of this.pending.values()) if (l) locals.push(l);
     this.pending.clear();
+    this.opts.collectGarbage?.('start');
     for (const local of locals) {
       const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true, ord: -1 };
       const prepared = prepareDocument(local, this.pd);
@@ -816,6 +832,9 @@ export class CorpusLinker {
     const lists: CCluster[][] = Array.from({ length: batches + 1 }, () => []);
     for (const cl of clusters) lists[batchOf[compIndex[find(cl.mark)]]].push(cl);
     for (const cl of clusters) cl.mark = 0;
+    // The registrations were needed only to find the components.
+    regs.length = 0;
+    this.opts.collectGarbage?.('components');
     this.building = true;
     for (const list of lists) if (list.length > 0) this.relink(list, true);
     // Components live until an edit re-opens them: drop the spare capacity left by push.

@@ -21,7 +21,7 @@ import type { LinkerDocument } from './model';
 
 export { resolveDocument } from './local';
 export { linkCorpus } from './link';
-export { CorpusLinker } from './corpusLinker';
+export { CorpusLinker, type LinkerOptions } from './corpusLinker';
 export {
   parseDictionary,
   findDictionaryMentions,
