@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { SERVER_EXEC_ARGV } from '../server/src/launch';
+import { SERVER_EXEC_ARGV, serverEnv } from '../server/src/launch';
 
 export interface Notification {
   method: string;
@@ -43,7 +43,8 @@ export class LspClient {
     const args = [...SERVER_EXEC_ARGV.filter((a) => !opts.nodeArgs?.includes(a)), ...(opts.nodeArgs ?? [])];
     this.proc = spawn(process.execPath, [...args, opts.serverJs, '--stdio'], {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      // As the extension starts it (server/src/launch.ts), then the caller's own variables.
+      env: { ...serverEnv(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));

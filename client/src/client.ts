@@ -16,7 +16,7 @@ import type { RequestType } from 'vscode-languageserver-protocol';
 import { IndexChangedNotification, StatsRequest, type IndexStats } from '../../server/src/protocol';
 import { readSettings } from './config';
 import { ARTICLE_LANGUAGE } from './articleLanguage';
-import { SERVER_EXEC_ARGV } from '../../server/src/launch';
+import { SERVER_EXEC_ARGV, serverEnv } from '../../server/src/launch';
 
 export type IndexChange = IndexStats & { uris: string[] };
 export type ClientState = 'starting' | 'running' | 'stopped';
@@ -60,8 +60,9 @@ export class SourcelensClient implements vscode.Disposable {
     const serverOptions: ServerOptions = {
       // --expose-gc: the server forces full collections between the phases of its first link
       // pass, which keeps its memory peak down on large corpora (server/src/handlers/fullCollection.ts).
-      run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_EXEC_ARGV] } },
-      debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
+      // Its environment: malloc settings that give memory back (server/src/launch.ts).
+      run: { module, transport: TransportKind.stdio, options: { env: serverEnv(), execArgv: [...SERVER_EXEC_ARGV] } },
+      debug: { module, transport: TransportKind.stdio, options: { env: serverEnv(), execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
     };
     const clientOptions: LanguageClientOptions = {
       // Articles by language, plus every file the include globs name: the server applies

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { SERVER_EXEC_ARGV } from '../../server/src/launch';
+import { SERVER_ENV_DEFAULTS, SERVER_EXEC_ARGV } from '../../server/src/launch';
 import { sharedCorpusDir } from '../helpers/paths';
 import {
   activeEditor,
@@ -177,21 +177,23 @@ describe('Sourcelens in code-server', { timeout: 20 * 60_000 }, () => {
     });
   });
 
-  it('the language server runs with the node flags the extension gives it (SERVER_EXEC_ARGV)', async () => {
+  it('the language server runs with the node flags and environment the extension gives it (launch.ts)', async () => {
     await step(page, 'server-flags', 30_000, async () => {
       // The server: a process whose command line runs the installed extension's dist/server.js.
-      const cmdline = await waitFor('the Sourcelens language server process', async () => {
+      const server = await waitFor('the Sourcelens language server process', async () => {
         for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
           try {
             const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-            if (cmd.some((a) => a.startsWith(cs!.extensionsDir) && a.endsWith(path.join('dist', 'server.js')))) return cmd;
+            if (cmd.some((a) => a.startsWith(cs!.extensionsDir) && a.endsWith(path.join('dist', 'server.js')))) return { pid, cmd };
           } catch {
             // gone, or not ours to read
           }
         }
         return undefined;
       }, 20_000);
-      for (const flag of SERVER_EXEC_ARGV) assert.ok(cmdline.includes(flag), `${flag} not on the server's command line: ${cmdline.join(' ')}`);
+      for (const flag of SERVER_EXEC_ARGV) assert.ok(server.cmd.includes(flag), `${flag} not on the server's command line: ${server.cmd.join(' ')}`);
+      const env = fs.readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0');
+      for (const [k, v] of Object.entries(SERVER_ENV_DEFAULTS)) assert.ok(env.includes(`${k}=${v}`), `${k}=${v} not in the server's environment`);
     });
   });
 

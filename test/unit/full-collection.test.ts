@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { FULL_GC_MIN_HEAP, fullCollector } from '../../server/src/handlers/fullCollection';
-import { SERVER_EXEC_ARGV } from '../../server/src/launch';
+import { SERVER_ENV_DEFAULTS, SERVER_EXEC_ARGV, serverEnv } from '../../server/src/launch';
 
 describe('fullCollector', () => {
   it('forces nothing without a gc function', () => {
@@ -46,5 +46,13 @@ describe('fullCollector', () => {
     } finally {
       g.gc = saved;
     }
+  });
+});
+
+describe('serverEnv', () => {
+  it('puts the defaults under the environment given, whose own values win', () => {
+    assert.deepEqual(serverEnv({ PATH: '/bin' }), { PATH: '/bin', ...SERVER_ENV_DEFAULTS });
+    assert.equal(serverEnv({ MALLOC_TRIM_THRESHOLD_: '4096' }).MALLOC_TRIM_THRESHOLD_, '4096');
+    assert.equal(serverEnv({}).MALLOC_MMAP_THRESHOLD_, '131072');
   });
 });
