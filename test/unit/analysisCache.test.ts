@@ -347,3 +347,54 @@ describe('analysis cache and unsaved editor text', () => {
     }
   });
 });
+
+describe('analysis cache, flushSync', () => {
+  const texts = Array.from({ length: 12 }, (_, i) => `${TEXT} ${i}`);
+
+  it('writes what is pending at once, reads it back from the file, and a new cache loads it', () => {
+    const first = open();
+    texts.slice(0, 6).forEach((t, i) => first.set(t, fixture(t), `file:///${i}`));
+    first.close();
+    const c = open();
+    for (let i = 0; i < 4; i++) assert.deepEqual(c.get(texts[i], `file:///${i}`), fixture(texts[i]));
+    for (let i = 6; i < 12; i++) c.set(texts[i], fixture(texts[i]), `file:///${i}`);
+    c.markComplete();
+    const writes = c.stats.writes;
+    assert.equal(c.flushSync(), true);
+    assert.equal(c.stats.writes, writes + 1);
+    assert.equal(c.flushSync(), false, 'nothing pending');
+    // This cache now reads its entries from the file it wrote (old and new ones alike).
+    for (const i of [0, 3, 6, 11]) assert.deepEqual(c.get(texts[i], `file:///${i}`), fixture(texts[i]), `entry ${i}`);
+    const d = open();
+    assert.equal(d.stats.loaded, 10, 'the 4 used entries of the old file and the 6 new ones');
+    for (const i of [0, 3, 6, 11]) assert.deepEqual(d.get(texts[i]), fixture(texts[i]), `entry ${i} in the new file`);
+    assert.equal(d.get(texts[5]), undefined, 'unused: dropped once the pass was complete');
+    assert.deepEqual(logs, []);
+  });
+
+  it('does nothing while a background write is in flight; that write still lands', async () => {
+    const c = open();
+    texts.forEach((t, i) => c.set(t, fixture(t), `file:///${i}`));
+    const flushing = c.flush();
+    assert.equal(c.flushSync(), false);
+    await flushing;
+    const d = open();
+    assert.equal(d.stats.loaded, texts.length);
+    assert.deepEqual(logs, []);
+  });
+
+  it('cannot write: says so, keeps the entries, and a later write saves them', async () => {
+    const c = open();
+    c.set(texts[0], fixture(texts[0]), 'file:///0');
+    const blocker = path.join(dir, CACHE_FILE_NAME);
+    fs.mkdirSync(blocker, { recursive: true }); // a directory where the file goes: the rename fails
+    assert.equal(c.flushSync(), false);
+    assert.ok(logs.some((l) => l.includes('could not write')), logs.join('\n'));
+    assert.deepEqual(c.get(texts[0], 'file:///0'), fixture(texts[0]), 'still held');
+    fs.rmSync(blocker, { recursive: true });
+    logs.length = 0;
+    assert.equal(c.flushSync(), true);
+    assert.equal(open().stats.loaded, 1);
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+});

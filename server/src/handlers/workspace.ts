@@ -325,6 +325,8 @@ export class Workspace {
         if (this.isArticle(uri)) this.safeUpdate(uri, doc.getText(), doc.version);
       }
       this.opts.cache?.markComplete();
+      // Saved now, before the link pass: the rewrite's buffers are gone before it starts.
+      this.opts.cache?.flushSync();
       this.log.info(
         `Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''} in ${Math.round(performance.now() - passStart)} ms.`,
       );

@@ -242,6 +242,56 @@ export class AnalysisCache {
   }
 
   /**
+   * Writes pending changes now, synchronously, unless a background write is in flight (then
+   * nothing: that write, or the next, saves them). For a moment when the process can block
+   * briefly and wants the memory back at once: the server calls it as its first pass ends, before
+   * the link pass, so that rewriting the file (which reads the old one whole: 86 MB at 20,000
+   * articles) does not add to the memory the link pass leaves behind. Returns whether it wrote.
+   */
+  flushSync(): boolean {
+    if (this.closed || this.writing) return false;
+    this.clearTimer();
+    if (!this.dirty) return false;
+    const snap = this.snapshot();
+    const tmp = `${this.file}.${process.pid}.sync.tmp`;
+    let fd: number | undefined;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fd = fs.openSync(tmp, 'w');
+      // writev in chunks (IOV_MAX is 1024 on Linux); no copy of the whole file into one buffer.
+      for (let i = 0; i < snap.parts.length; i += 512) {
+        const chunk = snap.parts.slice(i, i + 512);
+        let done = fs.writevSync(fd, chunk);
+        // A short write (rare): the rest one buffer at a time.
+        for (const b of chunk) {
+          if (done >= b.length) done -= b.length;
+          else {
+            writeFully(fd, b.subarray(done));
+            done = 0;
+          }
+        }
+      }
+      const id = fs.fstatSync(fd);
+      fs.closeSync(fd);
+      fd = undefined;
+      fs.renameSync(tmp, this.file);
+      this.stats.writes++;
+      this.wrote(id, snap.written);
+      return true;
+    } catch (err) {
+      try {
+        if (fd !== undefined) fs.closeSync(fd);
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // left for removeStaleTemporaries
+      }
+      this.dirty = true;
+      this.log(`could not write ${this.file}: ${String(err)}`);
+      return false;
+    }
+  }
+
+  /**
    * Writes pending changes synchronously and stops the timer. Call on shutdown. A background
    * write still in flight is superseded (the process may exit before it finishes).
    */
@@ -587,6 +637,10 @@ function readWithIdentity(file: string): { buf: Buffer; id: fs.Stats } {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function writeFully(fd: number, buf: Buffer): void {
+  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
 }
 
 function readFully(fd: number, buf: Buffer, at: number): void {
