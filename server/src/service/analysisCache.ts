@@ -253,38 +253,11 @@ export class AnalysisCache {
     this.clearTimer();
     if (!this.dirty) return false;
     const snap = this.snapshot();
-    const tmp = `${this.file}.${process.pid}.sync.tmp`;
-    let fd: number | undefined;
     try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fd = fs.openSync(tmp, 'w');
-      // writev in chunks (IOV_MAX is 1024 on Linux); no copy of the whole file into one buffer.
-      for (let i = 0; i < snap.parts.length; i += 512) {
-        const chunk = snap.parts.slice(i, i + 512);
-        let done = fs.writevSync(fd, chunk);
-        // A short write (rare): the rest one buffer at a time.
-        for (const b of chunk) {
-          if (done >= b.length) done -= b.length;
-          else {
-            writeFully(fd, b.subarray(done));
-            done = 0;
-          }
-        }
-      }
-      const id = fs.fstatSync(fd);
-      fs.closeSync(fd);
-      fd = undefined;
-      fs.renameSync(tmp, this.file);
-      this.stats.writes++;
+      const id = this.writeNow(snap.parts);
       this.wrote(id, snap.written);
       return true;
     } catch (err) {
-      try {
-        if (fd !== undefined) fs.closeSync(fd);
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // left for removeStaleTemporaries
-      }
       this.dirty = true;
       this.log(`could not write ${this.file}: ${String(err)}`);
       return false;
@@ -302,18 +275,53 @@ export class AnalysisCache {
     this.closed = true;
     if (!this.dirty && !this.writing) return;
     try {
-      const { parts } = this.snapshot();
-      const tmp = `${this.file}.${process.pid}.sync.tmp`;
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(tmp, Buffer.concat(parts));
-      fs.renameSync(tmp, this.file);
-      this.stats.writes++;
+      this.writeNow(this.snapshot().parts);
     } catch (err) {
       this.log(`could not write ${this.file}: ${String(err)}`);
     }
   }
 
   // ---- internals ------------------------------------------------------------------------
+
+  /**
+   * Writes `parts` to a temporary file and renames it into place, synchronously (writev in
+   * chunks: IOV_MAX is 1024 on Linux; no copy of the whole file into one buffer). Returns the
+   * written file's identity. Throws after removing the temporary file.
+   */
+  private writeNow(parts: Buffer[]): fs.Stats {
+    const tmp = `${this.file}.${process.pid}.sync.tmp`;
+    let fd: number | undefined;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fd = fs.openSync(tmp, 'w');
+      for (let i = 0; i < parts.length; i += 512) {
+        const chunk = parts.slice(i, i + 512);
+        let done = fs.writevSync(fd, chunk);
+        // A short write (rare): the rest one buffer at a time.
+        for (const b of chunk) {
+          if (done >= b.length) done -= b.length;
+          else {
+            writeFully(fd, b.subarray(done));
+            done = 0;
+          }
+        }
+      }
+      const id = fs.fstatSync(fd);
+      fs.closeSync(fd);
+      fd = undefined;
+      fs.renameSync(tmp, this.file);
+      this.stats.writes++;
+      return id;
+    } catch (err) {
+      try {
+        if (fd !== undefined) fs.closeSync(fd);
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // left for removeStaleTemporaries
+      }
+      throw err;
+    }
+  }
 
   private getByKey(key: string, text: string, uri?: string): DocumentAnalysis | undefined {
     const e = this.entries.get(key);
