@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BackgroundPause } from '../../server/src/handlers/backgroundPause';
 
-const timed = async (f: () => Promise<void>) => {
+const timed = async (f: () => Promise<unknown>) => {
   const t0 = performance.now();
   await f();
   return performance.now() - t0;
@@ -14,6 +14,7 @@ test('BackgroundPause: one turn when no request came; until requests stop when t
   const cap = 400;
   const p = new BackgroundPause(quiet, cap);
   assert.ok((await timed(() => p.pause())) < quiet, 'no request: no wait');
+  assert.equal(await p.pause(), false, 'no request: not busy');
 
   p.noteRequest();
   const afterOne = await timed(() => p.pause());
@@ -23,8 +24,12 @@ test('BackgroundPause: one turn when no request came; until requests stop when t
   const asking = setInterval(() => p.noteRequest(), 10);
   try {
     p.noteRequest();
-    const busy = await timed(() => p.pause());
+    let still: boolean | undefined;
+    const busy = await timed(async () => {
+      still = await p.pause();
+    });
     assert.ok(busy >= cap - 2, `kept asking: waits up to the cap (${busy.toFixed(0)} ms)`);
+    assert.equal(still, true, 'ended by the cap: requests are still coming');
     assert.ok(busy < 3 * cap, `…and then ends (${busy.toFixed(0)} ms)`);
   } finally {
     clearInterval(asking);
@@ -40,7 +45,7 @@ test('BackgroundPause: one turn when no request came; until requests stop when t
     lastAt = performance.now();
   }, 10);
   r.noteRequest();
-  await r.pause();
+  assert.equal(await r.pause(), false, 'ended by a quiet period: not busy');
   clearInterval(burst);
   const after = performance.now();
   assert.equal(n > 10, true, 'the pause outlasted the burst');

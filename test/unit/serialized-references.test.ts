@@ -53,6 +53,57 @@ test('entityReferencesOnce: a big list is kept as its JSON per entity, a small o
   assert.equal(after[0].range.start.line, 3);
 });
 
+test('entityReferencesJson: the same bytes as JSON.stringify of the list, for every entity, with and without the declaration', () => {
+  const index = new WorkspaceIndex();
+  for (const a of articles(30)) index.update({ ...a, version: 1 });
+  // Line numbers and characters past one, two and three digits; CRLF and lone CR line breaks; a
+  // URI that JSON escapes (quote, backslash) with characters of two to four UTF-8 bytes.
+  const long = Array.from({ length: 1205 }, (_, i) => (i % 37 === 3 ? `${' '.repeat(i % 40)}Officials in Tromsø met Quentin Vasquez-Ortiz.` : `and the record goes on (${i}).`));
+  index.update({ uri: 'file:///w/long.txt', text: `Long record\r\n\r\n${long.join('\r\n')}\rTromsø at the end`, version: 1 });
+  index.update({ uri: 'file:///w/"odd" \\ Tromsø — 🌍.txt', text: 'Odd\n\nQuentin Vasquez-Ortiz flew from Tromsø.\n', version: 1 });
+  const service = createLanguageService({ index });
+  const place = index.entities().find((e) => e.name === 'Tromsø');
+  assert.ok(place && place.mentions.length >= BIG_LIST_FROM);
+  const lines = service.entityReferences(place).map((l) => l.range.start.line);
+  assert.ok([1, 10, 100, 1000].every((d) => lines.some((l) => l >= d && l < d * 10)), `line numbers of one to four digits: ${lines}`);
+  assert.ok(service.entityReferences(place).some((l) => l.uri.includes('🌍')));
+  let compared = 0;
+  for (const e of index.entities()) {
+    for (const includeDeclaration of [true, false]) {
+      const bytes = service.entityReferencesJson(e, { includeDeclaration });
+      assert.equal(Buffer.from(bytes).toString('utf8'), JSON.stringify(service.entityReferences(e, { includeDeclaration })), `${e.name} (${includeDeclaration})`);
+      assert.equal(bytes.byteLength, bytes.buffer.byteLength, 'the bytes have a buffer of their own size');
+      compared++;
+    }
+  }
+  assert.ok(compared >= 6);
+});
+
+test('entityReferencesJson: numbers at every digit boundary, ranges across lines, offsets past the end', () => {
+  // An entity made by hand over one article: lines and characters 0, 9, 10, 99, 100, 999 and 1000.
+  const at = [0, 9, 10, 99, 100, 999, 1000];
+  const lines = Array.from({ length: 1001 }, (_, i) => (at.includes(i) ? 'x'.repeat(1010) : ''));
+  const text = lines.join('\n');
+  const uri = 'file:///w/grid.txt';
+  const index = new WorkspaceIndex();
+  index.update({ uri, text, version: 1 });
+  const starts = [0];
+  for (let i = 0; i < lines.length - 1; i++) starts.push(starts[i] + lines[i].length + 1);
+  const mentions = at.flatMap((l) => at.map((c) => ({ uri, start: starts[l] + c, end: starts[l] + c + 5, text: 'xxxxx' })));
+  mentions.push({ uri, start: starts[9] + 1005, end: starts[10] + 3, text: 'xx' }); // across a line break
+  mentions.push({ uri, start: text.length - 2, end: text.length + 40, text: 'xx' }); // past the end
+  mentions.push({ uri: 'file:///w/not-indexed.txt', start: 5, end: 9, text: 'xxxx' }); // no line table: 0:0
+  const entity = { id: 'grid', name: 'Grid', type: 'place' as const, aliases: ['Grid'], merges: [], mentions };
+  const service = createLanguageService({ index });
+  const list = service.entityReferences(entity, { includeDeclaration: true });
+  assert.ok(list.some((l) => l.range.start.line === 1000 && l.range.start.character === 1000));
+  assert.ok(list.some((l) => l.range.start.line === 9 && l.range.end.line === 10));
+  for (const includeDeclaration of [true, false]) {
+    const json = Buffer.from(service.entityReferencesJson(entity, { includeDeclaration })).toString('utf8');
+    assert.equal(json, JSON.stringify(service.entityReferences(entity, { includeDeclaration })));
+  }
+});
+
 test('rawAwareEncoder: a response with a serialised result decodes to the plain response; other messages as JSON.stringify', async () => {
   const big = Array.from({ length: 200 }, (_, i) => loc(i));
   const s = new SerializedResult(Buffer.from(JSON.stringify(big), 'utf8'));

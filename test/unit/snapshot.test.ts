@@ -36,6 +36,41 @@ function hovers(index: WorkspaceIndex, uri: string): string[] {
   return index.mentionsIn(uri).map((m) => JSON.stringify(service.doHover(uri, li.positionAt(m.start))));
 }
 
+test('snapshot writer: after a pause that requests kept going (pause resolves to true) it works in short slices, else in long ones', async (t) => {
+  const docs = corpus();
+  const live = new WorkspaceIndex();
+  for (const d of docs) live.update(d);
+  live.entities(); // linked before the clock is faked
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-snapshot-'));
+  try {
+    // A clock that moves 4 ms per reading: the slices are counted in readings, not in real time
+    // (a long slice ends at the third reading after a pause, a short one at the first).
+    const pausesWith = async (busy: boolean) => {
+      let now = 0;
+      const clock = t.mock.method(Date, 'now', () => (now += 4));
+      let pauses = 0;
+      try {
+        const ok = await writeIndexSnapshot(path.join(dir, `${busy}.bin`), FINGERPRINT, live, info, () => true, async () => {
+          pauses++;
+          return busy;
+        });
+        assert.equal(ok, true);
+      } finally {
+        clock.mock.restore();
+      }
+      return pauses;
+    };
+    const quiet = await pausesWith(false);
+    const busy = await pausesWith(true);
+    assert.ok(quiet >= 2, `several slices (${quiet})`);
+    assert.ok(busy >= 2 * quiet, `short slices while requests come: ${busy} pauses against ${quiet}`);
+    // Both files are the same snapshot.
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'true.bin')), fs.readFileSync(path.join(dir, 'false.bin')));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('snapshot: read back, it answers as the live index does', async () => {
   const { docs, live, file, dir } = await written();
   try {

@@ -22,13 +22,24 @@ export class BackgroundPause {
     this.lastRequestAt = performance.now();
   }
 
-  async pause(): Promise<void> {
+  /**
+   * Resolves to whether requests are still coming (the cap ended the wait): the work should then
+   * take only a short slice before the next pause, since the next request is likely to come while
+   * it runs.
+   */
+  async pause(): Promise<boolean> {
     const start = performance.now();
+    let busy = false;
     for (;;) {
       const quietFor = performance.now() - this.lastRequestAt;
-      if (quietFor >= this.quietMs || performance.now() - start >= this.maxWaitMs || this.stopped()) break;
+      if (quietFor >= this.quietMs || this.stopped()) break;
+      if (performance.now() - start >= this.maxWaitMs) {
+        busy = true;
+        break;
+      }
       await new Promise<void>((r) => setTimeout(r, Math.min(this.quietMs - quietFor, this.maxWaitMs - (performance.now() - start)) + 1));
     }
     await nextTurn();
+    return busy;
   }
 }

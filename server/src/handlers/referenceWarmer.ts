@@ -25,7 +25,7 @@ export class ReferenceWarmer {
     private readonly ready: () => boolean,
     private readonly delayMs = 500,
     /** Awaited between two lists (default: one turn of the event loop). */
-    private readonly pause: () => Promise<void> = () => nextTurn(),
+    private readonly pause: () => Promise<unknown> = () => nextTurn(),
   ) {}
 
   /** After an index change: (re)build the lists once things are quiet for a moment. */

@@ -31,7 +31,7 @@ import { findDocumentSymbols } from './documentSymbols';
 import { entityAt, entityMentions, listEntities } from './entityList';
 import { doHover } from './hover';
 import type { LineIndex } from './position';
-import { biggestEntities, entityReferences, findReferences, mentionedEntity, type ReferenceOptions } from './references';
+import { biggestEntities, entityReferences, entityReferencesJson, findReferences, mentionedEntity, type ReferenceOptions } from './references';
 import { ClaimIndex } from './relatedClaims';
 import { getSemanticTokens, semanticTokensLegend } from './semanticTokens';
 import { computeStats, type StatsExtra } from './stats';
@@ -55,6 +55,8 @@ export interface LanguageService {
   findReferences(uri: string, position: Position, opts?: ReferenceOptions): Location[];
   /** Every mention of the entity as a location (a new list on every call). */
   entityReferences(entity: Entity, opts?: ReferenceOptions): Location[];
+  /** `entityReferences` as the UTF-8 bytes of its JSON, written without building the list. */
+  entityReferencesJson(entity: Entity, opts?: ReferenceOptions): Uint8Array;
   /** The entity mentioned at the position (whose mentions `findReferences` lists there), if any. */
   mentionedEntity(uri: string, position: Position): Entity | null;
   /** The `max` entities with the most mentions, fewest first (see references.ts). */
@@ -87,6 +89,7 @@ export function createLanguageService(opts: LanguageServiceOptions): LanguageSer
     findDefinition: (uri, position) => findDefinition(ctx, uri, position),
     findReferences: (uri, position, o = { includeDeclaration: true }) => findReferences(ctx, uri, position, o),
     entityReferences: (entity, o = { includeDeclaration: true }) => entityReferences(ctx, entity, o),
+    entityReferencesJson: (entity, o = { includeDeclaration: true }) => entityReferencesJson(ctx, entity, o),
     mentionedEntity: (uri, position) => mentionedEntity(ctx, uri, position),
     biggestEntities: (max) => biggestEntities(ctx, max),
     findDocumentHighlights: (uri, position) => findDocumentHighlights(ctx, uri, position),
