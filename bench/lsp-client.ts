@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { SERVER_EXEC_ARGV, serverEnv } from '../server/src/launch';
@@ -41,12 +42,17 @@ export class LspClient {
     this.spawnedAt = performance.now();
     // The flags the extension starts the server with, then the caller's.
     const args = [...SERVER_EXEC_ARGV.filter((a) => !opts.nodeArgs?.includes(a)), ...(opts.nodeArgs ?? [])];
+    // SOURCELENS_V8_TRACE=FILE: the protocol moves to fd 3 (bench/stdout-fd3.cjs) and what V8
+    // prints on the server's stdout (e.g. with SOURCELENS_NODE_ARGS=--trace-gc-nvp) goes to FILE.
+    const v8Trace = process.env.SOURCELENS_V8_TRACE;
+    if (v8Trace) args.unshift('--require', path.join(__dirname, 'stdout-fd3.cjs'));
     this.proc = spawn(process.execPath, [...args, opts.serverJs, '--stdio'], {
       cwd: opts.cwd,
       // As the extension starts it (server/src/launch.ts), then the caller's own variables.
       env: { ...serverEnv(), ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: v8Trace ? ['pipe', fs.openSync(v8Trace, 'w'), 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
+    const protocolOut = (v8Trace ? this.proc.stdio[3] : this.proc.stdout) as NodeJS.ReadableStream;
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
     this.dead = this.exited.then((code) => {
       const logs = this.notifications
@@ -61,7 +67,7 @@ export class LspClient {
       this.stderr.push(d);
       if (this.stderr.length > 2000) this.stderr.splice(0, 1000);
     });
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn = createMessageConnection(new StreamMessageReader(protocolOut), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification((method: string, params: any) => {
       const n = { method, params, at: performance.now() };
       this.notifications.push(n);
