@@ -29,6 +29,7 @@ import type { AnalysisJob } from '../worker/analysisJob';
 import type { CorpusDocument } from '../service/corpus';
 import type { TokenCategory } from '../service/context';
 import { parseDictionary, type Dictionary } from '../service/entities';
+import { Memo } from '../service/entities/memo';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, inCorpus } from '../service/glob';
 import { createLanguageService, type LanguageService } from '../service/languageService';
 import { DEFAULT_MAX_FILE_SIZE, decodeArticle, formatBytes, listCorpusFiles } from '../service/loader';
@@ -116,20 +117,17 @@ export interface WorkspaceOptions {
  * parsing and rebuilding a URL per request was a tenth of what answering a hover allocated.
  */
 export function canonicalUri(uri: string): string {
-  if (!uri.startsWith('file:')) return uri;
-  let out = canonical.get(uri);
-  if (out === undefined) {
-    try {
-      out = pathToFileURL(fileURLToPath(uri)).href;
-    } catch {
-      out = uri;
-    }
-    if (canonical.size >= 1024) canonical.clear();
-    canonical.set(uri, out);
-  }
-  return out;
+  return uri.startsWith('file:') ? canonical.get(uri, canonicalFileUri) : uri;
 }
-const canonical = new Map<string, string>();
+const canonical = new Memo<string>(1024);
+
+function canonicalFileUri(uri: string): string {
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
+}
 
 export class Workspace {
   readonly index: WorkspaceIndex;

@@ -37,15 +37,8 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.length));
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - starts[lo] };
+    const line = lineAt(this.lineStarts, o);
+    return { line, character: o - this.lineStarts[line] };
   }
 
   offsetAt(position: Position): number {
@@ -76,6 +69,26 @@ export class LineIndex {
   range(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };
   }
+}
+
+/**
+ * The line containing `offset` in a text with these line starts: the last line starting at or
+ * before it. `from`, a line known to start at or before `offset` (e.g. a range's start line when
+ * looking for its end), is looked at first: most ranges end on the line they start on.
+ */
+export function lineAt(starts: ArrayLike<number>, offset: number, from = 0): number {
+  if (from + 1 >= starts.length || starts[from + 1] > offset) {
+    if (starts[from] <= offset) return from;
+    from = 0;
+  }
+  let lo = from;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Offsets of the first character of each line (after \n, \r\n or a lone \r), packed. */

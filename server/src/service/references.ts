@@ -5,7 +5,7 @@
  */
 import type { Location, Position } from 'vscode-languageserver-protocol';
 import { linesOf, locationOf, sortedMentions, type ServiceContext } from './context';
-import type { LineIndex } from './position';
+import { lineAt, type LineIndex } from './position';
 import type { Entity } from './types';
 
 export interface ReferenceOptions {
@@ -76,8 +76,8 @@ export function entityReferencesJson(ctx: ServiceContext, entity: Entity, opts: 
     if (starts) {
       const s = Math.max(0, Math.min(m.start, length));
       const e = Math.max(0, Math.min(m.end, length));
-      sl = lineOfOffset(starts, s, 0);
-      el = lineOfOffset(starts, e, sl);
+      sl = lineAt(starts, s);
+      el = lineAt(starts, e, sl);
       sc = s - starts[sl];
       ec = e - starts[el];
     }
@@ -93,23 +93,6 @@ export function entityReferencesJson(ctx: ServiceContext, entity: Entity, opts: 
   }
   w.ascii(']');
   return w.bytes();
-}
-
-/** The line of `offset` (the last line starting at or before it), searching from line `from`. */
-function lineOfOffset(starts: ArrayLike<number>, offset: number, from: number): number {
-  // Most ranges end on the line they start on: look at the next line start before searching.
-  if (from + 1 >= starts.length || starts[from + 1] > offset) {
-    if (starts[from] <= offset) return from;
-    from = 0;
-  }
-  let lo = from;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 const UTF8 = new TextEncoder();
