@@ -3,8 +3,19 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { repoRoot, sharedCorpusDir } from '../helpers/paths';
+
+/** Temporary folders made by these tests, removed when the file's tests end. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sourcelens-cli-'));
+  made.push(dir);
+  return dir;
+}
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -74,7 +85,7 @@ test('human output: a table per article and a summary line', () => {
 });
 
 test('bad input: skipped files are named with a reason; an empty folder is an empty result', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sourcelens-cli-'));
+  const dir = tempDir();
   assert.deepEqual(JSON.parse(run('analyze', dir, '--json').stdout), { version: 1, documents: [], entities: [], claims: [] });
   fs.writeFileSync(path.join(dir, 'ok.txt'), 'Prices rose 5% in Oslo.');
   fs.writeFileSync(path.join(dir, 'bin.txt'), Buffer.from([1, 0, 2]));
@@ -87,7 +98,7 @@ test('bad input: skipped files are named with a reason; an empty folder is an em
 });
 
 test('bad input: a broken dictionary is a warning with its line, the analysis still runs', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sourcelens-cli-'));
+  const dir = tempDir();
   fs.writeFileSync(path.join(dir, 'a.txt'), 'Prices rose 5% in Oslo.');
   fs.mkdirSync(path.join(dir, '.sourcelens'));
   fs.writeFileSync(path.join(dir, '.sourcelens', 'entities.json'), '{\n  "version": 1,\n  "entities": [\n    { "name": "X", }\n  ]\n}\n');

@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { globToRegExp, inCorpus, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../server/src/service/glob';
 import { decodeArticle, listCorpusFiles, loadFolder } from '../../server/src/service/loader';
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFolder(files: Record<string, string | Uint8Array>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sourcelens-loader-'));
+  made.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     const full = path.join(dir, rel);
     fs.mkdirSync(path.dirname(full), { recursive: true });
