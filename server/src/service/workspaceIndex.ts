@@ -386,6 +386,12 @@ export class WorkspaceIndex implements TextSource {
     return this.linker.entities();
   }
 
+  /** Every entity of `entities()`, in no particular order (no sorted list is made for it). */
+  forEachEntity(fn: (e: Entity) => void): void {
+    if (this.provisional) (this.snapshot?.data.entities() ?? []).forEach((e) => fn(e));
+    else this.linker.forEachEntity(fn);
+  }
+
   entity(id: string): Entity | undefined {
     if (id.startsWith(PROVISIONAL)) return this.provisionalEntities.get(id);
     if (this.provisional) return this.snapshot?.data.entity(id);
