@@ -9,7 +9,8 @@
  *
  *   node --import tsx bench/after-edit.ts 10000 [--rounds=R] [--seconds=S] [--cache-dir=DIR]
  *
- * `BENCH_SERVER` names another build of the server (default dist/server.js), to compare two.
+ * `BENCH_SERVER` names another build of the server (default dist/server.js), to compare two;
+ * `BENCH_SERVER_NODE_ARGS` adds node flags for it (e.g. "--cpu-prof --cpu-prof-dir=DIR").
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   const cacheDir = path.resolve(arg('cache-dir', path.join(os.tmpdir(), `sourcelens-after-edit-${n}`)));
   fs.mkdirSync(cacheDir, { recursive: true });
   const corpus = ensureCorpus(n, {});
-  const c = new LspClient({ serverJs: process.env.BENCH_SERVER ?? path.join(__dirname, '..', 'dist', 'server.js') });
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const c = new LspClient({ serverJs: process.env.BENCH_SERVER ?? path.join(__dirname, '..', 'dist', 'server.js'), nodeArgs });
   const t0 = performance.now();
   await c.initialize(corpus.dir, { cacheDir });
   const done = (p: any) => p?.indexing === false && (p.articles ?? 0) + (p.skipped?.length ?? 0) >= n;

@@ -18,6 +18,8 @@
  *                      (default 3) and time each incremental `flush()` and the `entities()`
  *                      after it (the edit merged into the sorted list); the final state's hash
  *                      is checked against a fresh linker over the same documents
+ *   --inc-at=I         with --inc: edit article I of the corpus instead (its first mention's
+ *                      entity named again), e.g. an ordinary article rather than the busiest
  *   --prof=FILE        CPU profiles of the timed link pass(es) only (not the loading), to
  *                      FILE-N.cpuprofile (and FILE-N-inc.cpuprofile for the --inc flushes)
  *   --heap             the heap after each build (needs node --expose-gc) and the peak RSS of
@@ -49,6 +51,7 @@ const opt = (name: string): string | undefined => {
 const sizes = args.filter((a) => !a.startsWith('--')).map(Number).filter((n) => n > 0);
 if (sizes.length === 0) throw new Error('usage: link-scale N [N …] [--inc[=R]] [--prof=FILE] [--heap]');
 const incReps = opt('inc') === undefined ? 0 : Number(opt('inc') || 3);
+const incAt = opt('inc-at');
 const profFile = opt('prof');
 const heap = opt('heap') !== undefined;
 const allocFile = opt('alloc');
@@ -151,9 +154,18 @@ async function main(): Promise<void> {
 async function incremental(linker: CorpusLinker, n: number): Promise<void> {
   const all = linker.entities();
   let top = all[0];
-  for (const e of all) if (e.mentions.length > top.mentions.length) top = e;
-  const uris = [...new Set(top.mentions.map((m) => m.uri))];
-  const uri = uris[uris.length >> 1];
+  let uri: string;
+  let uris: string[];
+  if (incAt !== undefined) {
+    // --inc-at=I: article I of the corpus, and the entity of its first mention
+    uri = sources[Number(incAt)].uri;
+    top = linker.mentionsOf(uri)[0].entity;
+    uris = [...new Set(top.mentions.map((m) => m.uri))];
+  } else {
+    for (const e of all) if (e.mentions.length > top.mentions.length) top = e;
+    uris = [...new Set(top.mentions.map((m) => m.uri))];
+    uri = uris[uris.length >> 1];
+  }
   const src = sources.find((s) => s.uri === uri)!;
   const mention = top.mentions.find((m) => m.uri === uri)!;
   const typed = src.mentions.find((m) => m.start === mention.start && m.end === mention.end)!;

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { CorpusLinker, linkCorpus, type LocalResult } from '../../server/src/service/entities';
-import { idOrder } from '../../server/src/service/entities/corpusLinker';
+import { BIG_ENTITY, idOrder } from '../../server/src/service/entities/corpusLinker';
 import type { EntityType } from '../../server/src/service/types';
 import { pooledDoc } from '../helpers/linkerDoc';
 
@@ -69,13 +69,33 @@ test('entities(): a change to most of the corpus sorts again instead of merging'
   assert.equal(linker.sortCounts.full, 2);
 });
 
-test('forEachEntity visits every entity once, without making the sorted list', () => {
+test('forEachEntity visits every entity once, without making the sorted list; with a minimum, the big ones', () => {
   const linker = new CorpusLinker();
-  for (let i = 0; i < 12; i++) linker.add(article(i, i % 3 === 0));
+  const model = new Map<string, LocalResult>();
+  const put = (l: LocalResult) => (linker.add(l), model.set(l.uri, l));
+  for (let i = 0; i < 12; i++) put(article(i, i % 3 === 0));
   const seen: string[] = [];
   linker.forEachEntity((e) => seen.push(e.id));
   assert.equal(linker.sortCounts.full, 0);
   assert.deepEqual(seen.sort(), linker.entities().map((e) => e.id).sort());
+  // Koo in 70 articles (an entity past BIG_ENTITY mentions), then in 60, then 70 again.
+  const big = (min: number) => {
+    const out: string[] = [];
+    linker.forEachEntity((e) => out.push(`${e.name} ${e.mentions.length}`), min);
+    const want = linker.entities().filter((e) => e.mentions.length >= min).map((e) => `${e.name} ${e.mentions.length}`);
+    assert.deepEqual(out.sort(), want.sort(), `at least ${min}`);
+    return out;
+  };
+  for (let i = 0; i < N; i++) put(article(i, i < 70));
+  assert.deepEqual(big(BIG_ENTITY), ['Koo 70']);
+  assert.deepEqual(big(71), []);
+  for (let i = 60; i < 70; i++) put(article(i, false));
+  assert.deepEqual(big(BIG_ENTITY), [], 'Koo fell under the limit');
+  assert.equal(big(60).length, 1);
+  linker.remove(uri(3));
+  for (let i = 60; i < 71; i++) put(article(i, true));
+  assert.deepEqual(big(BIG_ENTITY), ['Koo 70']);
+  assert.deepEqual(linker.entities(), linkCorpus([...model.values()].filter((l) => l.uri !== uri(3))));
 });
 
 test('idOrder: the same order as comparing the strings, whatever their characters and lengths', () => {
@@ -105,6 +125,9 @@ test('idOrder: the same order as comparing the strings, whatever their character
     const want = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     assert.deepEqual(got, want, `round ${round}`);
   }
+  // Many heads (the other way of ranking them).
+  const many = Array.from({ length: 3000 }, (_, i) => `h${(i * 7919) % 40}:${String((i * 104729) % 997).padStart(3, '0')}${i % 3 ? 'x' : ''}`);
+  assert.deepEqual(idOrder(many).map((i) => many[i]), [...many].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   // Without a ':' in every id: plain string order.
   assert.deepEqual(idOrder(['b', 'a:1', 'a']).map((i) => ['b', 'a:1', 'a'][i]), ['a', 'a:1', 'b']);
 });

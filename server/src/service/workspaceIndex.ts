@@ -386,10 +386,10 @@ export class WorkspaceIndex implements TextSource {
     return this.linker.entities();
   }
 
-  /** Every entity of `entities()`, in no particular order (no sorted list is made for it). */
-  forEachEntity(fn: (e: Entity) => void): void {
-    if (this.provisional) (this.snapshot?.data.entities() ?? []).forEach((e) => fn(e));
-    else this.linker.forEachEntity(fn);
+  /** Every entity of `entities()` with at least `minMentions` mentions, in no particular order (no sorted list is made for it). */
+  forEachEntity(fn: (e: Entity) => void, minMentions = 0): void {
+    if (this.provisional) (this.snapshot?.data.entities() ?? []).forEach((e) => e.mentions.length >= minMentions && fn(e));
+    else this.linker.forEachEntity(fn, minMentions);
   }
 
   entity(id: string): Entity | undefined {
