@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LineIndex } from '../server/src/service/position';
 import { ensureCorpus } from './generate';
 import { delay, LspClient } from './lsp-client';
 
@@ -47,14 +48,15 @@ async function main(): Promise<void> {
   console.log(wrote ? 'snapshot written' : 'no snapshot line within 120 s');
   await delay(1000);
 
-  // An entity of the article: the first mention in its last paragraph.
+  // An entity of the article: the first of its document symbols.
   const symbols: any[] = await c.request('textDocument/documentSymbol', { textDocument: { uri } });
   const flat: any[] = [];
   const walk = (s: any[]) => s.forEach((x) => (flat.push(x), x.children && walk(x.children)));
   walk(symbols ?? []);
   const target = flat.find((s) => s.selectionRange) ?? flat[0];
   if (!target) throw new Error('no symbol in the article');
-  const name = text.slice(offsetOf(text, target.selectionRange.start), offsetOf(text, target.selectionRange.end));
+  const lines = new LineIndex(text);
+  const name = text.slice(lines.offsetAt(target.selectionRange.start), lines.offsetAt(target.selectionRange.end));
   const position = target.selectionRange.start;
   console.log(`edits add "${name} said so again." to ${path.basename(file)}; hovers on "${name}" at ${position.line}:${position.character}`);
 
@@ -83,12 +85,6 @@ async function main(): Promise<void> {
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function offsetOf(text: string, pos: { line: number; character: number }): number {
-  let off = 0;
-  for (let l = 0; l < pos.line; l++) off = text.indexOf('\n', off) + 1;
-  return off + pos.character;
 }
 
 main().then(

@@ -26,14 +26,20 @@ const uri = (i: number) => `file:///s/${String(i).padStart(3, '0')}.txt`;
 const article = (i: number, withKoo: boolean, extra = 0): LocalResult =>
   pooledDoc(uri(i), POOL, [[1 + i, ' said. '], ...(withKoo ? ([[0, ' agreed. ']] as [number, string][]) : []), ...(extra ? ([[1 + ((i + extra) % N), ' too. ']] as [number, string][]) : [])]);
 
+/** A linker and the documents given to it (`put` adds or replaces one in both). */
+function corpus() {
+  const linker = new CorpusLinker();
+  const model = new Map<string, LocalResult>();
+  const put = (l: LocalResult) => (linker.add(l), model.set(l.uri, l));
+  return { linker, model, put };
+}
+
 function expectSame(linker: CorpusLinker, model: Map<string, LocalResult>): void {
   assert.deepEqual(linker.entities(), linkCorpus([...model.values()]));
 }
 
 test('entities(): an edit is merged into the sorted list, and the list equals a fresh link', () => {
-  const linker = new CorpusLinker();
-  const model = new Map<string, LocalResult>();
-  const put = (l: LocalResult) => (linker.add(l), model.set(l.uri, l));
+  const { linker, model, put } = corpus();
   for (let i = 0; i < N; i++) put(article(i, i % 50 === 0));
   expectSame(linker, model);
   assert.equal(linker.sortCounts.full, 1);
@@ -59,9 +65,7 @@ test('entities(): an edit is merged into the sorted list, and the list equals a 
 });
 
 test('entities(): a change to most of the corpus sorts again instead of merging', () => {
-  const linker = new CorpusLinker();
-  const model = new Map<string, LocalResult>();
-  const put = (l: LocalResult) => (linker.add(l), model.set(l.uri, l));
+  const { linker, model, put } = corpus();
   for (let i = 0; i < N; i++) put(article(i, false));
   expectSame(linker, model);
   for (let i = 0; i < N; i++) put(article(i, true, 1));
@@ -70,9 +74,7 @@ test('entities(): a change to most of the corpus sorts again instead of merging'
 });
 
 test('forEachEntity visits every entity once, without making the sorted list; with a minimum, the big ones', () => {
-  const linker = new CorpusLinker();
-  const model = new Map<string, LocalResult>();
-  const put = (l: LocalResult) => (linker.add(l), model.set(l.uri, l));
+  const { linker, model, put } = corpus();
   for (let i = 0; i < 12; i++) put(article(i, i % 3 === 0));
   const seen: string[] = [];
   linker.forEachEntity((e) => seen.push(e.id));

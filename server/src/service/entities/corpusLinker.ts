@@ -160,8 +160,20 @@ function joinArrays<T>(parts: T[][]): T[] {
   return out;
 }
 
+/** The first index in [0, n) for which `before(i)` is false (`before` holds for a prefix of the range). */
+function firstNotBefore(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * The positions of `ids` in string order (code units, as `<` compares; equal ids in any order).
+ * The positions of `ids` in string order (code units, as `<` compares; equal ids by `tie`).
  * Comparing the strings themselves is slow for a few hundred thousand of them (each comparison
  * reads two strings spread over the heap, through a JavaScript comparator: 1.2 s at 10,000
  * articles). Each id gets one number read once, sorted natively (a Float64Array's own sort): the
@@ -171,9 +183,9 @@ function joinArrays<T>(parts: T[][]): T[] {
  * the strings. A shorter string sorts before its extensions (a missing character counts 0, the
  * others their code + 1, capped), as with `<`.
  */
-export function idOrder(ids: readonly string[]): number[] {
+export function idOrder(ids: readonly string[], tie: (a: number, b: number) => number = () => 0): number[] {
   const n = ids.length;
-  const byString = (a: number, b: number) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0);
+  const byString = (a: number, b: number) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : tie(a, b));
   const colon = ids.map((s) => s.indexOf(':'));
   const heads = [...new Set(ids.map((s, i) => s.slice(0, colon[i] + 1)))].sort();
   const idxBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
@@ -421,17 +433,8 @@ export class CorpusLinker {
         ids.push(r.entity.id);
       };
       this.byBase.forEach((list) => (Array.isArray(list) ? list.forEach(put) : put(list)));
-      const order = idOrder(ids);
       // Equal ids (a base like "x-2" that is also the second "x"): the rest of the order.
-      for (let i = 1; i < order.length; ) {
-        let j = i;
-        while (j < order.length && ids[order[j]] === ids[order[i - 1]]) j++;
-        if (j > i) {
-          const run = order.slice(i - 1, j).sort((a, b) => entryOrder(ents[a], bases[a], ents[b], bases[b]));
-          for (let k = 0; k < run.length; k++) order[i - 1 + k] = run[k];
-        }
-        i = j + 1;
-      }
+      const order = idOrder(ids, (a, b) => entryOrder(ents[a], bases[a], ents[b], bases[b]));
       this.sortCounts.full++;
       this.sorted = order.map((i) => ents[i]);
       this.sortedBase = order.map((i) => bases[i]);
@@ -476,14 +479,7 @@ export class CorpusLinker {
     // Positions of the entities that leave: the run of their id, then the object itself.
     const drop: number[] = [];
     for (const e of gone) {
-      let lo = 0;
-      let hi = old.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (old[mid].id < e.id) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo; k < old.length && old[k].id === e.id; k++) {
+      for (let k = firstNotBefore(old.length, (i) => old[i].id < e.id); k < old.length && old[k].id === e.id; k++) {
         if (old[k] === e) {
           drop.push(k);
           break;
@@ -492,16 +488,7 @@ export class CorpusLinker {
     }
     drop.sort((a, b) => a - b);
     // Where each newcomer goes: before the first entry that sorts after it.
-    const at = came.map((r) => {
-      let lo = 0;
-      let hi = old.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (entryOrder(old[mid], oldBase[mid], r.entity, r.base) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    });
+    const at = came.map((r) => firstNotBefore(old.length, (i) => entryOrder(old[i], oldBase[i], r.entity, r.base) < 0));
     // A new array (a caller may still be reading the old one: the snapshot writer, in slices),
     // made of slices of the old one between the changes: copying it entry by entry in a loop
     // cost 20-60 ms at 10,000 articles for an edit of a few entities.
