@@ -40,14 +40,15 @@
  */
 
 import type { Entity, EntityMentionRef, EntityType } from '../types';
+import { matchesAcronym } from './acronym';
 import type { Dictionary } from './dictionary';
 import {
-  acronymCouldMatch,
   acronymIndexKeys,
   acronymShape,
-  acronymShapeMatches,
+  acronymMaskMatches,
   consensusType,
   expansionOf,
+  expansionUncached,
   groupEntity,
   linkClusters,
   longIndexKeys,
@@ -64,6 +65,7 @@ import {
   variantPair,
   type ClusterNodes,
   type ExpansionInfo,
+  type ExpansionMask,
   type PreparedDictionary,
 } from './link';
 import type { LocalForm, LocalResult } from './model';
@@ -118,8 +120,11 @@ interface Group {
    * representative (`registration`): a pure function of its form and the group's type.
    */
   reg: boolean;
-  /** The registered long form's expansion (acronym candidates test it; null otherwise). */
-  info: ExpansionInfo | null;
+  /**
+   * The letter tests of the registered long form's expansion (acronym candidates test it; null
+   * otherwise). Its words are computed again for the pairs that pass (`candidates`).
+   */
+  info: ExpansionMask | null;
   /** A decision (acronym letters, surname) pruned as ambiguous: see the header. */
   amb: boolean;
   mark: number;
@@ -128,7 +133,8 @@ interface Group {
 interface Reg {
   blocks: readonly string[];
   long: readonly string[];
-  info: ExpansionInfo | null;
+  /** The long form's letter tests (its words are computed again where a pair passes them). */
+  info: ExpansionMask | null;
   acr: readonly string[];
   surLong: string | null;
   surShort: string | null;
@@ -1176,9 +1182,11 @@ export class CorpusLinker {
         reg.acrGroup = true;
         if (f.acronym) reg.acr = acronymIndexKeys(f.type, f.surface);
       } else {
-        const info = expansionOf(f.surface);
+        // Not from the memo: what it keeps lives until the build ends, and only the letter
+        // tests are kept past this (the words are computed again where a pair passes them).
+        const info = expansionUncached(f.surface);
         if (info) {
-          reg.info = info;
+          reg.info = info.mask;
           reg.long = longIndexKeys(f.type, f.surface, info);
         }
       }
@@ -1276,14 +1284,27 @@ export class CorpusLinker {
   private candidates(g: Group, reg: Reg, visit: (h: Group) => boolean): void {
     if (reg.acr.length > 0) {
       const shape = acronymShape(g.rep!.form.surface);
-      for (const k of reg.acr) for (const h of items(this.longIdx.get(k))) if (acronymShapeMatches(shape, h.info!) && visit(h)) return;
+      for (const k of reg.acr) {
+        for (const h of items(this.longIdx.get(k))) {
+          if (acronymMaskMatches(shape, h.info!) && matchesAcronym(shape.letters, expansionOf(h.rep!.form.surface)!.words) && visit(h)) return;
+        }
+      }
     }
     if (reg.surShort !== null) for (const h of items(this.surLong.get(reg.surShort))) if (visit(h)) return;
   }
 
   /** The decisions that have registered `g` (registration `reg`) among their candidates. */
   private deciders(g: Group, reg: Reg, visit: (d: Group) => void): void {
-    if (reg.info) for (const k of reg.long) for (const d of items(this.acrIdx.get(k))) if (acronymCouldMatch(d.rep!.form, reg.info)) visit(d);
+    if (reg.info) {
+      // The registration is the representative's (`g.rep`'s): its words, once a pair needs them.
+      let words: ExpansionInfo['words'] | null = null;
+      for (const k of reg.long) {
+        for (const d of items(this.acrIdx.get(k))) {
+          const shape = acronymShape(d.rep!.form.surface);
+          if (acronymMaskMatches(shape, reg.info) && matchesAcronym(shape.letters, (words ??= expansionOf(g.rep!.form.surface)!.words))) visit(d);
+        }
+      }
+    }
     if (reg.surLong !== null) for (const d of items(this.surShort.get(reg.surLong))) visit(d);
   }
 

@@ -668,9 +668,9 @@ export function expansionOf(surface: string): ExpansionInfo | null {
   return expansionInfo.get(surface, computeExpansionInfo);
 }
 
-/** Static part of the stand-alone acronym rule: could acronym `short` stand for long form `info`? */
-export function acronymCouldMatch(short: LocalForm, info: ExpansionInfo): boolean {
-  return acronymShapeMatches(acronymShape(short.surface), info);
+/** `expansionOf` computed afresh, leaving the memo as it is (for callers that keep only a part of it). */
+export function expansionUncached(surface: string): ExpansionInfo | null {
+  return computeExpansionInfo(surface);
 }
 
 /** The letters of an acronym and their a–z mask (computed once, tested against many long forms). */
@@ -707,11 +707,17 @@ const acronymKeys = [0, 1, 2, 3].map(() => new Memo<readonly string[]>(200_000))
 const longKeys = [0, 1, 2, 3].map(() => new Memo<readonly string[]>(200_000));
 
 export function acronymShapeMatches(short: AcronymShape, info: ExpansionInfo): boolean {
-  if (popcount(info.required & ~short.mask) > info.maxSkips || short.letters.length < info.minLetters) return false;
-  // Necessary conditions of `matchesAcronym` that need no look at the words (most pairs fail them).
-  if ((short.mask & ~info.prefixLetters) !== 0) return false;
-  if (short.second >= 0 && (info.secondLetters & (1 << short.second)) === 0) return false;
-  return matchesAcronym(short.letters, info.words);
+  return acronymMaskMatches(short, info.mask) && matchesAcronym(short.letters, info.words);
+}
+
+/**
+ * Necessary conditions of `matchesAcronym` that need no look at the words (most pairs fail
+ * them): `acronymShapeMatches` is this and `matchesAcronym` on the words.
+ */
+export function acronymMaskMatches(short: AcronymShape, m: ExpansionMask): boolean {
+  if (popcount(m.required & ~short.mask) > m.maxSkips || short.letters.length < m.minLetters) return false;
+  if ((short.mask & ~m.prefixLetters) !== 0) return false;
+  return short.second < 0 || (m.secondLetters & (1 << short.second)) !== 0;
 }
 
 export { MAX_VARIANT_BLOCK };
@@ -721,6 +727,12 @@ export { MAX_VARIANT_BLOCK };
 export interface ExpansionInfo {
   words: NonNullable<ReturnType<typeof expansionWords>>;
   blocks: string[];
+  /** What acronyms could stand for this form, without its words: the part the corpus linker keeps. */
+  mask: ExpansionMask;
+}
+
+/** The letter tests of `acronymMaskMatches`: a few numbers, kept where the words would cost 200-400 bytes. */
+export interface ExpansionMask {
   /** Bit mask (a–z) of content-word initials; an acronym must contain all but `maxSkips`. */
   required: number;
   maxSkips: number;
@@ -751,7 +763,7 @@ function computeExpansionInfo(surface: string): ExpansionInfo | null {
       if (wi > 0 || pi > 0) secondLetters |= letterMask(p[0]);
     }),
   );
-  return { words, blocks: expansionBlockKeys(words), required, maxSkips, minLetters: content - maxSkips, prefixLetters, secondLetters };
+  return { words, blocks: expansionBlockKeys(words), mask: { required, maxSkips, minLetters: content - maxSkips, prefixLetters, secondLetters } };
 }
 
 function letterMask(s: string): number {
