@@ -108,7 +108,7 @@ describe('CorpusLinker components (pruned decisions, lone groups) equal linkCorp
 describe('CorpusLinker collectGarbage (full collections in the first build)', () => {
   const docs = Array.from({ length: 30 }, (_, i) => build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0]]));
 
-  it('is called as the first build starts and before its components are linked, never by edits, and changes nothing', () => {
+  it('is called as the first build starts, before its components are linked and as it ends, never by edits, and changes nothing', () => {
     const phases: string[] = [];
     const linker = new CorpusLinker(undefined, { collectGarbage: (phase) => phases.push(phase) });
     const model = new Map<string, LocalResult>();
@@ -118,7 +118,7 @@ describe('CorpusLinker collectGarbage (full collections in the first build)', ()
     }
     assert.deepEqual(phases, []); // nothing is linked before a query
     check(linker, model);
-    assert.deepEqual(phases, ['start', 'components']);
+    assert.deepEqual(phases, ['start', 'components', 'end']);
     const plain = new CorpusLinker();
     for (const l of docs) plain.add(l);
     assert.deepEqual(linker.entities(), plain.entities());
@@ -130,7 +130,7 @@ describe('CorpusLinker collectGarbage (full collections in the first build)', ()
     linker.remove(uri(9));
     model.delete(uri(9));
     check(linker, model);
-    assert.deepEqual(phases, ['start', 'components'], 'an edit re-links a region without forcing collections');
+    assert.deepEqual(phases, ['start', 'components', 'end'], 'an edit re-links a region without forcing collections');
   });
 
   it('a build of an emptied linker is a first build again', () => {
@@ -143,6 +143,6 @@ describe('CorpusLinker collectGarbage (full collections in the first build)', ()
     phases.length = 0;
     for (const l of docs.slice(3, 6)) linker.add(l);
     check(linker, new Map(docs.slice(3, 6).map((l) => [l.uri, l])));
-    assert.deepEqual(phases, ['start', 'components']);
+    assert.deepEqual(phases, ['start', 'components', 'end']);
   });
 });

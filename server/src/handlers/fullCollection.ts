@@ -1,6 +1,7 @@
 /**
  * Full garbage collections at the phase boundaries of the first link pass
- * (`LinkerOptions.collectGarbage`). The pass builds large tables that it drops phase by phase;
+ * (`LinkerOptions.collectGarbage`: as it starts, before its components are linked, as it ends).
+ * The pass builds large tables that it drops phase by phase;
  * left to itself, V8 collects the old generation only when it has grown well past what the last
  * collection left, so at 20,000 articles the pass ended with about half a gigabyte of garbage
  * in the heap, and that was the server's memory peak. A collection at each boundary costs about
