@@ -935,10 +935,11 @@ export class CorpusLinker {
       const join = votedJoin(n, votes);
       let g = last && last.join === join ? last : this.groups.get(join);
       if (!g) {
-        this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, info: null, amb: false, mark: 0 }));
+        // A one-member list of its exact size (most groups stay one node; an array grown by push
+        // from empty has room for 17, and was garbage once the list below replaced it).
+        this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [n], rep: null, reg: false, info: null, amb: false, mark: 0 }));
         groupList.push(g);
-      }
-      g.members.push(n);
+      } else g.members.push(n);
       n.group = g;
       return g;
     };
@@ -959,24 +960,29 @@ export class CorpusLinker {
     // Registrations, kept for the build only; a group's number is its `mark` (reset below) and
     // `gc` the number of its representative's cluster.
     const flipped = new Set<string>();
-    const regs: Reg[] = new Array(groupList.length);
+    // Only the registrations of decisions are kept until the components are found (null for
+    // the rest: nothing below reads them).
+    const regs: Array<Reg | null> = new Array(groupList.length);
     const gc = new Int32Array(groupList.length);
     const corpusOrder = (a: CNode, b: CNode) => a.cl.mark - b.cl.mark || a.i - b.i;
     for (let i = 0; i < groupList.length; i++) {
       const g = groupList[i];
       // Exact size (push left spare capacity), in corpus order (mostly already).
-      const ms = g.members.slice();
-      for (let j = 1; j < ms.length; j++) {
-        if (corpusOrder(ms[j - 1], ms[j]) > 0) {
-          ms.sort(corpusOrder);
-          break;
+      if (g.members.length > 1) {
+        const ms = g.members.slice();
+        for (let j = 1; j < ms.length; j++) {
+          if (corpusOrder(ms[j - 1], ms[j]) > 0) {
+            ms.sort(corpusOrder);
+            break;
+          }
         }
+        g.members = ms;
       }
-      g.members = ms;
       g.rep = g.members[0];
       g.mark = i;
       gc[i] = g.rep.cl.mark;
-      regs[i] = this.register(g, flipped);
+      const reg = this.register(g, flipped);
+      regs[i] = isDecision(reg) ? reg : null;
     }
 
     this.pd.keySets.forEach((set) => {
@@ -989,9 +995,10 @@ export class CorpusLinker {
       const g = groupList[i];
       const c = gc[i];
       for (let j = 1; j < g.members.length; j++) union(g.members[j].cl.mark, c);
-      const reg = regs[i];
-      if (reg.acrGroup) for (const n of items(this.defIdx.get(reg.key))) if (n.group) union(gc[n.group.mark], c);
-      if (isDecision(reg)) decisions.push(i);
+      // (A one-word group's acronym definitions, which `fixedNeighbours` follows for edits, are
+      // already united above: its members carry the defined key, and each defining cluster
+      // was united with every node of that key.)
+      if (regs[i]) decisions.push(i);
     }
     this.blocks.forEach((list) => {
       const size = bagSize(list);
@@ -1016,10 +1023,10 @@ export class CorpusLinker {
       const still: number[] = [];
       for (const i of pending) {
         const c = gc[i];
-        const own = regs[i].acr.length > 0 ? find(c) : -1;
+        const own = regs[i]!.acr.length > 0 ? find(c) : -1;
         let a = -1;
         let amb = false;
-        this.candidates(groupList[i], regs[i], (h) => {
+        this.candidates(groupList[i], regs[i]!, (h) => {
           const r = find(gc[h.mark]);
           if (r === own || r === a) return false;
           if (a < 0) return (a = r), false;
