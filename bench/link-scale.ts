@@ -30,6 +30,9 @@
  *                      allocating function (what the linker keeps: at 10,000 articles they add
  *                      up to the heap's growth through the pass after a full GC), to
  *                      FILE-N.heapprofile (DevTools' Memory panel, or any heapprofile reader)
+ *   --alloc-major      with --alloc: also what major collections took (objects that lived long
+ *                      enough to reach the old generation and died there: the garbage that
+ *                      raises the pass's peak); the difference from a run without it is that garbage
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -110,7 +113,9 @@ async function main(): Promise<void> {
       console.log(`  heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB before the pass`);
     }
     if (profFile) await post('Profiler.start');
-    if (allocFile) await post('HeapProfiler.startSampling', { samplingInterval: 16384 });
+    if (allocFile) {
+      await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: args.includes('--alloc-major') });
+    }
     // The pass's own peak RSS: VmHWM is reset here (Linux: clear_refs 5).
     let peakReset = false;
     try {

@@ -58,7 +58,7 @@ import {
   releaseLinkMemos,
   retypedJoin,
   single,
-  transliterationBlocks,
+  transliterationBlocksUncached,
   TYPE_INDEX,
   TYPE_LIST,
   variantCandidate,
@@ -1185,7 +1185,7 @@ export class CorpusLinker {
     const f = this.repForm(g);
     const t = g.t;
     const reg: Reg = { blocks: NONE, long: NONE, info: null, acr: NONE, surLong: null, surShort: null, key: f.key, acrGroup: false };
-    if (variantCandidate(f)) reg.blocks = transliterationBlocks(f.join);
+    if (variantCandidate(f)) reg.blocks = transliterationBlocksUncached(f.join);
     if (f.type !== 'person' && !f.country) {
       if (f.tokens.length === 1) {
         reg.acrGroup = true;

@@ -664,6 +664,11 @@ export function transliterationBlocks(join: string): string[] {
   return variantKeys.get(join, computeVariantKeys);
 }
 
+/** `transliterationBlocks` computed afresh, leaving the memo as it is. */
+export function transliterationBlocksUncached(join: string): string[] {
+  return computeVariantKeys(join);
+}
+
 export function expansionOf(surface: string): ExpansionInfo | null {
   return expansionInfo.get(surface, computeExpansionInfo);
 }
