@@ -47,7 +47,6 @@ import {
   acronymShape,
   acronymMaskMatches,
   consensusType,
-  expansionOf,
   expansionUncached,
   groupEntity,
   linkClusters,
@@ -1295,7 +1294,7 @@ export class CorpusLinker {
       const shape = acronymShape(g.rep!.form.surface);
       for (const k of reg.acr) {
         for (const h of items(this.longIdx.get(k))) {
-          if (acronymMaskMatches(shape, h.info!) && matchesAcronym(shape.letters, expansionOf(h.rep!.form.surface)!.words) && visit(h)) return;
+          if (acronymMaskMatches(shape, h.info!) && matchesAcronym(shape.letters, expansionUncached(h.rep!.form.surface)!.words) && visit(h)) return;
         }
       }
     }
@@ -1310,7 +1309,7 @@ export class CorpusLinker {
       for (const k of reg.long) {
         for (const d of items(this.acrIdx.get(k))) {
           const shape = acronymShape(d.rep!.form.surface);
-          if (acronymMaskMatches(shape, reg.info) && matchesAcronym(shape.letters, (words ??= expansionOf(g.rep!.form.surface)!.words))) visit(d);
+          if (acronymMaskMatches(shape, reg.info) && matchesAcronym(shape.letters, (words ??= expansionUncached(g.rep!.form.surface)!.words))) visit(d);
         }
       }
     }

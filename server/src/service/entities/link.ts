@@ -669,11 +669,10 @@ export function transliterationBlocksUncached(join: string): string[] {
   return computeVariantKeys(join);
 }
 
-export function expansionOf(surface: string): ExpansionInfo | null {
-  return expansionInfo.get(surface, computeExpansionInfo);
-}
-
-/** `expansionOf` computed afresh, leaving the memo as it is (for callers that keep only a part of it). */
+/**
+ * The expansion of a long form (its words, block keys and letter tests), computed afresh: the
+ * callers keep only a part of it (the letter tests, the index keys) or need it once.
+ */
 export function expansionUncached(surface: string): ExpansionInfo | null {
   return computeExpansionInfo(surface);
 }
@@ -702,7 +701,7 @@ export function acronymIndexKeys(type: EntityType, surface: string): readonly st
   return acronymKeys[TYPE_INDEX[type]].get(surface, (s) => acronymBlockKeys(acronymLetters(s)).map((bk) => joined(type, '\u0000', bk)));
 }
 
-/** Index keys of a long form (`info` is its `expansionOf`): its type and each block key of its expansion. */
+/** Index keys of a long form (`info` is its `expansionUncached`): its type and each block key of its expansion. */
 export function longIndexKeys(type: EntityType, surface: string, info: ExpansionInfo): readonly string[] {
   return longKeys[TYPE_INDEX[type]].get(surface, () => info.blocks.map((b) => joined(type, '\u0000', b)));
 }
@@ -822,14 +821,17 @@ interface AssembleContext {
  * a few components, hardly look up again: CorpusLinker lets them go after its build.
  */
 export function releaseLinkMemos(): void {
-  for (const m of [countryOf, shapes, expansionInfo, variantKeys, ...acronymKeys, ...longKeys, ...baseIds]) m.clear();
+  for (const m of [countryOf, shapes, expansionInfo, variantKeys, ...acronymKeys, ...longKeys]) m.clear();
   releaseSkeletons();
 }
 
-/** Base ids (`type:slug`) per type and name: flat strings shared by every entity of that name. */
-const baseIds = [0, 1, 2, 3].map(() => new Memo<string>(500_000));
+/**
+ * The base id (`type:slug`) of a name, as a flat string. Not memoised: each entity keeps its
+ * own (names are mostly distinct), and a table of every name, filled by the first link pass
+ * and emptied after it, was garbage the size of the entity list.
+ */
 function baseId(type: EntityType, name: string): string {
-  return baseIds[TYPE_INDEX[type]].get(name, (s) => joined(type, ':', slugify(s)));
+  return joined(type, ':', slugify(name));
 }
 
 /**
