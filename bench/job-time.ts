@@ -7,6 +7,8 @@
  *
  *   npx esbuild bench/job-time.ts --bundle --platform=node --outfile=dist/job-time.js
  *   node dist/job-time.js 4000
+ *   node --expose-gc dist/job-time.js 10000 --heap   # and the heap the job keeps (one worker's share at 20,000)
+ *   node dist/job-time.js 4000 --heap-snapshot=FILE   # a heap snapshot of it at the end
  *
  * Stages, timed separately per article (the same calls as runAnalysisJob, in its order):
  * `analyse` (the tagger, the claims), `encode` (the analysis cache's payload), `resolve` (the
@@ -16,6 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { analyseText } from '../server/src/service/analyse';
 import { encode } from '../server/src/service/analysisCache';
 import { resolveDocument } from '../server/src/service/entities';
@@ -41,6 +44,7 @@ function main(): void {
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < total; i++) {
     const text = texts[i];
+    texts[i] = ''; // not kept: --heap measures what the job keeps
     const uri = `file:///bench/${corpus.files[i]}`;
     const t0 = performance.now();
     const analysis = analyseText(text);
@@ -72,6 +76,16 @@ function main(): void {
       STAGES.map((s) => `${s} ${(sum[s] / counted).toFixed(2)} (${Math.round((100 * sum[s]) / all)}%)`).join(', '),
   );
   console.log(`process CPU (all threads: V8's compiler and GC helpers too) ${((cpu.user + cpu.system) / 1000 / total).toFixed(2)} ms/article over all ${total}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (process.argv.includes('--heap') && gc) {
+    // What a worker keeps after this many articles (memo tables, intern pool, the pack state).
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    console.log(`heap after a full collection ${Math.round(m.heapUsed / 2 ** 20)} MB, RSS ${Math.round(m.rss / 2 ** 20)} MB`);
+  }
+  const snap = process.argv.find((a) => a.startsWith('--heap-snapshot='))?.slice('--heap-snapshot='.length);
+  if (snap) console.log(`heap snapshot ${writeHeapSnapshot(snap)}`);
 }
 
 main();

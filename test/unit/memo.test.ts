@@ -27,6 +27,32 @@ test('RecentMap: past its cap it drops the entry used longest ago; get counts as
   assert.equal(m.get('c'), undefined);
 });
 
+test('Memo: at most its cap; an entry in use outlives turnovers, one left unused is computed again', () => {
+  const computed: string[] = [];
+  const m = new Memo<string>(4); // two generations of two
+  const get = (k: string) => m.get(k, (key) => (computed.push(key), key.toUpperCase()));
+  assert.equal(get('a'), 'A');
+  assert.equal(get('b'), 'B');
+  assert.equal(get('a'), 'A'); // held: not computed again
+  get('c'); // turnover: {a, b} become the older generation
+  get('a'); // found there, carried into the newer one
+  get('d'); // turnover: {c, a} older, b dropped
+  get('e');
+  get('a'); // still held: it was carried over
+  assert.deepEqual(computed, ['a', 'b', 'c', 'd', 'e']);
+  get('b'); // dropped two turnovers ago: computed again
+  assert.deepEqual(computed, ['a', 'b', 'c', 'd', 'e', 'b']);
+  // Never more than the cap, however many keys pass through.
+  for (let i = 0; i < 50; i++) get(`k${i}`);
+  const held = ['a', 'b', 'c', 'd', 'e', ...Array.from({ length: 50 }, (_, i) => `k${i}`)].filter((k) => {
+    const before = computed.length;
+    m.get(k, (key) => (computed.push(key), key));
+    const hit = computed.length === before;
+    return hit;
+  });
+  assert.ok(held.length <= 4, `held ${held.length}`);
+});
+
 /** A full collection (node --expose-gc is not needed: the flag is set here). */
 function collector(): () => void {
   v8.setFlagsFromString('--expose-gc');

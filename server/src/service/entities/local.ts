@@ -489,7 +489,7 @@ function familyNameOf(token: string, persons: Draft[]): Draft | null {
 }
 
 /** Match keys of the whitespace-separated words of a surface (memoised). */
-const wordKeys = new Memo<string[]>(100_000);
+const wordKeys = new Memo<string[]>(40_000);
 function wordKeysOf(surface: string): string[] {
   return wordKeys.get(surface, (s) => s.split(/\s+/).map(matchKey));
 }
@@ -648,7 +648,7 @@ interface Surface {
   possessive: boolean;
 }
 
-const surfaces: Memo<Surface>[] = [0, 1, 2, 3].map(() => new Memo<Surface>(200_000));
+const surfaces: Memo<Surface>[] = [0, 1, 2, 3].map(() => new Memo<Surface>(50_000));
 
 function surfaceOf(text: string, type: EntityType): Surface {
   return surfaces[TYPE_ORDER[type]].get(text, (t) => {
@@ -676,7 +676,7 @@ function surfaceOf(text: string, type: EntityType): Surface {
   });
 }
 
-const expansions = new Memo<ReturnType<typeof expansionWords>>(100_000);
+const expansions = new Memo<ReturnType<typeof expansionWords>>(40_000);
 function words(surface: string): ReturnType<typeof expansionWords> {
   return expansions.get(surface, expansionWords);
 }
