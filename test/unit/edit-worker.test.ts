@@ -31,6 +31,7 @@ test('edit worker: a burst of edits ends at the last text, answered as an in-pro
     const withWorker = await start('1');
     await withWorker.notify('textDocument/didOpen', { textDocument: { uri: ws.uri, languageId: 'article', version: 1, text: ws.text } });
     assert.ok(await withWorker.waitFor(logged(/Edit worker ready/), 30_000), 'the pass kept a worker for edits and warmed it up');
+    assert.ok(withWorker.notifications.some(logged(/lets its analyser go/)), 'the main thread let its analyser go when the workers were done');
 
     // Five edits back to back, each inserting a sentence after the first paragraph and followed
     // by a request not waited for (so each edit's job starts while the last may still run, and
@@ -71,6 +72,7 @@ test('edit worker: a burst of edits ends at the last text, answered as an in-pro
     };
     assert.ok(await inProcess.waitFor(indexChanged(ws.uri), 30_000), 'the in-process server linked the opened text');
     assert.equal(await ask(withWorker), await ask(inProcess));
+    assert.ok(!inProcess.notifications.some(logged(/lets its analyser go/)), 'without workers the analyser stays');
   } finally {
     for (const c of clients) await c.stop(30_000).catch(() => c.kill());
     fs.rmSync(ws.dir, { recursive: true, force: true });

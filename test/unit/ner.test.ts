@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { recognizeEntities, tokenize, setReferencePath } from '../../server/src/service/ner/index';
+import { recognizeEntities, recognizerLoaded, releaseRecognizer, tokenize, setReferencePath } from '../../server/src/service/ner/index';
 import { scoreFixture } from '../../server/src/service/ner/fixture-score';
 import { sharedCorpusDir, repoRoot } from '../helpers/paths';
 import { carets } from '../helpers/caret';
@@ -123,6 +123,19 @@ describe('mention conventions', () => {
     const ms2 = recognizeEntities('Exhibitors from 40 countries attended the Hannover Battery Expo, and later the World Congress of Engineers and Architects.');
     assert.ok(has(ms2, 'Hannover Battery Expo', 'event'), show(ms2));
     assert.ok(has(ms2, 'World Congress of Engineers and Architects', 'event'), show(ms2));
+  });
+});
+
+describe('releasing the model', () => {
+  test('releaseRecognizer lets the model go; the next call loads it again and tags the same', () => {
+    const text = 'Yerkin Tukumov, director of the Kazakhstan Institute for Strategic Studies, met officials in Seoul.';
+    const before = recognizeEntities(text);
+    assert.ok(before.length > 0);
+    assert.equal(recognizerLoaded(), true);
+    releaseRecognizer();
+    assert.equal(recognizerLoaded(), false);
+    assert.deepEqual(recognizeEntities(text), before);
+    assert.equal(recognizerLoaded(), true);
   });
 });
 

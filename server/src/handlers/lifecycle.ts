@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
+import { releaseAnalyser } from '../service/analyse';
 import { fingerprintFiles, openAnalysisCache, type AnalysisCache } from '../service/analysisCache';
 import { SNAPSHOT_FILE_NAME } from '../service/indexSnapshot';
 import { GAZETTEER_FILE, MODEL2_FILE, MODEL_FILE, findModelFile } from '../service/ner';
@@ -112,6 +113,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       pool: opts.analyse ? undefined : (size) => AnalysisPool.create((m) => log.info(m), size === undefined ? defaultPoolSize() : Math.min(size, defaultPoolSize())),
       editDelay: opts.editDelay,
       collectGarbage: fullCollector({ log: (m) => log.info(m) }),
+      releaseAnalyser: opts.analyse ? undefined : releaseAnalyser,
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {
       void workspace.readSettings(init.settings).then((s) => (workspace!.settings = s));

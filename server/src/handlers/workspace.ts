@@ -109,6 +109,12 @@ export interface WorkspaceOptions {
   batchSize?: number;
   /** Forces full collections during the first link pass (see fullCollection.ts). */
   collectGarbage?: IndexOptions['collectGarbage'];
+  /**
+   * Lets this thread's analyser go (the model's tables, about 45 MB) when a pass that ran in
+   * worker threads ends: from then on edits have a worker of their own, and what is analysed
+   * here after all (a failed job, no edit worker) loads it again.
+   */
+  releaseAnalyser?: () => void;
 }
 
 /**
@@ -336,6 +342,12 @@ export class Workspace {
       this.opts.cache?.markComplete();
       // Saved now, before the link pass: the rewrite's buffers are gone before it starts.
       this.opts.cache?.flushSync();
+      // The workers analysed the corpus; an article opened meanwhile may have loaded the analyser
+      // here too. Not held through the link pass, the memory peak (edits get a worker next).
+      if (pool && this.opts.releaseAnalyser) {
+        this.opts.releaseAnalyser();
+        this.log.info('The analysis workers indexed the corpus: this thread lets its analyser go until it needs it again.');
+      }
       this.log.info(
         `Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''} in ${Math.round(performance.now() - passStart)} ms.`,
       );

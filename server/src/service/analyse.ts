@@ -3,11 +3,16 @@
  * identity, related figures) is computed by the index from these results.
  */
 import { extractClaims } from './claims';
-import { recognizeEntities } from './ner';
+import { recognizeEntities, releaseRecognizer } from './ner';
 import type { DocumentAnalysis, RawClaim, RawMention } from './types';
 
 /** Bumped whenever the output of `analyseText` can change for the same input (keys the disk cache). */
 export const ANALYSER_VERSION = '2';
+
+/** Lets this thread's analyser go until it is needed again (see releaseRecognizer). */
+export function releaseAnalyser(): void {
+  releaseRecognizer();
+}
 
 export function analyseText(text: string): DocumentAnalysis {
   const claims = extractClaims(text);

@@ -60,6 +60,20 @@ function load(): Loaded {
   return loaded;
 }
 
+/**
+ * Lets the loaded model and gazetteer go (about 45 MB: the dense weight tables, the gazetteer,
+ * the word table); the next call loads them again. For a thread that has handed the analysis to
+ * workers (see Workspace.indexAll).
+ */
+export function releaseRecognizer(): void {
+  loaded = null;
+}
+
+/** Whether the model is loaded on this thread (tests). */
+export function recognizerLoaded(): boolean {
+  return loaded !== null;
+}
+
 /** Replaces the loaded model (used by training to evaluate float weights without a file). */
 export function setModelForTesting(model: Weights | null, gaz?: Gazetteer, model2: Weights | null = null): void {
   const compact = (m: Weights | null) => !m || (m.rows !== undefined && m.w instanceof Int16Array);
