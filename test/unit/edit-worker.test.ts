@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { offsetOf, positionAt } from '../helpers/caret';
@@ -32,6 +34,15 @@ test('edit worker: a burst of edits ends at the last text, answered as an in-pro
     await withWorker.notify('textDocument/didOpen', { textDocument: { uri: ws.uri, languageId: 'article', version: 1, text: ws.text } });
     assert.ok(await withWorker.waitFor(logged(/Edit worker ready/), 30_000), 'the pass kept a worker for edits and warmed it up');
     assert.ok(withWorker.notifications.some(logged(/lets its analyser go/)), 'the main thread let its analyser go when the workers were done');
+    // An article opened after the pass with a text to analyse (here one not on disk) goes to the
+    // edit worker too: the main thread does not load its analyser again for it.
+    const fresh = pathToFileURL(path.join(ws.work, 'copy-0', 'zz-unsaved-note.txt')).href;
+    const freshText = `${NAMES[0]} met ${NAMES[1]} in Astana on Monday.\n`;
+    await withWorker.notify('textDocument/didOpen', { textDocument: { uri: fresh, languageId: 'article', version: 1, text: freshText } });
+    const freshSymbols = JSON.stringify(await withWorker.request('textDocument/documentSymbol', { textDocument: { uri: fresh } }));
+    assert.ok(freshSymbols.includes(NAMES[0]) && freshSymbols.includes(NAMES[1]), `the opened article was analysed: ${freshSymbols}`);
+    await withWorker.notify('textDocument/didClose', { textDocument: { uri: fresh } });
+    assert.ok(!withWorker.notifications.some(logged(/analyser is loaded again/)), 'the opened article was analysed in the edit worker');
 
     // Five edits back to back, each inserting a sentence after the first paragraph and followed
     // by a request not waited for (so each edit's job starts while the last may still run, and

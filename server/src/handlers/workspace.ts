@@ -346,6 +346,7 @@ export class Workspace {
       // here too. Not held through the link pass, the memory peak (edits get a worker next).
       if (pool && this.opts.releaseAnalyser) {
         this.opts.releaseAnalyser();
+        this.analyserReleased = true;
         this.log.info('The analysis workers indexed the corpus: this thread lets its analyser go until it needs it again.');
       }
       this.log.info(
@@ -488,6 +489,10 @@ export class Workspace {
   private safeUpdate(uri: string, text: string, version: number): void {
     // Anything loaded here is newer than a worker result still on its way.
     this.tickets.delete(uri);
+    if (this.analyserReleased && this.index.needsUpdate({ uri, text, version })) {
+      this.analyserReleased = false;
+      this.log.info(`Analysing ${uri} on this thread: its analyser is loaded again.`);
+    }
     try {
       // Version 0 is text read from disk; editors count from 1 (their text may be unsaved).
       this.index.update({ uri, text, version }, { cache: version === 0 });
@@ -698,6 +703,12 @@ export class Workspace {
     if (!doc) return;
     const text = doc.getText();
     if (this.index.answeringFromSnapshot && !this.index.isIndexed(uri) && this.index.snapshotKey(uri) === contentKey(text)) return;
+    // A text to analyse goes to the edit worker when there is one, like an edit: this thread has
+    // let its analyser go after the pass (releaseAnalyser), and would load it again for it.
+    if (this.editPool && this.editPool.size > 0 && this.index.needsUpdate({ uri, text, version: doc.version })) {
+      this.analyseInEditWorker(uri, doc);
+      return;
+    }
     this.safeUpdate(uri, text, doc.version);
     this.flushPending();
   }
@@ -855,6 +866,9 @@ export class Workspace {
   pendingEdit(uri: string): Promise<void> | undefined {
     return this.editJobs.get(canonicalUri(uri));
   }
+
+  /** This thread let its analyser go after a pass in workers and has not needed it since (see releaseAnalyser). */
+  private analyserReleased = false;
 
   /** Edits waiting for the edit worker, by URI (see ensureFresh). */
   private readonly editJobs = new Map<string, Promise<void>>();
