@@ -119,7 +119,7 @@ export interface WorkspaceOptions {
 
 /**
  * Normalises a client URI so that disk-loaded and editor URIs of one file compare equal. Every
- * request asks for its document's; the answers of the last 1,024 distinct URIs are kept, since
+ * request asks for its document's; up to 1,024 answers are kept (at least the last 512 distinct URIs), since
  * parsing and rebuilding a URL per request was a tenth of what answering a hover allocated.
  */
 export function canonicalUri(uri: string): string {
