@@ -47,7 +47,7 @@ import {
   acronymShape,
   acronymMaskMatches,
   consensusType,
-  expansionUncached,
+  expansionOf,
   groupEntity,
   linkClusters,
   longIndexKeys,
@@ -57,7 +57,7 @@ import {
   releaseLinkMemos,
   retypedJoin,
   single,
-  transliterationBlocksUncached,
+  transliterationBlocks,
   TYPE_INDEX,
   TYPE_LIST,
   variantCandidate,
@@ -1184,7 +1184,7 @@ export class CorpusLinker {
     const f = this.repForm(g);
     const t = g.t;
     const reg: Reg = { blocks: NONE, long: NONE, info: null, acr: NONE, surLong: null, surShort: null, key: f.key, acrGroup: false };
-    if (variantCandidate(f)) reg.blocks = transliterationBlocksUncached(f.join);
+    if (variantCandidate(f)) reg.blocks = transliterationBlocks(f.join);
     if (f.type !== 'person' && !f.country) {
       if (f.tokens.length === 1) {
         reg.acrGroup = true;
@@ -1192,7 +1192,7 @@ export class CorpusLinker {
       } else {
         // Not from the memo: what it keeps lives until the build ends, and only the letter
         // tests are kept past this (the words are computed again where a pair passes them).
-        const info = expansionUncached(f.surface);
+        const info = expansionOf(f.surface);
         if (info) {
           reg.info = info.mask;
           reg.long = longIndexKeys(f.type, f.surface, info);
@@ -1294,7 +1294,7 @@ export class CorpusLinker {
       const shape = acronymShape(g.rep!.form.surface);
       for (const k of reg.acr) {
         for (const h of items(this.longIdx.get(k))) {
-          if (acronymMaskMatches(shape, h.info!) && matchesAcronym(shape.letters, expansionUncached(h.rep!.form.surface)!.words) && visit(h)) return;
+          if (acronymMaskMatches(shape, h.info!) && matchesAcronym(shape.letters, expansionOf(h.rep!.form.surface)!.words) && visit(h)) return;
         }
       }
     }
@@ -1309,7 +1309,7 @@ export class CorpusLinker {
       for (const k of reg.long) {
         for (const d of items(this.acrIdx.get(k))) {
           const shape = acronymShape(d.rep!.form.surface);
-          if (acronymMaskMatches(shape, reg.info) && matchesAcronym(shape.letters, (words ??= expansionUncached(g.rep!.form.surface)!.words))) visit(d);
+          if (acronymMaskMatches(shape, reg.info) && matchesAcronym(shape.letters, (words ??= expansionOf(g.rep!.form.surface)!.words))) visit(d);
         }
       }
     }

@@ -660,20 +660,20 @@ export function variantPair(a: LocalForm, b: LocalForm): boolean {
   return true;
 }
 
+/**
+ * A join key's transliteration block keys, computed afresh (not through the memo `linkClusters`
+ * uses): the corpus linker's registrations keep them only while the group is registered.
+ */
 export function transliterationBlocks(join: string): string[] {
-  return variantKeys.get(join, computeVariantKeys);
-}
-
-/** `transliterationBlocks` computed afresh, leaving the memo as it is. */
-export function transliterationBlocksUncached(join: string): string[] {
   return computeVariantKeys(join);
 }
 
 /**
- * The expansion of a long form (its words, block keys and letter tests), computed afresh: the
- * callers keep only a part of it (the letter tests, the index keys) or need it once.
+ * The expansion of a long form (its words, block keys and letter tests), computed afresh (not
+ * through the memo `linkClusters` uses): the callers keep only a part of it (the letter tests,
+ * the index keys) or need it once.
  */
-export function expansionUncached(surface: string): ExpansionInfo | null {
+export function expansionOf(surface: string): ExpansionInfo | null {
   return computeExpansionInfo(surface);
 }
 
@@ -701,7 +701,7 @@ export function acronymIndexKeys(type: EntityType, surface: string): readonly st
   return acronymKeys[TYPE_INDEX[type]].get(surface, (s) => acronymBlockKeys(acronymLetters(s)).map((bk) => joined(type, '\u0000', bk)));
 }
 
-/** Index keys of a long form (`info` is its `expansionUncached`): its type and each block key of its expansion. */
+/** Index keys of a long form (`info` is its `expansionOf`): its type and each block key of its expansion. */
 export function longIndexKeys(type: EntityType, surface: string, info: ExpansionInfo): readonly string[] {
   return longKeys[TYPE_INDEX[type]].get(surface, () => info.blocks.map((b) => joined(type, '\u0000', b)));
 }
