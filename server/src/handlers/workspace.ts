@@ -705,8 +705,9 @@ export class Workspace {
     if (this.index.answeringFromSnapshot && !this.index.isIndexed(uri) && this.index.snapshotKey(uri) === contentKey(text)) return;
     // A text to analyse goes to the edit worker when there is one, like an edit: this thread has
     // let its analyser go after the pass (releaseAnalyser), and would load it again for it.
-    if (this.editPool && this.editPool.size > 0 && this.index.needsUpdate({ uri, text, version: doc.version })) {
-      this.analyseInEditWorker(uri, doc);
+    const edited = { uri, text, version: doc.version };
+    if (this.editPool && this.editPool.size > 0 && this.index.needsUpdate(edited)) {
+      this.startEditJob(edited);
       return;
     }
     this.safeUpdate(uri, text, doc.version);
@@ -849,12 +850,17 @@ export class Workspace {
    * event) was loaded since; a failed job is redone here. Unsaved text is not cached.
    */
   private analyseInEditWorker(uri: string, doc: TextDocument): void {
-    const text = doc.getText();
-    const edited = { uri, text, version: doc.version };
+    const edited = { uri, text: doc.getText(), version: doc.version };
     if (!this.index.needsUpdate(edited)) {
       this.takeEditorText(uri); // same text: only the version is recorded
       return;
     }
+    this.startEditJob(edited);
+  }
+
+  /** Analyses `edited` (a text that changes the index) in the edit worker; requests on it wait for the job. */
+  private startEditJob(edited: { uri: string; text: string; version: number }): void {
+    const { uri, text } = edited;
     const job: Promise<void> = this.runInWorker(this.editPool!, { uri, text, dictionary: this.index.getDictionary() }, edited, false).then(() => {
       if (this.editJobs.get(uri) === job) this.editJobs.delete(uri);
       if (!this.disposed) this.flushPending();
