@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ArticleReceiver } from '../service/indexedDocument';
+import { ownCopy, SlabCopier } from './ownedBytes';
 import type { AnalysisJob, AnalysisJobResult, WorkerResult } from '../worker/analysisJob';
 
 interface Pending {
@@ -34,6 +35,8 @@ export class AnalysisPool {
   private disposed = false;
   /** Key-token lists the workers sent, one array per distinct list (see ArticleReceiver). */
   private readonly lists = new Map<string, string[]>();
+  /** New cache payloads, copied out of the workers' memory (see ownedBytes.ts). */
+  private readonly payloads = new SlabCopier();
 
   private constructor(
     private readonly file: string,
@@ -85,6 +88,7 @@ export class AnalysisPool {
     this.disposed = true;
     for (const s of this.slots) this.fail(s, new Error('analysis pool disposed'));
     for (const s of this.slots) void s.worker.terminate();
+    this.payloads.release();
   }
 
   private spawn(): Slot {
@@ -103,7 +107,12 @@ export class AnalysisPool {
       let result: AnalysisJobResult;
       try {
         // Every result is rebuilt, even one its caller will discard: later ones refer to its strings.
-        result = { ...msg.result, local: slot.receiver.receive(msg.result.local, p.uri) };
+        // What is kept (line starts, a new payload until the cache is written) is copied into
+        // this thread's memory, and the worker's buffers are garbage at once (see ownedBytes.ts).
+        const local = slot.receiver.receive(msg.result.local, p.uri);
+        local.lineStarts = ownCopy(local.lineStarts);
+        const payload = msg.result.fresh ? this.payloads.copy(msg.result.payload) : msg.result.payload;
+        result = { ...msg.result, payload, local };
       } catch (err) {
         // This worker's later results cannot be read either: stop it; its jobs are redone elsewhere.
         this.log(`analysis worker sent an unreadable result (${String(err)}); stopping it`);
