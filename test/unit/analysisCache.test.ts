@@ -8,6 +8,7 @@ import { AnalysisCache, CACHE_FILE_NAME, decode, encode, fingerprintFiles, openA
 import type { DocumentAnalysis } from '../../server/src/service/types';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
+import { plainClaim } from '../helpers/claims';
 
 const TEXT = 'Azamat Beispekov met officials in Astana on May 9, 2024, and pledged $1.8 billion.';
 
@@ -224,7 +225,7 @@ describe('analysis cache', () => {
     );
     const snapshot = (ix: InstanceType<typeof WorkspaceIndex>) => ({
       entities: ix.entities(),
-      claims: [...corpus.all()].map((d) => ix.claimsIn(d.uri)),
+      claims: [...corpus.all()].map((d) => ix.claimsIn(d.uri).map(plainClaim)),
       mentions: [...corpus.all()].map((d) => ix.mentionsIn(d.uri)),
     });
 

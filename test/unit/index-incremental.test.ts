@@ -11,6 +11,7 @@ import { createLanguageService } from '../../server/src/service/languageService'
 import type { Entity } from '../../server/src/service/types';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { fakeAnalyse } from '../helpers/fakeAnalyse';
+import { plainClaim } from '../helpers/claims';
 
 const SENTENCES = [
   'Yerkin Tukumov met Kotra in Astana.',
@@ -50,7 +51,7 @@ function snapshot(index: WorkspaceIndex) {
     .map((e: Entity) => ({ ...e, mentions: [...e.mentions].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.start - b.start)) }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const docs = [...index.documents()].map((d) => d.uri).sort();
-  const perDoc = docs.map((u) => ({ uri: u, mentions: index.mentionsIn(u), claims: index.claimsIn(u), text: index.document(u)!.text }));
+  const perDoc = docs.map((u) => ({ uri: u, mentions: index.mentionsIn(u), claims: index.claimsIn(u).map(plainClaim), text: index.document(u)!.text }));
   return { entities, perDoc };
 }
 

@@ -19,6 +19,7 @@ import { LineIndex, lineStartsOf } from '../../server/src/service/position';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { runAnalysisJob } from '../../server/src/worker/analysisJob';
 import { repoRoot, sharedCorpusDir } from '../helpers/paths';
+import { plainClaim } from '../helpers/claims';
 
 function corpus(): Array<{ uri: string; text: string; version: number }> {
   const dirs = [sharedCorpusDir(), path.join(repoRoot, 'samples')];
@@ -38,9 +39,7 @@ function snapshot(index: WorkspaceIndex) {
     entities: index.entities(),
     docs: docs.map((d) => ({
       uri: d.uri,
-      claims: d.claims,
-      // A stored claim's sentence is sliced from the text on use (not an own property).
-      sentences: d.claims.map((c) => c.sentence),
+      claims: d.claims.map(plainClaim),
       mentions: index.mentionsIn(d.uri),
       lines: [...d.lineStarts],
       length: d.textLength,

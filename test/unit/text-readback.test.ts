@@ -15,6 +15,7 @@ import { contentKey, writeIndexSnapshot } from '../../server/src/service/indexSn
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { corpus } from '../helpers/serverWorkspace';
+import { plainClaim } from '../helpers/claims';
 
 /** A "disk" the index reads back from, counting reads. */
 function disk(docs: Array<{ uri: string; text: string }>) {
@@ -43,7 +44,7 @@ function answers(index: WorkspaceIndex) {
     const li = service.lines(uri)!;
     const doc = index.document(uri)!;
     out.push(uri, doc.text, doc.textLength, [...doc.lineStarts], index.contentKeyOf(doc));
-    out.push(index.claimsIn(uri).map((c) => ({ ...c, sentence: c.sentence })));
+    out.push(index.claimsIn(uri).map(plainClaim));
     out.push(service.getSemanticTokens(uri), service.findDocumentSymbols(uri));
     for (const m of index.mentionsIn(uri).slice(0, 12)) out.push(service.doHover(uri, li.positionAt(m.start)), service.findReferences(uri, li.positionAt(m.start)));
     for (const c of index.claimsIn(uri).slice(0, 6)) out.push(service.doHover(uri, li.positionAt(c.start)), service.relatedClaims(uri, li.positionAt(c.start)));

@@ -83,45 +83,127 @@ export class StoredDocument implements IndexedDocument {
 }
 
 /**
- * A claim of a stored document: the fields of a RawClaim, with `sentence` sliced from the
- * document's text when asked for (the sentences of an article's claims cover about a third of
- * its text; as slices they kept the whole text alive).
+ * A claim of a stored document, in six slots instead of a plain claim's eleven (112 bytes per
+ * claim in a heap snapshot at 2,000 articles, 8.1 MB for 72,643 claims; 72 bytes this way). What
+ * is derivable is not kept: `end` is `start + text.length` (`text` is the text at the claim's
+ * offsets), and `sentence` is sliced from the document's text when asked for (as slices, the
+ * sentences kept every text alive). The kind, the qualifier, `checkworthy` and the sentence's
+ * offsets, as distances from the claim, share one small integer (a Smi with or without pointer
+ * compression). A claim that does not fit this is a WideClaim, which keeps each field as given.
+ *
+ * The fields are getters on the prototype, so a stored claim has no own enumerable properties
+ * (Object.keys and a spread give nothing): read its fields by name. `toJSON` gives the JSON a
+ * stored claim had when they were own properties (every field but `sentence`, in CLAIM_FIELDS
+ * order). Own accessors defined per claim would have kept Object.keys too, but in a
+ * micro-benchmark they made making a claim about 40 times slower (12 µs against 0.3 µs).
  */
 export class StoredClaim implements RawClaim {
   readonly #doc: IndexedDocument;
+  readonly #start: number;
+  readonly #text: string;
+  readonly #value: number | string;
+  readonly #unit: string | null;
+  /** See `packBits`. */
+  readonly #bits: number;
 
-  constructor(
-    doc: IndexedDocument,
-    readonly start: number,
-    readonly end: number,
-    readonly text: string,
-    readonly kind: ClaimKind,
-    readonly value: number | string,
-    readonly unit: string | null,
-    readonly qualifier: Qualifier,
-    readonly checkworthy: boolean,
-    readonly sentenceStart: number,
-    readonly sentenceEnd: number,
-  ) {
+  constructor(doc: IndexedDocument, start: number, text: string, value: number | string, unit: string | null, bits: number) {
     this.#doc = doc;
+    this.#start = start;
+    this.#text = text;
+    this.#value = value;
+    this.#unit = unit;
+    this.#bits = bits;
   }
 
+  get start(): number {
+    return this.#start;
+  }
+  get end(): number {
+    return this.#start + this.#text.length;
+  }
+  get text(): string {
+    return this.#text;
+  }
+  get kind(): ClaimKind {
+    return KINDS[this.#bits & 7];
+  }
+  get value(): number | string {
+    return this.#value;
+  }
+  get unit(): string | null {
+    return this.#unit;
+  }
+  get qualifier(): Qualifier {
+    return QUALIFIERS[(this.#bits >> 3) & 7];
+  }
+  get checkworthy(): boolean {
+    return (this.#bits & 64) !== 0;
+  }
+  get sentenceStart(): number {
+    return this.#start - ((this.#bits >> 7) & LEAD_MAX);
+  }
+  get sentenceEnd(): number {
+    return this.end + (this.#bits >> 18);
+  }
   get sentence(): string {
     return this.#doc.text.slice(this.sentenceStart, this.sentenceEnd);
   }
+
+  toJSON(): Omit<RawClaim, 'sentence'> {
+    const { start, end, text, kind, value, unit, qualifier, checkworthy, sentenceStart, sentenceEnd } = this;
+    return { start, end, text, kind, value, unit, qualifier, checkworthy, sentenceStart, sentenceEnd };
+  }
 }
 
-/** A stored claim whose sentence is not the slice of the text at its offsets (kept as is). */
-export class OwnSentenceClaim extends StoredClaim {
-  readonly #sentence: string;
+const KINDS: readonly ClaimKind[] = ['money', 'percent', 'count', 'measure', 'rank', 'duration', 'year', 'date'];
+const QUALIFIERS: readonly Qualifier[] = ['exact', 'approx', 'over', 'under', 'at-least', 'at-most'];
+const KIND_CODES = new Map<string, number>(KINDS.map((k, i) => [k, i]));
+const QUALIFIER_CODES = new Map<string, number>(QUALIFIERS.map((q, i) => [q, i]));
+/** Largest distance from a sentence's start to its claim, and from the claim's end to the sentence's end, that packs (11 and 12 bits). */
+const LEAD_MAX = 2047;
+const TRAIL_MAX = 4095;
 
-  constructor(doc: IndexedDocument, c: Omit<RawClaim, 'sentence'>, sentence: string) {
-    super(doc, c.start, c.end, c.text, c.kind, c.value, c.unit, c.qualifier, c.checkworthy, c.sentenceStart, c.sentenceEnd);
+/**
+ * Bits 0-2 the kind, 3-5 the qualifier, 6 `checkworthy`, 7-17 start - sentenceStart, 18-29
+ * sentenceEnd - end; undefined when the claim does not fit (then it is a WideClaim).
+ */
+function packBits(c: Omit<RawClaim, 'sentence'>): number | undefined {
+  const kind = KIND_CODES.get(c.kind);
+  const qualifier = QUALIFIER_CODES.get(c.qualifier);
+  const lead = c.start - c.sentenceStart;
+  const trail = c.sentenceEnd - c.end;
+  if (kind === undefined || qualifier === undefined || typeof c.checkworthy !== 'boolean' || typeof c.text !== 'string') return undefined;
+  if (!Number.isInteger(c.start) || c.start + c.text.length !== c.end) return undefined;
+  if (!(Number.isInteger(lead) && lead >= 0 && lead <= LEAD_MAX && c.start - lead === c.sentenceStart)) return undefined;
+  if (!(Number.isInteger(trail) && trail >= 0 && trail <= TRAIL_MAX && c.end + trail === c.sentenceEnd)) return undefined;
+  return kind | (qualifier << 3) | (c.checkworthy ? 64 : 0) | (lead << 7) | (trail << 18);
+}
+
+/** A stored claim that does not pack (see packBits), or whose sentence is not the slice of the text at its offsets: every field kept as given. */
+class WideClaim extends StoredClaim {
+  readonly #c: Omit<RawClaim, 'sentence'>;
+  readonly #sentence: string | undefined;
+
+  constructor(doc: IndexedDocument, c: Omit<RawClaim, 'sentence'>, sentence: string | undefined) {
+    super(doc, c.start, c.text, c.value, c.unit, 0);
+    this.#c = c;
     this.#sentence = sentence;
   }
 
+  static {
+    // The fields packBits packs, read from the claim as given instead.
+    for (const k of ['end', 'kind', 'qualifier', 'checkworthy', 'sentenceStart', 'sentenceEnd'] as const) {
+      Object.defineProperty(WideClaim.prototype, k, {
+        get(this: WideClaim) {
+          return this.#c[k];
+        },
+        configurable: true,
+      });
+    }
+  }
+
   override get sentence(): string {
-    return this.#sentence;
+    return this.#sentence ?? super.sentence;
   }
 }
 
@@ -159,8 +241,9 @@ export function storedClaim(doc: IndexedDocument, c: PackedClaim, share: (s: str
   const v = typeof value === 'string' ? share(value) : value;
   const u = typeof unit === 'string' ? share(unit) : unit;
   const fields = { start, end, text: share(text), kind: share(kind) as ClaimKind, value: v, unit: u, qualifier: share(qualifier) as Qualifier, checkworthy, sentenceStart, sentenceEnd };
-  if (sentence !== undefined) return new OwnSentenceClaim(doc, fields, share(sentence));
-  return new StoredClaim(doc, start, end, fields.text, fields.kind, v, u, fields.qualifier, checkworthy, sentenceStart, sentenceEnd);
+  const bits = sentence === undefined ? packBits(fields) : undefined;
+  if (bits === undefined) return new WideClaim(doc, fields, sentence === undefined ? undefined : share(sentence));
+  return new StoredClaim(doc, start, fields.text, v, u, bits);
 }
 
 /**
