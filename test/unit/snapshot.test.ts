@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
-import { contentKey, IndexSnapshot, writeIndexSnapshot } from '../../server/src/service/indexSnapshot';
+import { contentKey, headerPieces, IndexSnapshot, writeIndexSnapshot, type Header } from '../../server/src/service/indexSnapshot';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { corpus, serverWorkspace } from '../helpers/serverWorkspace';
@@ -68,6 +68,23 @@ test('snapshot writer: after a pause that requests kept going (pause resolves to
     assert.deepEqual(fs.readFileSync(path.join(dir, 'true.bin')), fs.readFileSync(path.join(dir, 'false.bin')));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('snapshot header: written in pieces, it is exactly JSON.stringify of the header', () => {
+  const ids = Array.from({ length: 700 }, (_, i) => (i % 3 === 0 ? `person:"q"\\${i}` : i % 3 === 1 ? `place:almaty-${i}` : `organization:kazmunaigaz\u0131-${i}`));
+  const docs: Header['docs'] = [
+    ['file:///a/Öskemen "notes".txt', 'ab12', 1043, 1732000000000.5],
+    ['file:///b/x.txt', 'cd34', 0, 0],
+  ];
+  const counts = { person: 3, organization: 1, place: 0, event: 2 };
+  for (const header of [
+    { format: 1, fingerprint: 'v9\u0000x', crc32: 4294967295, docs, ids, counts },
+    { format: 1, fingerprint: '', crc32: 0, docs: [], ids: [], counts },
+    { format: 1, fingerprint: 'f', crc32: 7, docs: docs.slice(0, 1), ids: ids.slice(0, 256), counts },
+    { format: 1, fingerprint: 'f', crc32: 7, docs, ids: ids.slice(0, 257), counts },
+  ] satisfies Header[]) {
+    assert.equal([...headerPieces(header)].join(''), JSON.stringify(header));
   }
 });
 
