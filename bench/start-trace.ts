@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     } catch {
       /* exited */
     }
-  }, 250);
+  }, Number(process.env.SOURCELENS_RSS_SAMPLE_MS ?? 250));
   sampler.unref();
   await c.initialize(corpus.dir, { cacheDir });
   /** The server's log lines so far, with their time since spawn and the highest RSS sampled since the previous line. */

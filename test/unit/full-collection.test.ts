@@ -1,8 +1,13 @@
-/** The server's forced full collections during the first link pass (server/src/handlers/fullCollection.ts). */
+/**
+ * The server's forced full collections near the end of the indexing pass and during the first
+ * link pass (server/src/handlers/fullCollection.ts).
+ */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { FULL_GC_MIN_HEAP, fullCollector } from '../../server/src/handlers/fullCollection';
+import { LspClient } from '../../bench/lsp-client';
+import { FULL_GC_MIN_HEAP, fullCollector, minHeapFromEnv } from '../../server/src/handlers/fullCollection';
 import { SERVER_ENV_DEFAULTS, SERVER_EXEC_ARGV, serverEnv } from '../../server/src/launch';
+import { serverWorkspace } from '../helpers/serverWorkspace';
 
 describe('fullCollector', () => {
   it('forces nothing without a gc function', () => {
@@ -30,6 +35,17 @@ describe('fullCollector', () => {
     assert.equal(runs, 1);
     assert.equal(logs.length, 1);
     assert.match(logs[0], /full collection \(link pass, components\): heap 300 MB -> 260 MB in \d+ ms/);
+    collect('pass');
+    assert.match(logs[1], /full collection \(indexing pass, 90% sent\): heap 260 MB -> 220 MB/);
+  });
+
+  it('takes its threshold from SOURCELENS_FULL_GC_MIN_MB when that is a number of megabytes', () => {
+    assert.equal(minHeapFromEnv({}), FULL_GC_MIN_HEAP);
+    assert.equal(minHeapFromEnv({ SOURCELENS_FULL_GC_MIN_MB: '' }), FULL_GC_MIN_HEAP);
+    assert.equal(minHeapFromEnv({ SOURCELENS_FULL_GC_MIN_MB: 'lots' }), FULL_GC_MIN_HEAP);
+    assert.equal(minHeapFromEnv({ SOURCELENS_FULL_GC_MIN_MB: '-3' }), FULL_GC_MIN_HEAP);
+    assert.equal(minHeapFromEnv({ SOURCELENS_FULL_GC_MIN_MB: '0' }), 0);
+    assert.equal(minHeapFromEnv({ SOURCELENS_FULL_GC_MIN_MB: '512' }), 512 * 2 ** 20);
   });
 
   it('uses the global gc that --expose-gc gives, which the server is started with', () => {
@@ -54,5 +70,26 @@ describe('serverEnv', () => {
     assert.deepEqual(serverEnv({ PATH: '/bin' }), { PATH: '/bin', ...SERVER_ENV_DEFAULTS });
     assert.equal(serverEnv({ MALLOC_TRIM_THRESHOLD_: '4096' }).MALLOC_TRIM_THRESHOLD_, '4096');
     assert.equal(serverEnv({}).MALLOC_MMAP_THRESHOLD_, '131072');
+  });
+});
+
+describe('the server forces them where it should', () => {
+  it('once 90% into a pass that ran in workers, then at the three phases of the link pass, in that order', async () => {
+    // Ten copies of the corpus (about a hundred articles): enough for the pass to have a 90% point
+    // of its own; the threshold at 0 MB so that a heap this small is collected too.
+    const ws = serverWorkspace('sl-full-gc-', 10);
+    const c = new LspClient({ serverJs: ws.serverJs, env: { SOURCELENS_WORKERS: '2', SOURCELENS_FULL_GC_MIN_MB: '0' } });
+    try {
+      await c.initialize(ws.work, {});
+      const done = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === 10 * ws.docs.length, 120_000);
+      assert.ok(done, 'indexed');
+      const lines = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
+      const points = lines.map((l) => /full collection \(([^)]*)\)/.exec(l)?.[1]).filter(Boolean);
+      assert.deepEqual(points, ['indexing pass, 90% sent', 'link pass, start', 'link pass, components', 'link pass, end']);
+      const sent = lines.findIndex((l) => l.includes('90% sent'));
+      assert.ok(sent < lines.findIndex((l) => /^Indexed \d+ articles/.test(l)), 'during the pass');
+    } finally {
+      c.kill();
+    }
   });
 });

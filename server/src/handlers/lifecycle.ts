@@ -30,7 +30,7 @@ import { registerHover } from './hover';
 import { registerReferences } from './references';
 import { registerSemanticTokens } from './semanticTokens';
 import { AnalysisPool, defaultPoolSize } from './analysisPool';
-import { fullCollector } from './fullCollection';
+import { fullCollector, minHeapFromEnv } from './fullCollection';
 import { Workspace } from './workspace';
 import { registerWorkspaceSymbols } from './workspaceSymbols';
 
@@ -112,7 +112,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       // Worker threads run the real analyser only; a test's replacement runs in process.
       pool: opts.analyse ? undefined : (size) => AnalysisPool.create((m) => log.info(m), size === undefined ? defaultPoolSize() : Math.min(size, defaultPoolSize())),
       editDelay: opts.editDelay,
-      collectGarbage: fullCollector({ log: (m) => log.info(m) }),
+      collectGarbage: fullCollector({ log: (m) => log.info(m), minHeap: minHeapFromEnv() }),
       releaseAnalyser: opts.analyse ? undefined : releaseAnalyser,
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {

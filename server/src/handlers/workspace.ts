@@ -35,7 +35,8 @@ import { createLanguageService, type LanguageService } from '../service/language
 import { DEFAULT_MAX_FILE_SIZE, decodeArticle, formatBytes, listCorpusFiles } from '../service/loader';
 import { DICTIONARY_PATH } from '../service/report';
 import type { DocumentAnalysis } from '../service/types';
-import { WorkspaceIndex, type IndexOptions } from '../service/workspaceIndex';
+import { WorkspaceIndex } from '../service/workspaceIndex';
+import type { CollectionPoint } from './fullCollection';
 import type { Logger } from './guard';
 
 export interface Settings {
@@ -107,8 +108,8 @@ export interface WorkspaceOptions {
   snapshot?: { file: string; fingerprint: string };
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
   batchSize?: number;
-  /** Forces full collections during the first link pass (see fullCollection.ts). */
-  collectGarbage?: IndexOptions['collectGarbage'];
+  /** Forces full collections near the end of the indexing pass and during the first link pass (see fullCollection.ts). */
+  collectGarbage?: (at: CollectionPoint) => void;
   /**
    * Lets this thread's analyser go (the model's tables, about 45 MB) when a pass that ran in
    * worker threads ends: from then on edits have a worker of their own, and what is analysed
@@ -301,6 +302,8 @@ export class Workspace {
       if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis workers.`);
       const inFlight = new Set<Promise<void>>();
       let lastReport = 0;
+      const collectAt = Math.ceil(files.length * 0.9);
+      let collected = false;
       for (let i = 0; i < files.length; ) {
         if (gen !== this.generation) return; // superseded
         const sliceStart = Date.now();
@@ -322,6 +325,10 @@ export class Workspace {
           inFlight.add(p);
           // Two jobs queued per worker keep them busy without holding many texts at once.
           if (inFlight.size >= 2 * Math.max(1, pool.size)) await Promise.race(inFlight);
+        }
+        if (!collected && i >= collectAt) {
+          collected = true;
+          this.opts.collectGarbage?.('pass');
         }
         if (Date.now() - lastReport > 100 || i === files.length) {
           lastReport = Date.now();
