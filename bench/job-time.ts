@@ -25,6 +25,7 @@ import { resolveDocument } from '../server/src/service/entities';
 import { packArticle } from '../server/src/service/indexedDocument';
 import { PackState } from '../server/src/service/transfer';
 import { withDictionaryMentions } from '../server/src/service/workspaceIndex';
+import { limitWorkerCaches } from '../server/src/worker/analysisJob';
 import { ensureCorpus } from './generate';
 
 const WARM_UP = 200;
@@ -36,6 +37,7 @@ function main(): void {
   const corpus = ensureCorpus(20000, {});
   const total = Math.min(n + WARM_UP, corpus.files.length);
   const texts = corpus.files.slice(0, total).map((f) => fs.readFileSync(path.join(corpus.dir, f), 'utf8'));
+  limitWorkerCaches(); // as an analysis worker does
   const state = new PackState();
   const sum = { analyse: 0, encode: 0, resolve: 0, pack: 0 };
   const block = { analyse: 0, encode: 0, resolve: 0, pack: 0 };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { internPoolSize, Memo, RecentMap } from '../../server/src/service/entities/memo';
+import { DEFAULT_INTERN_POOL_CAP, intern, internPoolSize, Memo, RecentMap, releaseInternPool, setInternPoolCap } from '../../server/src/service/entities/memo';
 import { pack, PackState, Unpacker } from '../../server/src/service/transfer';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 
@@ -113,4 +113,21 @@ test('the intern pool is emptied when a bulk load ends, and the index it filled 
   assert.equal(internPoolSize(), 0);
   const astana = index.entities().find((e) => e.name === 'Astana');
   assert.deepEqual(astana?.mentions.map((m) => m.uri).sort(), ['file:///c/a.txt', 'file:///c/b.txt']);
+});
+
+test('a lowered intern pool cap empties the pool when it is reached; interned strings keep their value', () => {
+  releaseInternPool();
+  setInternPoolCap(3);
+  try {
+    const made = ['alpha', 'beta', 'gamma'].map((s) => intern(s));
+    assert.equal(internPoolSize(), 3);
+    assert.equal(intern('beta'), made[1]); // a hit: the pooled string itself
+    assert.equal(intern('delta'), 'delta'); // the pool was full: emptied first
+    assert.equal(internPoolSize(), 1);
+    setInternPoolCap(1); // lowering the cap below the pool's size empties it at once
+    assert.equal(internPoolSize(), 0);
+  } finally {
+    setInternPoolCap(DEFAULT_INTERN_POOL_CAP);
+    releaseInternPool();
+  }
 });

@@ -5,10 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { PackState } from '../service/transfer';
-import { runAnalysisJob, type AnalysisJob } from './analysisJob';
+import { limitWorkerCaches, runAnalysisJob, type AnalysisJob } from './analysisJob';
 
 const port = parentPort;
 if (port) {
+  limitWorkerCaches();
   // Strings and key-token lists already sent to the main thread cross as numbers (see transfer.ts).
   const sent = new PackState();
   port.on('message', (msg: { id: number; job: AnalysisJob }) => {

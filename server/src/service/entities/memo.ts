@@ -80,7 +80,8 @@ export class RecentMap<K, V> {
 }
 
 const pool = new Map<string, string>();
-const POOL_CAP = 2_000_000;
+export const DEFAULT_INTERN_POOL_CAP = 2_000_000;
+let poolCap = DEFAULT_INTERN_POOL_CAP;
 
 /**
  * One shared string object per distinct value. LocalResults of thousands of documents repeat
@@ -89,7 +90,7 @@ const POOL_CAP = 2_000_000;
 export function intern(s: string): string {
   const hit = pool.get(s);
   if (hit !== undefined) return hit;
-  if (pool.size >= POOL_CAP) pool.clear();
+  if (pool.size >= poolCap) pool.clear();
   // Copy into a fresh flat string so the pool does not pin whole document texts. (Not
   // `(' ' + s).slice(1)`: from 13 characters on, V8 makes that a *sliced* string whose parent
   // is the temporary ' ' + s, so every pooled string cost two objects and a copy.)
@@ -106,6 +107,17 @@ export function intern(s: string): string {
  */
 export function releaseInternPool(): void {
   pool.clear();
+}
+
+/**
+ * Sets how many strings the intern pool holds before it is emptied (default above). An analysis
+ * worker lowers it (limitWorkerCaches, worker/analysisJob.ts): its results are packed and sent
+ * away, so its pool shares nothing that stays, and at the default cap it only grew (741,000
+ * strings, 43 MB of the worker's heap after 10,000 articles).
+ */
+export function setInternPoolCap(cap: number): void {
+  poolCap = Math.max(1, cap);
+  if (pool.size >= poolCap) pool.clear();
 }
 
 /** How many strings the intern pool holds (tests). */
