@@ -72,8 +72,15 @@ export class PackState {
   private pendingReset = false;
 
   constructor(
-    /** Past this many strings (or lists) the state is reset before the next message: bounded memory on both sides. */
-    private readonly cap = 250_000,
+    /**
+     * Past this many strings (or lists) the state is reset before the next message: bounded memory
+     * on both sides. In an analysis worker (the only sender) 157,000 strings held 14 MB of its
+     * heap after 10,000 articles, 33,000 held 3 MB; at 250,000 the table peaked near 23 MB. At
+     * 50,000 the state was reset every 3,500 or so articles instead of every 6,500, and the
+     * strings still in use are sent once more: bench/job-time.ts, side by side, 7.78 against
+     * 7.92 ms of CPU per article (pack stage 3.78 against 4.06 ms wall), no slower.
+     */
+    private readonly cap = 50_000,
   ) {}
 
   /** Forgets everything; the next message tells the receiver to do the same. */
