@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
-import { contentKey, headerPieces, IndexSnapshot, writeIndexSnapshot, type Header } from '../../server/src/service/indexSnapshot';
+import { contentKey, headerPieces, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type Header } from '../../server/src/service/indexSnapshot';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { corpus, serverWorkspace } from '../helpers/serverWorkspace';
@@ -133,6 +133,41 @@ test('snapshot: read back, it answers as the live index does', async () => {
   }
 });
 
+test('snapshot: read from the open file (not held in memory), it answers the same; closed when linking resumes', async () => {
+  const { docs, live, file, dir } = await written();
+  try {
+    const logs: string[] = [];
+    const snap = await IndexSnapshot.fromFile(await openSnapshotFile(file), file, FINGERPRINT, (m) => logs.push(m));
+    assert.ok(snap, logs.join('\n'));
+    assert.deepEqual(snap.entityCounts(), live.entityCounts());
+    assert.deepEqual(snap.entities(), live.entities());
+    for (const d of docs) {
+      assert.deepEqual(snap.mentionsIn(d.uri), live.mentionsIn(d.uri), d.uri);
+      assert.deepEqual([...snap.lines(d.uri)!.lineStarts], [...live.document(d.uri)!.lineStarts], d.uri);
+    }
+    snap.close();
+
+    // Used by an index: the file is let go when linking resumes, and nothing is read after that.
+    const src = await openSnapshotFile(file);
+    let closed = 0;
+    let reads = 0;
+    const spy = { size: src.size, read: (pos: number, len: number) => (reads++, src.read(pos, len)), close: () => (closed++, src.close()) };
+    const second = (await IndexSnapshot.fromFile(spy, file, FINGERPRINT, () => undefined))!;
+    const index = new WorkspaceIndex();
+    index.deferLinking(true);
+    index.useSnapshot(second, (uri) => docs.find((d) => d.uri === uri)?.text);
+    assert.deepEqual(index.mentionsIn(docs[1].uri), live.mentionsIn(docs[1].uri));
+    index.deferLinking(false);
+    assert.equal(closed, 1);
+    const before = reads;
+    assert.equal(second.mentionsIn(docs[2].uri), undefined, 'a closed snapshot reads nothing');
+    assert.equal(reads, before + 1);
+    assert.equal(src.read(0, 8).length, 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('snapshot: an article indexed with other text is answered from itself, never from the snapshot', async () => {
   const { docs, file, dir } = await written();
   try {
@@ -170,6 +205,12 @@ test('snapshot: a damaged, truncated or foreign file is refused with a message',
       const logs: string[] = [];
       assert.equal(IndexSnapshot.load(file, fp, (m) => logs.push(m)), undefined, what);
       assert.match(logs.join('\n'), why, what);
+      // The same read from the open file, which is closed again.
+      const src = await openSnapshotFile(file);
+      const fileLogs: string[] = [];
+      assert.equal(await IndexSnapshot.fromFile(src, file, fp, (m) => fileLogs.push(m)), undefined, what);
+      assert.match(fileLogs.join('\n'), why, what);
+      assert.equal(src.read(0, 8).length, 0, `${what}: closed`);
     }
     fs.rmSync(file);
     const logs: string[] = [];

@@ -21,7 +21,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
-import { contentKey, IndexSnapshot, writeIndexSnapshot, type SnapshotFileInfo } from '../service/indexSnapshot';
+import { contentKey, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type SnapshotFileInfo, type SnapshotSource } from '../service/indexSnapshot';
 import type { AnalysisPool } from './analysisPool';
 import { BackgroundPause } from './backgroundPause';
 import { ReferenceWarmer } from './referenceWarmer';
@@ -177,7 +177,7 @@ export class Workspace {
       this.gate = new Promise<void>((resolve) => (this.openGate = resolve));
       const t = setTimeout(() => this.releaseGate(), STARTUP_GATE_MAX_MS);
       t.unref?.();
-      this.snapshotBytes = readWhole(opts.snapshot.file).catch((err: NodeJS.ErrnoException) => {
+      this.snapshotFile = openSnapshotFile(opts.snapshot.file).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') this.log.info(`[snapshot] could not read ${opts.snapshot!.file}: ${String(err)}`);
         this.releaseGate(); // nothing to wait for (a first start)
         return undefined;
@@ -571,8 +571,8 @@ export class Workspace {
   private snapshotLoaded = false;
   /** The worker pool of the running pass, if any. */
   private activePool: AnalysisPool | undefined;
-  /** The snapshot file's bytes, read off the main thread from start-up on (undefined: none). */
-  private snapshotBytes: Promise<Buffer | undefined> = Promise.resolve(undefined);
+  /** The snapshot file, opened from start-up on (undefined: none). */
+  private snapshotFile: Promise<SnapshotSource | undefined> = Promise.resolve(undefined);
 
   private snapshotFingerprint(): string {
     const dict = this.index.getDictionary();
@@ -588,15 +588,16 @@ export class Workspace {
     this.snapshotLoaded = true;
     const t0 = performance.now();
     const file = this.opts.snapshot.file;
-    const bytes = await this.snapshotBytes;
-    this.snapshotBytes = Promise.resolve(undefined); // not kept
-    if (!bytes) return;
+    const src = await this.snapshotFile;
+    this.snapshotFile = Promise.resolve(undefined); // not kept
+    if (!src) return;
     const t1 = performance.now();
-    const snap = IndexSnapshot.fromBytes(bytes, file, this.snapshotFingerprint(), (m) => this.log.info(`[snapshot] ${m}`));
+    const snap = await IndexSnapshot.fromFile(src, file, this.snapshotFingerprint(), (m) => this.log.info(`[snapshot] ${m}`));
     if (!snap) return;
     const t2 = performance.now();
-    if (snap.docs.length !== files.length) {
-      this.log.info(`[snapshot] not used: it has ${snap.docs.length} articles, the workspace ${files.length}`);
+    if (snap.docs.length !== files.length || this.disposed) {
+      if (!this.disposed) this.log.info(`[snapshot] not used: it has ${snap.docs.length} articles, the workspace ${files.length}`);
+      snap.close();
       return;
     }
     // Every file unchanged (same size and time). Synchronous stats: 20,000 took about 0.1–0.3 s,
@@ -606,6 +607,7 @@ export class Workspace {
       const st = d && statInfo(uri);
       if (!d || !st || st.size !== d.size || st.mtimeMs !== d.mtimeMs) {
         this.log.info(`[snapshot] not used: ${uri} ${d ? 'changed' : 'is new'} since it was written`);
+        snap.close();
         return;
       }
     }
@@ -1151,28 +1153,6 @@ const WARM_UP_MAX_CHARS = 20_000;
 const WARM_UP_ARTICLES = 24;
 /** A sentence that runs every stage of the analysis once (names, a figure, a date): used when the article is gone by then. */
 const WARM_UP_TEXT = 'Anna Smith of the Northwind Trading Company said in Lisbon on 3 May that exports rose 4.5% to $12 million.';
-
-/**
- * A file's bytes in one read on libuv's thread pool. `fs.promises.readFile` reads in 512 KB
- * chunks, each waiting for this thread's event loop, which is busy listing the workspace at
- * start-up: the 174 MB snapshot of 20,000 articles took about a second that way.
- */
-async function readWhole(file: string): Promise<Buffer> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const { size } = await fh.stat();
-    const buf = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const { bytesRead } = await fh.read(buf, off, size - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-    }
-    return off === size ? buf : buf.subarray(0, off);
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Size and time of an article's file now (undefined: missing or not a file). Checks the snapshot

@@ -65,6 +65,73 @@ export interface Header {
   counts: Record<EntityType, number>;
 }
 
+/**
+ * Where a snapshot's bytes are read from: the file itself, open for the life of the snapshot
+ * (`openSnapshotFile`: records are read when asked for), or bytes in memory (`bytesSource`).
+ * At 20,000 articles the file is 174 MB; held in memory it sat on top of the first pass of a second
+ * start, which rebuilds the live index while the snapshot answers.
+ */
+export interface SnapshotSource {
+  readonly size: number;
+  /** `len` bytes from `pos` (fewer only if the file was cut short under us). */
+  read(pos: number, len: number): Buffer;
+  close(): void;
+}
+
+export function bytesSource(buf: Buffer): SnapshotSource {
+  return { size: buf.length, read: (pos, len) => buf.subarray(pos, pos + len), close: () => undefined };
+}
+
+/** The file, open; read with positioned reads (records are a few kilobytes, from the page cache). */
+export async function openSnapshotFile(file: string): Promise<SnapshotSource> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    let closed = false;
+    return {
+      size,
+      read: (pos, len) => {
+        // After close the descriptor may be another file's: nothing is read.
+        if (closed) return Buffer.alloc(0);
+        const buf = Buffer.allocUnsafe(len);
+        let got = 0;
+        while (got < len) {
+          const n = fs.readSync(fh.fd, buf, got, len - got, pos + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return got === len ? buf : buf.subarray(0, got);
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        void fh.close().catch(() => undefined);
+      },
+    };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+/** The CRC-32 of `len` bytes from `pos` of an open snapshot file, read in 8 MB pieces off this thread. */
+async function crcOfFile(file: string, pos: number, len: number): Promise<number> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(len, 8 << 20));
+    let crc = 0;
+    for (let done = 0; done < len; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, len - done), pos + done);
+      if (bytesRead === 0) return -1;
+      crc = zlib.crc32(buf.subarray(0, bytesRead), crc);
+      done += bytesRead;
+    }
+    return crc;
+  } finally {
+    await fh.close();
+  }
+}
+
 export class IndexSnapshot {
   readonly docs: readonly SnapshotDoc[];
   private readonly docIndex = new Map<string, number>();
@@ -75,7 +142,8 @@ export class IndexSnapshot {
 
   private constructor(
     header: Header,
-    private readonly body: Buffer,
+    /** The file (or bytes); records are at MAGIC.length + their offset. */
+    private readonly source: SnapshotSource,
     private readonly entityOffsets: Uint32Array,
     private readonly docOffsets: Uint32Array,
   ) {
@@ -99,34 +167,85 @@ export class IndexSnapshot {
 
   /** The snapshot in `buf` (the contents of `file`, read by the caller); undefined if unusable. */
   static fromBytes(buf: Buffer, file: string, fingerprint: string, log: (m: string) => void): IndexSnapshot | undefined {
+    const src = bytesSource(buf);
+    const h = IndexSnapshot.readHeader(src, file, fingerprint, log);
+    if (!h) return undefined;
+    return IndexSnapshot.withTables(src, h, zlib.crc32(buf.subarray(MAGIC.length, h.crcEnd)), file, log);
+  }
+
+  /**
+   * The snapshot in the open file `src` (see openSnapshotFile), which it reads its records from
+   * until `close`; undefined (and `src` closed) if unusable. The checksum is computed over the
+   * file in pieces, so the file is never held whole.
+   */
+  static async fromFile(src: SnapshotSource, file: string, fingerprint: string, log: (m: string) => void): Promise<IndexSnapshot | undefined> {
+    let snap: IndexSnapshot | undefined;
+    try {
+      const h = IndexSnapshot.readHeader(src, file, fingerprint, log);
+      // (The checksum reads the file by its name: one replaced meanwhile fails it.)
+      snap = h && IndexSnapshot.withTables(src, h, await crcOfFile(file, MAGIC.length, h.crcEnd - MAGIC.length), file, log);
+    } catch (err) {
+      log(`ignored ${file} (${String(err)}); it will be rewritten`);
+    }
+    if (!snap) src.close();
+    return snap;
+  }
+
+  /** Checks the magic and reads the header; the position where the checksummed bytes end. */
+  private static readHeader(src: SnapshotSource, file: string, fingerprint: string, log: (m: string) => void): { header: Header; crcEnd: number } | undefined {
     const problem = (why: string) => {
       log(`ignored ${file} (${why}); it will be rewritten`);
       return undefined;
     };
-    if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return problem('not a Sourcelens index file');
-    const hlen = buf.readUInt32LE(buf.length - 4);
-    const hstart = buf.length - 4 - hlen;
+    if (src.size < MAGIC.length + 4 || !src.read(0, MAGIC.length).equals(MAGIC)) return problem('not a Sourcelens index file');
+    const hlen = src.read(src.size - 4, 4).readUInt32LE(0);
+    const hstart = src.size - 4 - hlen;
     if (hstart < MAGIC.length) return problem('truncated header');
     let header: Header;
     try {
-      header = JSON.parse(buf.toString('utf8', hstart, hstart + hlen)) as Header;
+      header = JSON.parse(src.read(hstart, hlen).toString('utf8')) as Header;
     } catch {
       return problem('unreadable header');
     }
     if (header.format !== FORMAT) return problem(`format ${String(header.format)}, expected ${FORMAT}`);
     if (header.fingerprint !== fingerprint) return problem('made by another analyser, linker or dictionary');
     if (!Array.isArray(header.docs) || !Array.isArray(header.ids) || !header.counts) return problem('malformed header');
+    return { header, crcEnd: hstart };
+  }
+
+  /** The rest of the checks (`crc`: of the records and tables as read) and the offset tables. */
+  private static withTables(src: SnapshotSource, h: { header: Header; crcEnd: number }, crc: number, file: string, log: (m: string) => void): IndexSnapshot | undefined {
+    const problem = (why: string) => {
+      log(`ignored ${file} (${why}); it will be rewritten`);
+      return undefined;
+    };
+    const { header, crcEnd: hstart } = h;
     const tablesLen = (header.ids.length + 1 + header.docs.length + 1) * 4;
     const tablesStart = hstart - tablesLen;
     if (tablesStart < MAGIC.length) return problem('truncated tables');
-    if (zlib.crc32(buf.subarray(MAGIC.length, hstart)) !== header.crc32) return problem('checksum mismatch');
+    if (crc !== header.crc32) return problem('checksum mismatch');
+    const tables = src.read(tablesStart, tablesLen);
     const entityOffsets = new Uint32Array(header.ids.length + 1);
     const docOffsets = new Uint32Array(header.docs.length + 1);
-    for (let i = 0; i < entityOffsets.length; i++) entityOffsets[i] = buf.readUInt32LE(tablesStart + i * 4);
-    for (let i = 0; i < docOffsets.length; i++) docOffsets[i] = buf.readUInt32LE(tablesStart + (entityOffsets.length + i) * 4);
-    const body = buf.subarray(MAGIC.length, tablesStart);
-    if (entityOffsets[entityOffsets.length - 1] > body.length || docOffsets[docOffsets.length - 1] > body.length) return problem('truncated records');
-    return new IndexSnapshot(header, body, entityOffsets, docOffsets);
+    for (let i = 0; i < entityOffsets.length; i++) entityOffsets[i] = tables.readUInt32LE(i * 4);
+    for (let i = 0; i < docOffsets.length; i++) docOffsets[i] = tables.readUInt32LE((entityOffsets.length + i) * 4);
+    const bodyLen = tablesStart - MAGIC.length;
+    if (entityOffsets[entityOffsets.length - 1] > bodyLen || docOffsets[docOffsets.length - 1] > bodyLen) return problem('truncated records');
+    return new IndexSnapshot(header, src, entityOffsets, docOffsets);
+  }
+
+  /** Lets the file go (records can no longer be read; what was decoded stays). */
+  close(): void {
+    this.source.close();
+  }
+
+  /** A record's text: the bytes between two offsets of the body. */
+  private record(from: number, to: number): string {
+    try {
+      return this.source.read(MAGIC.length + from, to - from).toString('utf8');
+    } catch {
+      return ''; // unreadable now (the callers' JSON.parse fails: no answer from the snapshot)
+    }
   }
 
   has(uri: string): boolean {
@@ -184,7 +303,7 @@ export class IndexSnapshot {
     const i = this.docIndex.get(uri);
     if (i === undefined) return undefined;
     try {
-      return JSON.parse(this.body.toString('utf8', this.docOffsets[i], this.docOffsets[i + 1])) as DocRecord;
+      return JSON.parse(this.record(this.docOffsets[i], this.docOffsets[i + 1])) as DocRecord;
     } catch {
       return undefined;
     }
@@ -195,7 +314,7 @@ export class IndexSnapshot {
     if (hit) return hit;
     let rec: EntityRecord;
     try {
-      rec = JSON.parse(this.body.toString('utf8', this.entityOffsets[i], this.entityOffsets[i + 1])) as EntityRecord;
+      rec = JSON.parse(this.record(this.entityOffsets[i], this.entityOffsets[i + 1])) as EntityRecord;
     } catch {
       return undefined;
     }

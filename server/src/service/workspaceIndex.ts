@@ -327,7 +327,7 @@ export class WorkspaceIndex implements TextSource {
     this.deferred = on;
     if (!on) {
       this.provisionalEntities = new Map();
-      this.snapshot = undefined;
+      this.dropSnapshot();
       releaseInternPool(); // the bulk load is over (see releaseInternPool)
     }
   }
@@ -344,6 +344,7 @@ export class WorkspaceIndex implements TextSource {
   }
 
   dropSnapshot(): void {
+    this.snapshot?.data.close();
     this.snapshot = undefined;
   }
 
