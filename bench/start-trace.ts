@@ -123,9 +123,15 @@ async function main(): Promise<void> {
     const groups = await c.request('sourcelens/claims', { groupBy: 'article', uri });
     const claim = groups?.[0]?.claims?.[0];
     if (!claim) throw new Error(`no claim in ${uri}`);
+    // The main thread's CPU time across the hover too: on a shared machine the wall time varies.
+    const mainCpu = () => cpuOf(`/proc/${c.pid}/task/${c.pid}/stat`);
+    const cpu0 = mainCpu();
     const h0 = performance.now();
     const hover = await c.request('textDocument/hover', { textDocument: { uri }, position: claim.range.start });
-    console.log(`claim hover in ${Math.round(performance.now() - h0)} ms (${JSON.stringify(hover).length} chars); RSS now ${Math.round((c.memory()?.rssKB ?? 0) / 1024)} MB`);
+    console.log(
+      `claim hover in ${Math.round(performance.now() - h0)} ms, cpu main ${(mainCpu() - cpu0).toFixed(2)} s ` +
+        `(${JSON.stringify(hover).length} chars); RSS now ${Math.round((c.memory()?.rssKB ?? 0) / 1024)} MB`,
+    );
     if (process.env.SOURCELENS_HOVER_OUT) fs.writeFileSync(process.env.SOURCELENS_HOVER_OUT, JSON.stringify(hover, null, 1));
   }
   if (memprobe) {
