@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InMemoryCorpus } from '../../server/src/service/corpus';
-import { quantityKey } from '../../server/src/service/claimReading';
-import { ClaimIndex } from '../../server/src/service/relatedClaims';
+import { describeDifference, quantityKey, relativeDistance } from '../../server/src/service/claimReading';
+import { articleCount } from '../../server/src/service/context';
+import { ClaimIndex, quantityWords, wordOverlap } from '../../server/src/service/relatedClaims';
+import { compareStrings, previousSentenceStart } from '../../server/src/service/text';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { fakeAnalyse } from '../helpers/fakeAnalyse';
 import type { RawClaim } from '../../server/src/service/types';
@@ -99,4 +101,98 @@ test('related figures: shared words around the figure rank the same quantity fir
   assert.equal(wordOverlap(trade, invest), 0, 'a trade figure and an investment figure share none');
   const invest2 = quantityWords(claim('Norway has invested $900 million since 1995.', '$900 million'));
   assert.ok(wordOverlap(invest, invest2) > 0, '"invested" and "investment" meet');
+});
+
+/**
+ * The answer of `related` worked out the plain way: every claim of the same quantity key in
+ * another article, its context entities read from its article's mentions, the shared ones
+ * weighted, scored and sorted as the index does. Also the postings a query reads (below the
+ * budget: the length of each of the query's entities' lists, own article included).
+ */
+function referenceRelated(index: WorkspaceIndex, uri: string, claim: RawClaim, limit: number) {
+  const contextOf = (u: string, c: RawClaim) => {
+    const from = previousSentenceStart(index.document(u)?.text ?? '', c.sentenceStart);
+    const ids = index.mentionsIn(u).filter((m) => m.end > from && m.start < c.sentenceEnd).map((m) => m.entityId);
+    return [...new Set(ids)];
+  };
+  const key = quantityKey(claim);
+  const weighted = contextOf(uri, claim)
+    .filter((id) => index.entity(id))
+    .map((id) => ({ id, weight: Math.log(1 + Math.max(1, index.size) / Math.max(1, articleCount(index.entity(id)!))) + 0.1 }))
+    .sort((a, b) => b.weight - a.weight || compareStrings(a.id, b.id));
+  const myWords = quantityWords(claim);
+  let cost = 0;
+  const out: Array<{ uri: string; claim: RawClaim; score: number; shared: string[]; difference: string }> = [];
+  for (const doc of index.documents()) {
+    for (const c of doc.claims) {
+      if (quantityKey(c) !== key) continue;
+      const ctx = contextOf(doc.uri, c);
+      const shared = weighted.filter((w) => ctx.includes(w.id));
+      cost += shared.length;
+      if (doc.uri === uri || shared.length === 0) continue;
+      let weight = 0;
+      for (const w of shared) weight += w.weight;
+      const score = weight + 1.5 * (1 - relativeDistance(claim, c)) + 3 * wordOverlap(myWords, quantityWords(c));
+      out.push({ uri: doc.uri, claim: c, score, shared: shared.map((w) => w.id), difference: describeDifference(claim, c) });
+    }
+  }
+  out.sort((a, b) => b.score - a.score || compareStrings(a.uri, b.uri) || a.claim.start - b.claim.start);
+  return { related: out.slice(0, limit), cost };
+}
+
+test('related figures: answers equal a plain computation over random corpora, before and after edits', () => {
+  // mulberry32: a small seeded generator (a plain LCG's low bits repeat too soon for `% n`).
+  let seed = 7;
+  const rand = (n: number) => {
+    let t = (seed = (seed + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const pick = <T>(xs: readonly T[]) => xs[rand(xs.length)];
+  const names = ['Kotra', 'Kazakhstan', 'Korea', 'Astana', 'Samruk Energy', 'KazISS', 'Tukumov', 'Astana Forum'];
+  const words = ['trade', 'investment', 'exports', 'turnover', 'budget', 'roads', 'plant'];
+  const sentence = () =>
+    pick([
+      () => `${pick(names)} said ${pick(names)} would invest $${1 + rand(900)} million in ${pick(words)}.`,
+      () => `${pick(names)} reported ${pick(words)} of $${1 + rand(9)}.${rand(10)} billion.`,
+      () => `${pick(names)} hired ${10 + rand(500)} workers in ${pick(names)}.`,
+      () => `The ${pick(words)} grew ${rand(40)}% in ${pick(names)}.`,
+      () => `${pick(names)} created about ${rand(3000)} jobs.`,
+      () => `Officials met ${pick(names)} again.`,
+      () => `Nothing changed.`,
+    ])();
+  const article = () => Array.from({ length: 1 + rand(5) }, sentence).join(' ');
+  let checked = 0;
+  for (let round = 0; round < 12; round++) {
+    const docs: Record<string, string> = {};
+    for (let i = 0, n = 3 + rand(8); i < n; i++) docs[`r${i}.txt`] = article();
+    const s = setup(docs);
+    for (let step = 0; step < 8; step++) {
+      if (step > 0) {
+        const uri = `file:///c/r${rand(12)}.txt`;
+        if (rand(4) === 0) s.index.remove(uri);
+        else s.index.update({ uri, text: article(), version: step + 1 });
+      }
+      const fresh = new ClaimIndex(s.index);
+      for (const doc of s.index.documents()) {
+        for (const claim of doc.claims) {
+          const want = referenceRelated(s.index, doc.uri, claim, 1000);
+          for (const ix of [s.claims, fresh]) {
+            const got = ix.related(doc.uri, claim, { limit: 1000 });
+            assert.deepEqual(
+              got.map((r) => ({ uri: r.uri, claim: r.claim, score: r.score, shared: r.shared.map((e) => e.id), difference: r.difference })),
+              want.related,
+              `round ${round} step ${step}: ${doc.uri} ${claim.text}`,
+            );
+            assert.equal(ix.lastQueryCost, want.cost);
+          }
+          if (want.related.length > 0) checked++;
+          // A smaller limit gives the first of the same answers.
+          assert.deepEqual(s.claims.related(doc.uri, claim, { limit: 2 }).map((r) => r.claim), want.related.slice(0, 2).map((r) => r.claim));
+        }
+      }
+    }
+  }
+  assert.ok(checked > 500, `${checked} queries with related figures`);
 });

@@ -3,18 +3,19 @@
  * the same counted noun), sharing context entities — entities mentioned in the claim's sentence
  * or the one before it.
  *
- * Index: claims are grouped by quantity key (kept up to date per changed document), and for
- * each (quantity key, context entity) there is a posting list of the claims with that entity in
- * context. Entity ids come from corpus-wide linking, so the posting lists are rebuilt lazily,
- * once per link generation, in one linear sweep; a query then reads only the posting lists of
- * its own context entities within its own group, rarest entity first, with a work budget —
- * never every claim of the corpus.
+ * Index: for each (quantity key, context entity) there is a posting list of the claims with that
+ * key and that entity in context. Entity ids come from corpus-wide linking, so the posting
+ * lists are rebuilt lazily, once per link generation, in one linear sweep; a query then reads
+ * only the posting lists of its own context entities within its own quantity key, rarest entity
+ * first, with a work budget — never every claim of the corpus.
  */
 import { articleCount } from './context';
 import { describeDifference, quantityKey, relativeDistance } from './claimReading';
 import { compareStrings, previousSentenceStart } from './text';
 import type { Entity, RawClaim } from './types';
-import type { IndexedDocument, ResolvedMention, WorkspaceIndex } from './workspaceIndex';
+import type { IndexedDocument, WorkspaceIndex } from './workspaceIndex';
+
+type MentionPair = ReturnType<WorkspaceIndex['sweepMentionPairs']>[number];
 
 export interface RelatedClaim {
   uri: string;
@@ -31,12 +32,44 @@ export interface RelatedOptions {
 }
 
 /**
- * The claims of one (quantity key, entity) pair and their articles, as two parallel arrays:
- * a few million postings at 20,000 articles, where an object per posting cost 48 bytes more.
+ * The posting lists of one link generation, over claims numbered once per build: article by
+ * article in `indexed` order, each article's claims in their order. Every list is a run of
+ * claim numbers in one flat Int32Array, found through the sorted entity numbers of its quantity
+ * key. At 2,000 articles a heap snapshot after the first claim hover gave the index 38.6 MB
+ * when the lists were a Map of Maps of two-array objects (26.5 MB, 124,543 lists), beside
+ * claims grouped per key and article (7.9 MB) and per-claim WeakMap caches (context ids,
+ * sentence window, words).
  */
-interface Postings {
-  uris: string[];
-  claims: RawClaim[];
+interface PostingIndex {
+  /** Claim number → claim. */
+  readonly claims: readonly RawClaim[];
+  /** Claim number → article number. */
+  readonly claimDoc: Int32Array;
+  /** Article number → uri, and back, and the document indexed (to carry work over to the next build). */
+  readonly docUris: readonly string[];
+  readonly docs: readonly IndexedDocument[];
+  /** Article number → its first claim number (one extra entry at the end). */
+  readonly docStart: Int32Array;
+  readonly docNums: ReadonlyMap<string, number>;
+  /** Entity id → entity number (only entities some claim has in context). */
+  readonly entityNums: ReadonlyMap<string, number>;
+  /** Quantity key → key number k; the key's lists are the pairs keyPairs[k] .. keyPairs[k + 1] - 1. */
+  readonly keyNums: ReadonlyMap<string, number>;
+  readonly keyPairs: Int32Array;
+  /** Pair → its entity number (ascending within a key). */
+  readonly pairEntity: Int32Array;
+  /** Pair p → its list is postings[pairStart[p]] .. postings[pairStart[p + 1] - 1] (one extra entry at the end). */
+  readonly pairStart: Int32Array;
+  /** Claim numbers; each list ascending (articles in `indexed` order, each article's claims in order). */
+  readonly postings: Int32Array;
+  /** Claim number → where the sentence before the claim's starts (its context window). */
+  readonly windowStart: Int32Array;
+  /** Claim number → where its words are in `words` plus one (0: not read yet); words[at - 1] is their count. */
+  readonly wordsAt: Int32Array;
+  /** Quantity words of the claims read so far, as numbers (`vocabulary`), in runs of count then words. */
+  words: Int32Array<ArrayBuffer>;
+  wordsUsed: number;
+  readonly vocabulary: Map<string, number>;
 }
 
 /** Postings read per query before the more common entities are skipped (once enough candidates exist). */
@@ -45,70 +78,63 @@ const POSTING_BUDGET = 20_000;
 const POSTING_CAP = 60_000;
 
 export class ClaimIndex {
-  /** quantity key → uri → claims of that document with that key. */
-  private readonly groups = new Map<string, Map<string, RawClaim[]>>();
-  /** What was grouped per document (by identity), to find what changed. */
+  /**
+   * The documents indexed, by uri, in the order they came in: a changed document moves to the
+   * end. The posting lists follow this order, which only matters where the work budget cuts a
+   * query short (the claims grouped per key and article that this replaced were in this order
+   * too: a changed article was removed from its groups and appended again).
+   */
   private readonly indexed = new Map<string, IndexedDocument>();
-  private groupedFor: readonly Entity[] | undefined;
-  /** Quantity key → entity id → claims with that entity in context; valid for `postingsFor`. */
-  private postings = new Map<string, Map<string, Postings>>();
+  private syncedFor: readonly Entity[] | undefined;
+  /** The posting lists, valid for `postingsFor`. */
+  private postings: PostingIndex | undefined;
   private postingsFor: readonly Entity[] | undefined;
-  private contextCache = new WeakMap<RawClaim, string[]>();
-  private readonly windowCache = new WeakMap<RawClaim, number>();
-  private readonly wordsCache = new WeakMap<RawClaim, ReadonlySet<string>>();
   /** Postings read by the last query (tests, diagnostics). */
   lastQueryCost = 0;
 
   constructor(private readonly index: WorkspaceIndex) {}
 
-  /** Brings the quantity groups up to date with the index (only changed documents are regrouped). */
+  /** Brings the list of documents up to date with the index (changed ones move to the end). */
   sync(): void {
     const entities = this.index.entities();
-    if (entities === this.groupedFor) return;
-    this.groupedFor = entities;
-    this.contextCache = new WeakMap();
+    if (entities === this.syncedFor) return;
+    this.syncedFor = entities;
     const seen = new Set<string>();
     for (const doc of this.index.documents()) {
       seen.add(doc.uri);
       const prev = this.indexed.get(doc.uri);
       if (prev === doc) continue;
-      if (prev) this.removeDoc(prev);
-      this.addDoc(doc);
+      if (prev) this.indexed.delete(doc.uri);
+      this.indexed.set(doc.uri, doc);
     }
-    for (const [uri, prev] of [...this.indexed]) if (!seen.has(uri)) this.removeDoc(prev);
+    for (const uri of [...this.indexed.keys()]) if (!seen.has(uri)) this.indexed.delete(uri);
   }
 
-  /** Number of claims in the group of `key`. */
+  /** Number of claims with quantity key `key` (tests: counts every claim). */
   groupSize(key: string): number {
     this.sync();
     let n = 0;
-    for (const list of this.groups.get(key)?.values() ?? []) n += list.length;
+    for (const doc of this.indexed.values()) for (const c of doc.claims) if (quantityKey(c) === key) n++;
     return n;
   }
 
-  /** Every quantity group: key → (uri → claims). */
-  allGroups(): ReadonlyMap<string, ReadonlyMap<string, readonly RawClaim[]>> {
-    this.sync();
-    return this.groups;
-  }
-
-  /** Entity ids mentioned in the claim's sentence or the preceding one. */
+  /**
+   * Entity ids mentioned in the claim's sentence or the preceding one. Not cached: a query
+   * asks once, and reading one article's mentions is cheap; the posting lists hold the same
+   * ids for every claim (computed the same way in the sweep).
+   */
   contextEntities(uri: string, claim: RawClaim): string[] {
     this.sync();
-    let ids = this.contextCache.get(claim);
-    if (!ids) {
-      ids = this.computeContext(uri, claim, this.index.mentionsIn(uri));
-      this.contextCache.set(claim, ids);
-    }
-    return ids;
+    const text = this.index.document(uri)?.text ?? '';
+    return contextOf(previousSentenceStart(text, claim.sentenceStart), claim, this.index.sweepMentionPairs(uri));
   }
 
   /** Figures in other articles about the same quantity, best first. */
   related(uri: string, claim: RawClaim, opts: RelatedOptions = {}): RelatedClaim[] {
     this.sync();
-    this.ensurePostings();
+    const ix = this.ensurePostings();
     const limit = opts.limit ?? 10;
-    const key = quantityKey(claim);
+    const k = ix.keyNums.get(quantityKey(claim));
     const mine = this.contextEntities(uri, claim);
     this.lastQueryCost = 0;
     if (mine.length === 0) return [];
@@ -121,26 +147,31 @@ export class ClaimIndex {
     }
     weighted.sort((a, b) => b.weight - a.weight || compareStrings(a.id, b.id));
 
-    const acc = new Map<RawClaim, { uri: string; claim: RawClaim; weight: number; shared: string[] }>();
+    // Articles not in the index (-1) are never skipped, as no posting has that article.
+    const myDoc = ix.docNums.get(uri) ?? -1;
+    const acc = new Map<number, { c: number; weight: number; shared: string[] }>();
     let cost = 0;
     for (const { id, weight } of weighted) {
       if (cost >= POSTING_BUDGET && acc.size >= limit) break;
-      const p = this.postings.get(key)?.get(id);
-      for (let i = 0; p && i < p.claims.length; i++) {
+      const pair = k === undefined ? -1 : findPair(ix, k, ix.entityNums.get(id));
+      if (pair < 0) continue;
+      for (let i = ix.pairStart[pair], end = ix.pairStart[pair + 1]; i < end; i++) {
         if (++cost > POSTING_CAP) break;
-        if (p.uris[i] === uri) continue;
-        const c = p.claims[i];
+        const c = ix.postings[i];
+        if (ix.claimDoc[c] === myDoc) continue;
         let a = acc.get(c);
-        if (!a) acc.set(c, (a = { uri: p.uris[i], claim: c, weight: 0, shared: [] }));
+        if (!a) acc.set(c, (a = { c, weight: 0, shared: [] }));
         a.weight += weight;
         a.shared.push(id);
       }
     }
     this.lastQueryCost = cost;
-    const myWords = this.quantityWords(claim);
+    const myWords = internWords(ix, quantityWords(claim));
     const scored = [...acc.values()].map((a) => ({
-      ...a,
-      score: a.weight + VALUE_WEIGHT * (1 - relativeDistance(claim, a.claim)) + WORD_WEIGHT * wordOverlap(myWords, this.quantityWords(a.claim)),
+      uri: ix.docUris[ix.claimDoc[a.c]],
+      claim: ix.claims[a.c],
+      shared: a.shared,
+      score: a.weight + VALUE_WEIGHT * (1 - relativeDistance(claim, ix.claims[a.c])) + WORD_WEIGHT * overlapOf(myWords, this.wordsOf(ix, a.c)),
     }));
     scored.sort((a, b) => b.score - a.score || compareStrings(a.uri, b.uri) || a.claim.start - b.claim.start);
     return scored.slice(0, limit).map((a) => ({
@@ -152,101 +183,210 @@ export class ClaimIndex {
     }));
   }
 
-  /** Rebuilds the posting lists after the entities were re-linked: one sweep over all claims. */
-  private ensurePostings(): void {
+  /**
+   * The posting lists, rebuilt after the entities were re-linked: one sweep over the claims,
+   * article by article (each article's mentions listed once and not kept), then per quantity
+   * key a counting sort of its (entity, claim) pairs into runs per entity. The sentence windows
+   * and the words read so far of an article that did not change are taken over from the
+   * previous build: finding a window needs the article's text, which for most articles is
+   * read back from disk, and an edit re-links the corpus.
+   */
+  private ensurePostings(): PostingIndex {
     const entities = this.index.entities();
-    if (entities === this.postingsFor) return;
+    if (entities === this.postingsFor && this.postings) return this.postings;
     this.postingsFor = entities;
-    // Context entities of every claim, one article at a time: its mentions are listed once and
-    // not kept (`sweepMentionsIn`), and its text, read back for the sentence windows the first
-    // time, is read once.
+    const prev = this.postings;
+    this.postings = undefined;
+
+    const keyNums = new Map<string, number>();
+    let claimCount = 0;
+    for (const doc of this.indexed.values()) claimCount += doc.claims.length;
+    const claims: RawClaim[] = new Array(claimCount);
+    const claimDoc = new Int32Array(claimCount);
+    const claimKey = new Int32Array(claimCount);
+    const docUris: string[] = [];
+    const docs: IndexedDocument[] = [];
+    const docNums = new Map<string, number>();
+    const docStart: number[] = [];
+    const entityNums = new Map<string, number>();
+    // Context entity numbers of claim c: ctx[ctxStart[c]] .. ctx[ctxStart[c + 1] - 1]. Only
+    // for the build: as many entries as there are postings.
+    const ctxStart = new Int32Array(claimCount + 1);
+    const windowStart = new Int32Array(claimCount);
+    const wordsAt = new Int32Array(claimCount);
+    let words = new Int32Array(1024);
+    let wordsUsed = 0;
+    let ctx = new Int32Array(Math.max(16, claimCount * 4));
+    let ctxUsed = 0;
+    let c = 0;
     for (const [uri, doc] of this.indexed) {
-      let mentions: readonly ResolvedMention[] | undefined;
-      for (const claim of doc.claims) {
-        if (this.contextCache.has(claim)) continue;
-        mentions ??= this.index.sweepMentionsIn(uri);
-        this.contextCache.set(claim, this.computeContext(uri, claim, mentions));
-      }
-    }
-    const postings = new Map<string, Map<string, Postings>>();
-    for (const [key, byUri] of this.groups) {
-      const byEntity = new Map<string, Postings>();
-      postings.set(key, byEntity);
-      for (const [uri, claims] of byUri) {
-        for (const claim of claims) {
-          let ids = this.contextCache.get(claim);
-          if (!ids) {
-            ids = this.computeContext(uri, claim, this.index.sweepMentionsIn(uri));
-            this.contextCache.set(claim, ids);
-          }
-          for (const id of ids) {
-            let list = byEntity.get(id);
-            if (!list) byEntity.set(id, (list = { uris: [], claims: [] }));
-            list.uris.push(uri);
-            list.claims.push(claim);
-          }
+      if (doc.claims.length === 0) continue;
+      const d = docUris.length;
+      docUris.push(uri);
+      docs.push(doc);
+      docNums.set(uri, d);
+      docStart.push(c);
+      const mentions = this.index.sweepMentionPairs(uri);
+      const pd = prev?.docNums.get(uri);
+      // The same document in the previous build: its claims are numbered from `from` there.
+      const from = prev && pd !== undefined && prev.docs[pd] === doc ? prev.docStart[pd] : -1;
+      const text = from < 0 ? this.index.document(uri)?.text ?? '' : '';
+      for (let i = 0; i < doc.claims.length; i++) {
+        const claim = doc.claims[i];
+        claims[c] = claim;
+        claimDoc[c] = d;
+        const key = quantityKey(claim);
+        let k = keyNums.get(key);
+        if (k === undefined) keyNums.set(key, (k = keyNums.size));
+        claimKey[c] = k;
+        ctxStart[c] = ctxUsed;
+        windowStart[c] = from < 0 ? previousSentenceStart(text, claim.sentenceStart) : prev!.windowStart[from + i];
+        const at = from < 0 ? 0 : prev!.wordsAt[from + i];
+        if (at !== 0) {
+          const n = prev!.words[at - 1];
+          while (wordsUsed + n + 1 > words.length) words = grow(words);
+          words.set(prev!.words.subarray(at - 1, at + n), wordsUsed);
+          wordsAt[c] = wordsUsed + 1;
+          wordsUsed += n + 1;
         }
+        for (const id of contextOf(windowStart[c], claim, mentions)) {
+          let e = entityNums.get(id);
+          if (e === undefined) entityNums.set(id, (e = entityNums.size));
+          if (ctxUsed === ctx.length) ctx = grow(ctx);
+          ctx[ctxUsed++] = e;
+        }
+        c++;
       }
     }
-    // Arrays grown by push keep room for 17 elements from the first on (V8's growth rule), and
-    // most lists hold a few claims: at 2,000 articles the 124,543 lists' elements took 38 MB
-    // before this copy to exact size (sliced, a list of one or three claims takes ~60 bytes,
-    // not ~185).
-    for (const byEntity of postings.values()) {
-      for (const list of byEntity.values()) {
-        list.uris = list.uris.slice();
-        list.claims = list.claims.slice();
+    ctxStart[c] = ctxUsed;
+    docStart.push(c);
+
+    // The claims of each key in claim order: byKey[keyClaims[k]] .. byKey[keyClaims[k + 1] - 1].
+    const keyCount = keyNums.size;
+    const keyClaims = new Int32Array(keyCount + 1);
+    for (let i = 0; i < c; i++) keyClaims[claimKey[i] + 1]++;
+    for (let k = 0; k < keyCount; k++) keyClaims[k + 1] += keyClaims[k];
+    const byKey = new Int32Array(c);
+    const fill = keyClaims.slice(0, keyCount);
+    for (let i = 0; i < c; i++) byKey[fill[claimKey[i]]++] = i;
+
+    // Per key: count its postings per entity, order the entities, then place each claim (in
+    // claim order) in its entities' runs. `count` is shared by all keys and cleared after each.
+    const postings = new Int32Array(ctxUsed);
+    const keyPairs = new Int32Array(keyCount + 1);
+    const pairEntity: number[] = [];
+    const pairStart: number[] = [];
+    const count = new Int32Array(entityNums.size);
+    const next = new Int32Array(entityNums.size);
+    let placed = 0;
+    for (let k = 0; k < keyCount; k++) {
+      keyPairs[k] = pairEntity.length;
+      const used: number[] = [];
+      for (let x = keyClaims[k]; x < keyClaims[k + 1]; x++) {
+        const i = byKey[x];
+        for (let j = ctxStart[i]; j < ctxStart[i + 1]; j++) if (count[ctx[j]]++ === 0) used.push(ctx[j]);
+      }
+      used.sort((a, b) => a - b);
+      for (const e of used) {
+        pairEntity.push(e);
+        pairStart.push(placed);
+        next[e] = placed;
+        placed += count[e];
+        count[e] = 0;
+      }
+      for (let x = keyClaims[k]; x < keyClaims[k + 1]; x++) {
+        const i = byKey[x];
+        for (let j = ctxStart[i]; j < ctxStart[i + 1]; j++) postings[next[ctx[j]]++] = i;
       }
     }
-    this.postings = postings;
+    keyPairs[keyCount] = pairEntity.length;
+    pairStart.push(placed);
+
+    this.postings = {
+      claims,
+      claimDoc,
+      docUris,
+      docs,
+      docStart: Int32Array.from(docStart),
+      docNums,
+      entityNums,
+      keyNums,
+      keyPairs,
+      pairEntity: Int32Array.from(pairEntity),
+      pairStart: Int32Array.from(pairStart),
+      postings,
+      windowStart,
+      wordsAt,
+      words,
+      wordsUsed,
+      // Kept across builds: the words taken over are numbered in it.
+      vocabulary: prev?.vocabulary ?? new Map(),
+    };
+    return this.postings;
   }
 
-  /** Content words around the figure in its sentence ("trade", "turnover", "investment"), cached. */
-  private quantityWords(claim: RawClaim): ReadonlySet<string> {
-    let words = this.wordsCache.get(claim);
-    if (!words) this.wordsCache.set(claim, (words = quantityWords(claim)));
-    return words;
-  }
-
-  private computeContext(uri: string, claim: RawClaim, mentions: readonly ResolvedMention[]): string[] {
-    const from = this.windowStart(uri, claim);
-    const set = new Set<string>();
-    for (let i = lowerBound(mentions, from); i < mentions.length && mentions[i].start < claim.sentenceEnd; i++) set.add(mentions[i].entityId);
-    return [...set];
-  }
-
-  private windowStart(uri: string, claim: RawClaim): number {
-    let from = this.windowCache.get(claim);
-    if (from === undefined) {
-      const text = this.index.document(uri)?.text ?? '';
-      from = previousSentenceStart(text, claim.sentenceStart);
-      this.windowCache.set(claim, from);
+  /**
+   * Content words around claim `c` as numbers, read on first need and kept with the lists (a
+   * claim's sentence comes from its article's text, which may have to be read back).
+   */
+  private wordsOf(ix: PostingIndex, c: number): Int32Array {
+    let at = ix.wordsAt[c];
+    if (at === 0) {
+      const ids = internWords(ix, quantityWords(ix.claims[c]));
+      while (ix.wordsUsed + ids.length + 1 > ix.words.length) ix.words = grow(ix.words);
+      at = ix.wordsUsed + 1;
+      ix.words[ix.wordsUsed] = ids.length;
+      ix.words.set(ids, at);
+      ix.wordsUsed += ids.length + 1;
+      ix.wordsAt[c] = at;
     }
-    return from;
+    return ix.words.subarray(at, at + ix.words[at - 1]);
   }
+}
 
-  private addDoc(doc: IndexedDocument): void {
-    this.indexed.set(doc.uri, doc);
-    for (const c of doc.claims) {
-      const key = quantityKey(c);
-      let group = this.groups.get(key);
-      if (!group) this.groups.set(key, (group = new Map()));
-      let list = group.get(doc.uri);
-      if (!list) group.set(doc.uri, (list = []));
-      list.push(c);
-    }
+/** The pair of entity `e` in key `k`'s lists, or -1 (binary search: the key's entities are ascending). */
+function findPair(ix: PostingIndex, k: number, e: number | undefined): number {
+  if (e === undefined) return -1;
+  let lo = ix.keyPairs[k];
+  let hi = ix.keyPairs[k + 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.pairEntity[mid] < e) lo = mid + 1;
+    else hi = mid;
   }
+  return lo < ix.keyPairs[k + 1] && ix.pairEntity[lo] === e ? lo : -1;
+}
 
-  private removeDoc(doc: IndexedDocument): void {
-    this.indexed.delete(doc.uri);
-    for (const c of doc.claims) {
-      const key = quantityKey(c);
-      const group = this.groups.get(key);
-      if (!group) continue;
-      group.delete(doc.uri);
-      if (group.size === 0) this.groups.delete(key);
-    }
+/** Entity ids mentioned from the sentence before the claim's to the end of the claim's own, in mention order. */
+function contextOf(from: number, claim: RawClaim, mentions: readonly MentionPair[]): string[] {
+  const set = new Set<string>();
+  for (let i = lowerBound(mentions, from); i < mentions.length && mentions[i].mention.start < claim.sentenceEnd; i++) set.add(mentions[i].entity.id);
+  return [...set];
+}
+
+function internWords(ix: PostingIndex, words: ReadonlySet<string>): Int32Array {
+  const out = new Int32Array(words.size);
+  let i = 0;
+  for (const w of words) {
+    let n = ix.vocabulary.get(w);
+    if (n === undefined) ix.vocabulary.set(w, (n = ix.vocabulary.size));
+    out[i++] = n;
   }
+  return out;
+}
+
+/** `wordOverlap` of two interned word sets (each without repeats). */
+function overlapOf(a: Int32Array, b: Int32Array): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let shared = 0;
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i])) shared++;
+  return shared / Math.min(a.length, b.length);
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** How much a shared word near the figure counts, beside shared entities (≈ one rare entity). */
@@ -308,12 +448,12 @@ export function wordOverlap(a: ReadonlySet<string>, b: ReadonlySet<string>): num
 }
 
 /** First mention ending after `offset` (mentions sorted by start, non-overlapping). */
-function lowerBound(list: readonly ResolvedMention[], offset: number): number {
+function lowerBound(list: readonly MentionPair[], offset: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid].end <= offset) lo = mid + 1;
+    if (list[mid].mention.end <= offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
