@@ -159,6 +159,7 @@ test('related figures: answers equal a plain computation over random corpora, be
       () => `${pick(names)} hired ${10 + rand(500)} workers in ${pick(names)}.`,
       () => `The ${pick(words)} grew ${rand(40)}% in ${pick(names)}.`,
       () => `${pick(names)} created about ${rand(3000)} jobs.`,
+      () => `${pick(names)} hired ${10 + rand(500)} workers for $${1 + rand(90)} million, and ${pick(names)} ${rand(90)} workers.`,
       () => `Officials met ${pick(names)} again.`,
       () => `Nothing changed.`,
     ])();
