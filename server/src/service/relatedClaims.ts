@@ -38,7 +38,9 @@ export interface RelatedOptions {
  * key. At 2,000 articles a heap snapshot after the first claim hover gave the index 38.6 MB
  * when the lists were a Map of Maps of two-array objects (26.5 MB, 124,543 lists), beside
  * claims grouped per key and article (7.9 MB) and per-claim WeakMap caches (context ids,
- * sentence window, words).
+ * sentence window, words); laid out this way it retains 5.6 MB (1.8 MB of it the entity
+ * numbers' Map), plus about 3 MB of typed-array stores outside the heap. At 10,000 articles
+ * the heap after a full GC went from 878 to 683 MB.
  */
 interface PostingIndex {
   /** Claim number → claim. */
