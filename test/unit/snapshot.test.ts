@@ -157,7 +157,7 @@ test('snapshot: read from the open file (not held in memory), it answers the sam
     const src = await openSnapshotFile(file);
     let closed = 0;
     let reads = 0;
-    const spy = { size: src.size, read: (pos: number, len: number) => (reads++, src.read(pos, len)), close: () => (closed++, src.close()) };
+    const spy = { size: src.size, crc32: src.crc32, read: (pos: number, len: number) => (reads++, src.read(pos, len)), close: () => (closed++, src.close()) };
     const second = (await IndexSnapshot.fromFile(spy, file, FINGERPRINT, () => undefined))!;
     const index = new WorkspaceIndex();
     index.deferLinking(true);

@@ -21,7 +21,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
-import { contentKey, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type SnapshotFileInfo, type SnapshotSource } from '../service/indexSnapshot';
+import { contentKey, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type SnapshotFileInfo, type SnapshotFile } from '../service/indexSnapshot';
 import type { AnalysisPool } from './analysisPool';
 import { BackgroundPause } from './backgroundPause';
 import { ReferenceWarmer } from './referenceWarmer';
@@ -572,7 +572,7 @@ export class Workspace {
   /** The worker pool of the running pass, if any. */
   private activePool: AnalysisPool | undefined;
   /** The snapshot file, opened from start-up on (undefined: none). */
-  private snapshotFile: Promise<SnapshotSource | undefined> = Promise.resolve(undefined);
+  private snapshotFile: Promise<SnapshotFile | undefined> = Promise.resolve(undefined);
 
   private snapshotFingerprint(): string {
     const dict = this.index.getDictionary();

@@ -84,14 +84,31 @@ export function bytesSource(buf: Buffer): SnapshotSource {
   return { size: buf.length, read: (pos, len) => buf.subarray(pos, pos + len), close: () => undefined };
 }
 
+/** A snapshot file held open: its source, and the checksum of a range read off this thread. */
+export interface SnapshotFile extends SnapshotSource {
+  /** The CRC-32 of `len` bytes from `pos`, read in 8 MB pieces on libuv's pool; -1 if the file is shorter. */
+  crc32(pos: number, len: number): Promise<number>;
+}
+
 /** The file, open; read with positioned reads (records are a few kilobytes, from the page cache). */
-export async function openSnapshotFile(file: string): Promise<SnapshotSource> {
+export async function openSnapshotFile(file: string): Promise<SnapshotFile> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const { size } = await fh.stat();
     let closed = false;
     return {
       size,
+      crc32: async (pos, len) => {
+        const buf = Buffer.allocUnsafe(Math.min(len, 8 << 20));
+        let crc = 0;
+        for (let done = 0; done < len; ) {
+          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, len - done), pos + done);
+          if (bytesRead === 0) return -1;
+          crc = zlib.crc32(buf.subarray(0, bytesRead), crc);
+          done += bytesRead;
+        }
+        return crc;
+      },
       read: (pos, len) => {
         // After close the descriptor may be another file's: nothing is read.
         if (closed) return Buffer.alloc(0);
@@ -116,22 +133,10 @@ export async function openSnapshotFile(file: string): Promise<SnapshotSource> {
   }
 }
 
-/** The CRC-32 of `len` bytes from `pos` of an open snapshot file, read in 8 MB pieces off this thread. */
-async function crcOfFile(file: string, pos: number, len: number): Promise<number> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(Math.min(len, 8 << 20));
-    let crc = 0;
-    for (let done = 0; done < len; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, len - done), pos + done);
-      if (bytesRead === 0) return -1;
-      crc = zlib.crc32(buf.subarray(0, bytesRead), crc);
-      done += bytesRead;
-    }
-    return crc;
-  } finally {
-    await fh.close();
-  }
+/** Says why `file` is not used (one log line); undefined, for the caller to return. */
+function ignored(log: (m: string) => void, file: string, why: string): undefined {
+  log(`ignored ${file} (${why}); it will be rewritten`);
+  return undefined;
 }
 
 export class IndexSnapshot {
@@ -180,14 +185,13 @@ export class IndexSnapshot {
    * until `close`; undefined (and `src` closed) if unusable. The checksum is computed over the
    * file in pieces, so the file is never held whole.
    */
-  static async fromFile(src: SnapshotSource, file: string, fingerprint: string, log: (m: string) => void): Promise<IndexSnapshot | undefined> {
+  static async fromFile(src: SnapshotFile, file: string, fingerprint: string, log: (m: string) => void): Promise<IndexSnapshot | undefined> {
     let snap: IndexSnapshot | undefined;
     try {
       const h = IndexSnapshot.readHeader(src, file, fingerprint, log);
-      // (The checksum reads the file by its name: one replaced meanwhile fails it.)
-      snap = h && IndexSnapshot.withTables(src, h, await crcOfFile(file, MAGIC.length, h.crcEnd - MAGIC.length), file, log);
+      snap = h && IndexSnapshot.withTables(src, h, await src.crc32(MAGIC.length, h.crcEnd - MAGIC.length), file, log);
     } catch (err) {
-      log(`ignored ${file} (${String(err)}); it will be rewritten`);
+      ignored(log, file, String(err));
     }
     if (!snap) src.close();
     return snap;
@@ -195,10 +199,7 @@ export class IndexSnapshot {
 
   /** Checks the magic and reads the header; the position where the checksummed bytes end. */
   private static readHeader(src: SnapshotSource, file: string, fingerprint: string, log: (m: string) => void): { header: Header; crcEnd: number } | undefined {
-    const problem = (why: string) => {
-      log(`ignored ${file} (${why}); it will be rewritten`);
-      return undefined;
-    };
+    const problem = (why: string) => ignored(log, file, why);
     if (src.size < MAGIC.length + 4 || !src.read(0, MAGIC.length).equals(MAGIC)) return problem('not a Sourcelens index file');
     const hlen = src.read(src.size - 4, 4).readUInt32LE(0);
     const hstart = src.size - 4 - hlen;
@@ -217,10 +218,7 @@ export class IndexSnapshot {
 
   /** The rest of the checks (`crc`: of the records and tables as read) and the offset tables. */
   private static withTables(src: SnapshotSource, h: { header: Header; crcEnd: number }, crc: number, file: string, log: (m: string) => void): IndexSnapshot | undefined {
-    const problem = (why: string) => {
-      log(`ignored ${file} (${why}); it will be rewritten`);
-      return undefined;
-    };
+    const problem = (why: string) => ignored(log, file, why);
     const { header, crcEnd: hstart } = h;
     const tablesLen = (header.ids.length + 1 + header.docs.length + 1) * 4;
     const tablesStart = hstart - tablesLen;
@@ -241,13 +239,18 @@ export class IndexSnapshot {
     this.source.close();
   }
 
-  /** A record's text: the bytes between two offsets of the body. */
-  private record(from: number, to: number): string {
+  /** The bytes between two offsets of the body; none if unreadable now (the callers' JSON.parse then fails: no answer from the snapshot). */
+  private body(from: number, to: number): Buffer {
     try {
-      return this.source.read(MAGIC.length + from, to - from).toString('utf8');
+      return this.source.read(MAGIC.length + from, to - from);
     } catch {
-      return ''; // unreadable now (the callers' JSON.parse fails: no answer from the snapshot)
+      return Buffer.alloc(0);
     }
+  }
+
+  /** A record's text. */
+  private record(from: number, to: number): string {
+    return this.body(from, to).toString('utf8');
   }
 
   has(uri: string): boolean {
@@ -289,11 +292,7 @@ export class IndexSnapshot {
         if (off[i + 1] > winStart + win.length) {
           winStart = off[i];
           const end = Math.min(last, Math.max(off[i + 1], winStart + windowBytes));
-          try {
-            win = this.source.read(MAGIC.length + winStart, end - winStart);
-          } catch {
-            win = Buffer.alloc(0);
-          }
+          win = this.body(winStart, end);
         }
         const within = off[i + 1] <= winStart + win.length;
         return this.entityAt(i, within ? win.toString('utf8', off[i] - winStart, off[i + 1] - winStart) : '')!;
