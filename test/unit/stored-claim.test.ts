@@ -11,6 +11,7 @@ import { extractClaims } from '../../server/src/service/claims';
 import { intern } from '../../server/src/service/entities/memo';
 import { CLAIM_FIELDS, packClaim, StoredClaim, storedClaim, type IndexedDocument } from '../../server/src/service/indexedDocument';
 import type { RawClaim } from '../../server/src/service/types';
+import { previousSentenceStart } from '../../server/src/service/text';
 import { plainClaim } from '../helpers/claims';
 import { repoRoot } from '../helpers/paths';
 
@@ -43,6 +44,7 @@ test('stored claim: every claim of the samples reads back as the analyser made i
       const stored = storedClaim(doc, packClaim(c, text), intern);
       assertSame(stored, c, `${f}@${c.start}`);
       assert.equal(Object.getPrototypeOf(stored), StoredClaim.prototype, `${f}@${c.start} packs`);
+      assert.equal((stored as StoredClaim).windowStart, previousSentenceStart(text, c.sentenceStart), `${f}@${c.start} window`);
       kinds.add(c.kind);
       if (typeof c.value === 'string') strings++;
       n++;
@@ -111,4 +113,27 @@ test('stored claim: the sentence is read from the document when asked for, not k
 test('stored claim: a claim with fields beyond a RawClaim is kept as the object itself', () => {
   const c = { ...claim(), extra: 1 };
   assert.equal(storedClaim(docOf(TEXT), packClaim(c, TEXT), intern), c);
+});
+
+test('stored claim: it knows where the sentence before its own starts, made where the text is', () => {
+  const doc = docOf(TEXT);
+  const packed = packClaim(claim(), TEXT);
+  assert.ok(Array.isArray(packed));
+  const stored = storedClaim(doc, packed, intern) as StoredClaim;
+  assert.equal(stored.windowStart, 0, 'the window starts at "Intro."');
+  doc.text = ''; // known without the text
+  assert.equal(stored.windowStart, 0);
+  // A claim in the first sentence: its window is its own sentence.
+  const first = storedClaim(docOf('Up 5% today. Then more.'), packClaim(claim({ start: 3, end: 5, text: '5%', value: 5, sentenceStart: 0, sentenceEnd: 12, sentence: 'Up 5% today.' }), 'Up 5% today. Then more.'), intern) as StoredClaim;
+  assert.equal(first.windowStart, 0);
+  // A packed window that cannot be (after the sentence, negative, not a number) is not known (-1): the text is used instead.
+  for (const bad of [40, -3, 1.5, 'x']) {
+    const t = [...packed] as unknown[];
+    t[10] = bad;
+    const c = storedClaim(docOf(TEXT), t as typeof packed, intern) as StoredClaim;
+    assert.equal(c.windowStart, -1, String(bad));
+    assert.equal(c.sentence, 'Exports rose by over 12% in 2024, said the ministry.');
+  }
+  // The form without the window (an older cache) is refused as malformed: the article is analysed again.
+  assert.throws(() => storedClaim(docOf(TEXT), packed.slice(0, 10) as typeof packed, intern), /malformed claim/);
 });

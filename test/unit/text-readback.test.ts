@@ -13,6 +13,7 @@ import { parseDictionary } from '../../server/src/service/entities';
 import { StoredClaim, StoredDocument } from '../../server/src/service/indexedDocument';
 import { contentKey, writeIndexSnapshot } from '../../server/src/service/indexSnapshot';
 import { createLanguageService } from '../../server/src/service/languageService';
+import { ClaimIndex } from '../../server/src/service/relatedClaims';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { corpus } from '../helpers/serverWorkspace';
 import { plainClaim } from '../helpers/claims';
@@ -155,4 +156,23 @@ test('read back: a dictionary change re-reads the texts; a file gone by then lea
   assert.equal(index.size, 2);
   assert.deepEqual(stale, [docs[2].uri]);
   for (const doc of docs.slice(0, 2)) assert.deepEqual(index.mentionsIn(doc.uri), fresh.mentionsIn(doc.uri));
+});
+
+test('read back: the related-figures index is built without reading the articles back; a query reads its own and its candidates’ articles only', () => {
+  const { docs, d, index } = indexedOnDisk(corpus().length);
+  const claims = new ClaimIndex(index);
+  let withCandidates = 0;
+  let queried = 0;
+  for (const doc of docs) {
+    for (const claim of index.claimsIn(doc.uri)) {
+      d.reads.length = 0;
+      const related = claims.related(doc.uri, claim, { limit: 1000 });
+      queried++;
+      // Only the query's and the candidates' words need their sentences (every candidate is in a 1,000-long answer).
+      const candidates = new Set([doc.uri, ...related.map((r) => r.uri)]);
+      for (const uri of d.reads) assert.ok(candidates.has(uri), `${doc.uri}@${claim.start}: read ${uri}, not a candidate`);
+      if (related.length > 0) withCandidates++;
+    }
+  }
+  assert.ok(queried > 20 && withCandidates > 0 && withCandidates < queried, `${withCandidates} of ${queried} queries have candidates`);
 });

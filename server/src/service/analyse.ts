@@ -6,8 +6,11 @@ import { extractClaims } from './claims';
 import { recognizeEntities, releaseRecognizer } from './ner';
 import type { DocumentAnalysis, RawClaim, RawMention } from './types';
 
-/** Bumped whenever the output of `analyseText` can change for the same input (keys the disk cache). */
-export const ANALYSER_VERSION = '2';
+/**
+ * Bumped whenever the output of `analyseText` can change for the same input, or the form in
+ * which the disk cache keeps it (`packArticle`; '3': a claim carries its context window's start).
+ */
+export const ANALYSER_VERSION = '3';
 
 /** Lets this thread's analyser go until it is needed again (see releaseRecognizer). */
 export function releaseAnalyser(): void {

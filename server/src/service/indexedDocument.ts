@@ -10,6 +10,7 @@ import type { LocalResult } from './entities';
 import { intern, NONE } from './entities/memo';
 import { contentKey } from './indexSnapshot';
 import { lineStartsOf } from './position';
+import { previousSentenceStart } from './text';
 import { pack, Unpacker, type Packed, type PackState } from './transfer';
 import type { ClaimKind, Qualifier, RawClaim } from './types';
 
@@ -83,13 +84,15 @@ export class StoredDocument implements IndexedDocument {
 }
 
 /**
- * A claim of a stored document, in six slots instead of a plain claim's eleven (112 bytes per
+ * A claim of a stored document, in a few slots instead of a plain claim's eleven (112 bytes per
  * claim in a heap snapshot at 2,000 articles, 8.1 MB for 72,643 claims; 72 bytes this way). What
  * is derivable is not kept: `end` is `start + text.length` (`text` is the text at the claim's
  * offsets), and `sentence` is sliced from the document's text when asked for (as slices, the
  * sentences kept every text alive). The kind, the qualifier, `checkworthy` and the sentence's
  * offsets, as distances from the claim, share one small integer (a Smi with or without pointer
  * compression). A claim that does not fit this is a WideClaim, which keeps each field as given.
+ * A seventh slot keeps where the sentence before the claim's starts (`windowStart`, for related
+ * figures): 80 bytes a claim.
  *
  * The fields are getters on the prototype, so a stored claim has no own enumerable properties
  * (Object.keys and a spread give nothing): read its fields by name. `toJSON` gives the JSON a
@@ -105,14 +108,27 @@ export class StoredClaim implements RawClaim {
   readonly #unit: string | null;
   /** See `packBits`. */
   readonly #bits: number;
+  /** `sentenceStart - windowStart`, or -1 when not known (see `windowStart`). */
+  readonly #window: number;
 
-  constructor(doc: IndexedDocument, start: number, text: string, value: number | string, unit: string | null, bits: number) {
+  constructor(doc: IndexedDocument, start: number, text: string, value: number | string, unit: string | null, bits: number, window = -1) {
     this.#doc = doc;
     this.#start = start;
     this.#text = text;
     this.#value = value;
     this.#unit = unit;
     this.#bits = bits;
+    this.#window = window;
+  }
+
+  /**
+   * Where the sentence before the claim's starts (`previousSentenceStart`), the start of the
+   * window whose entities give the claim its context (related figures); -1 when the claim was
+   * made without it. Found where the text was at hand, so no walk over the corpus's claims
+   * reads the texts back for it.
+   */
+  get windowStart(): number {
+    return this.#window < 0 ? -1 : this.sentenceStart - this.#window;
   }
 
   get start(): number {
@@ -184,8 +200,8 @@ class WideClaim extends StoredClaim {
   readonly #c: Omit<RawClaim, 'sentence'>;
   readonly #sentence: string | undefined;
 
-  constructor(doc: IndexedDocument, c: Omit<RawClaim, 'sentence'>, sentence: string | undefined) {
-    super(doc, c.start, c.text, c.value, c.unit, 0);
+  constructor(doc: IndexedDocument, c: Omit<RawClaim, 'sentence'>, sentence: string | undefined, window: number) {
+    super(doc, c.start, c.text, c.value, c.unit, 0, window);
     this.#c = c;
     this.#sentence = sentence;
   }
@@ -218,14 +234,16 @@ export function isPlainClaim(c: object): c is RawClaim {
 
 /**
  * A claim as it crosses from a worker: the fields of a RawClaim in CLAIM_FIELDS order without
- * `sentence`, then the sentence only when it is not the slice of the text at its offsets. A
- * claim with other fields crosses as the object itself.
+ * `sentence`, then the start of the sentence before the claim's (`StoredClaim.windowStart`),
+ * then the sentence only when it is not the slice of the text at its offsets. A claim with
+ * other fields crosses as the object itself.
  */
-export type PackedClaim = [number, number, string, ClaimKind, number | string, string | null, Qualifier, boolean, number, number, string?] | RawClaim;
+export type PackedClaim = [number, number, string, ClaimKind, number | string, string | null, Qualifier, boolean, number, number, number, string?] | RawClaim;
 
 export function packClaim(c: RawClaim, text: string): PackedClaim {
   if (!isPlainClaim(c)) return c;
-  const t: PackedClaim = [c.start, c.end, c.text, c.kind, c.value, c.unit, c.qualifier, c.checkworthy, c.sentenceStart, c.sentenceEnd];
+  const window = c.sentenceStart >= 0 && c.sentenceStart <= text.length ? previousSentenceStart(text, c.sentenceStart) : -1;
+  const t: PackedClaim = [c.start, c.end, c.text, c.kind, c.value, c.unit, c.qualifier, c.checkworthy, c.sentenceStart, c.sentenceEnd, window];
   if (text.slice(c.sentenceStart, c.sentenceEnd) !== c.sentence) t.push(c.sentence);
   return t;
 }
@@ -236,14 +254,15 @@ export function packClaim(c: RawClaim, text: string): PackedClaim {
  */
 export function storedClaim(doc: IndexedDocument, c: PackedClaim, share: (s: string) => string): RawClaim {
   if (!Array.isArray(c)) return c;
-  if (c.length < 10 || c.length > 11) throw new TypeError('malformed claim');
-  const [start, end, text, kind, value, unit, qualifier, checkworthy, sentenceStart, sentenceEnd, sentence] = c;
+  if (c.length < 11 || c.length > 12) throw new TypeError('malformed claim');
+  const [start, end, text, kind, value, unit, qualifier, checkworthy, sentenceStart, sentenceEnd, windowStart, sentence] = c;
   const v = typeof value === 'string' ? share(value) : value;
   const u = typeof unit === 'string' ? share(unit) : unit;
   const fields = { start, end, text: share(text), kind: share(kind) as ClaimKind, value: v, unit: u, qualifier: share(qualifier) as Qualifier, checkworthy, sentenceStart, sentenceEnd };
+  const window = Number.isInteger(windowStart) && windowStart >= 0 && windowStart <= sentenceStart ? sentenceStart - windowStart : -1;
   const bits = sentence === undefined ? packBits(fields) : undefined;
-  if (bits === undefined) return new WideClaim(doc, fields, sentence === undefined ? undefined : share(sentence));
-  return new StoredClaim(doc, start, fields.text, v, u, bits);
+  if (bits === undefined) return new WideClaim(doc, fields, sentence === undefined ? undefined : share(sentence), window);
+  return new StoredClaim(doc, start, fields.text, v, u, bits, window);
 }
 
 /**

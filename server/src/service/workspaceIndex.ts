@@ -453,6 +453,20 @@ export class WorkspaceIndex implements TextSource {
     return this.linkedPairsOf(uri);
   }
 
+  /**
+   * Calls `fn` with each mention of `uri` (its offsets and its entity's id), in no particular
+   * order: what `sweepMentionPairs` gives, without a pair per mention or a sort once linked.
+   */
+  sweepMentionSpans(uri: string, fn: (start: number, end: number, entityId: string) => void): void {
+    if (this.provisional) {
+      for (const m of this.mentionsIn(uri)) fn(m.start, m.end, m.entityId);
+      return;
+    }
+    this.linker.forEachForm(uri, (entity, mentions) => {
+      for (let i = 0; i < mentions.length; i++) fn(mentions[i].start, mentions[i].end, entity.id);
+    });
+  }
+
   /** The content key (`contentKey`) of an indexed document's text, computed once per version. */
   contentKeyOf(doc: IndexedDocument): string {
     if (doc instanceof StoredDocument) return doc.key;

@@ -583,6 +583,18 @@ export class CorpusLinker {
     return undefined;
   }
 
+  /**
+   * Calls `fn` with each linked form of one document: its entity and its mentions, in no
+   * particular order. Allocates nothing (for walks over every article; `mentionsOf` makes and
+   * sorts a pair per mention).
+   */
+  forEachForm(uri: string, fn: (entity: Entity, mentions: readonly EntityMentionRef[]) => void): void {
+    this.flush();
+    const d = this.docs.get(uri);
+    if (!d) return;
+    for (const c of d.clusters) for (let n: CNode | null = c.first; n; n = n.next) if (n.rec) fn(n.rec.entity, n.form.mentions);
+  }
+
   /** Mentions of one document with their entities, sorted by offset. Costs O(mentions of the document). */
   mentionsOf(uri: string): { mention: EntityMentionRef; entity: Entity }[] {
     this.flush();
