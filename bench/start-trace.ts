@@ -136,8 +136,11 @@ async function main(): Promise<void> {
   }
   if (memprobe) {
     fs.rmSync(probeFile, { force: true });
+    const hwmBefore = c.memory()?.hwmKB ?? 0;
     process.kill(c.pid, 'SIGUSR2');
     while (!fs.existsSync(probeFile)) await delay(100);
+    // The probe's full collections can raise the peak themselves (the bench reads it after them).
+    console.log(`peak RSS before the probe's full collections ${Math.round(hwmBefore / 1024)} MB, after ${Math.round((c.memory()?.hwmKB ?? 0) / 1024)} MB`);
     const p = JSON.parse(fs.readFileSync(probeFile, 'utf8')) as {
       baseline: NodeJS.MemoryUsage;
       now: NodeJS.MemoryUsage;

@@ -209,3 +209,39 @@ test('related figures: answers equal a plain computation over random corpora, be
   assert.ok(checked > 500, `${checked} queries with related figures`);
   assert.ok(compared < candidates, `words compared for ${compared} of ${candidates} candidates`);
 });
+
+test('related figures: built ahead in slices, the answers are the same; a change meanwhile starts over; a query finishes a build given up', async () => {
+  const docs: Record<string, string> = {};
+  const places = ['Astana', 'Almaty', 'Seoul', 'Busan'];
+  for (let i = 0; i < 300; i++) docs[`p${String(i).padStart(3, '0')}.txt`] = `Kazakhstan would invest $${100 + i} million in ${places[i % 4]}. It grew ${i % 40}%.`;
+  const answers = (claims: ClaimIndex, index: WorkspaceIndex) =>
+    [...index.documents()].flatMap((d) => d.claims.map((c) => claims.related(d.uri, c).map((r) => `${r.uri}:${r.claim.start}:${r.score}`)));
+
+  // Ahead of any query, in many slices; the queries after it build nothing.
+  const s = setup(docs);
+  let pauses = 0;
+  assert.equal(await s.claims.prepare(async () => void pauses++, () => true, 0), true);
+  assert.ok(pauses > 3, `${pauses} slices`);
+  assert.equal(s.claims.buildsDone, 1);
+  assert.deepEqual(answers(s.claims, s.index), answers(new ClaimIndex(s.index), s.index));
+  assert.equal(s.claims.buildsDone, 1, 'the queries used the lists built ahead');
+
+  // The index changes between two slices: the build starts over on the new index.
+  const t = setup(docs);
+  let n = 0;
+  const changing = async () => {
+    if (++n === 3) t.index.update({ uri: 'file:///c/p001.txt', text: 'Kazakhstan would invest $5 million in Astana.', version: 2 });
+  };
+  assert.equal(await t.claims.prepare(changing, () => true, 0), true);
+  assert.equal(t.claims.buildsDone, 1, 'the build for the old index was dropped');
+  assert.deepEqual(answers(t.claims, t.index), answers(new ClaimIndex(t.index), t.index));
+  assert.equal(t.claims.buildsDone, 1);
+
+  // Given up half way (ok() turns false): the first query finishes it.
+  const u = setup(docs);
+  let m = 0;
+  assert.equal(await u.claims.prepare(async () => void m++, () => m < 3, 0), false);
+  assert.equal(u.claims.buildsDone, 0);
+  assert.deepEqual(answers(u.claims, u.index), answers(new ClaimIndex(u.index), u.index));
+  assert.equal(u.claims.buildsDone, 1);
+});

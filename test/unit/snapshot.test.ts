@@ -313,3 +313,31 @@ test('snapshot: not written while someone types (it would run the deferred link 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('related figures: built ahead once the snapshot is written (or once indexed, without a snapshot); a hover on a figure then answers from them', async () => {
+  const logged = (re: RegExp) => (n: { method: string; params: any }) => n.method === 'window/logMessage' && re.test(n.params?.message);
+  for (const withSnapshot of [true, false]) {
+    const ws = serverWorkspace('sl-related-ahead-', 1);
+    const { serverJs, dir, cacheDir, work, docs, uri, text } = ws;
+    const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
+    try {
+      await c.initialize(work, withSnapshot ? { cacheDir } : {});
+      const indexed = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length, 120_000);
+      assert.ok(indexed, 'indexed');
+      const ready = await c.waitFor(logged(/Related figures ready/), 30_000, indexed.at);
+      assert.ok(ready, `the related figures were built ahead (snapshot: ${withSnapshot})`);
+      const wrote = c.notifications.find(logged(/\[snapshot\] wrote/));
+      if (withSnapshot) assert.ok(wrote && wrote.at <= ready.at, 'after the snapshot was written');
+      else assert.equal(wrote, undefined);
+      await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
+      const groups = (await c.request('sourcelens/claims', { groupBy: 'article', uri })) as any;
+      const claim = groups?.[0]?.claims?.find((x: any) => x.range);
+      assert.ok(claim, 'a claim to hover');
+      const hover = (await c.request('textDocument/hover', { textDocument: { uri }, position: claim.range.start })) as any;
+      assert.ok(JSON.stringify(hover).length > 50, 'the figure has a hover card');
+    } finally {
+      await c.stop(30_000).catch(() => c.kill());
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});

@@ -71,6 +71,8 @@ export interface LanguageService {
   entityAt(uri: string, position: Position): EntitySummary | null;
   listClaims(params: ClaimListParams): ClaimGroup[];
   relatedClaims(uri: string, position: Position): { claim: ClaimSummary; related: RelatedClaimSummary[] } | null;
+  /** Builds the related-figures index ahead of the first hover on a figure, in slices (see ClaimIndex.prepare). */
+  prepareRelatedFigures(pause: () => Promise<unknown>, ok: () => boolean): Promise<boolean>;
   stats(extra?: StatsExtra): IndexStats;
   /** Line table of an indexed document (offset ↔ position). */
   lines(uri: string): LineIndex | undefined;
@@ -114,6 +116,7 @@ export function createLanguageService(opts: LanguageServiceOptions): LanguageSer
       }));
       return { claim: summarizeClaim(ctx, uri, claim), related };
     },
+    prepareRelatedFigures: (pause, ok) => claims.prepare(pause, ok),
     stats: (extra) => computeStats(ctx, extra),
     lines: (uri) => linesOf(ctx, uri),
   };

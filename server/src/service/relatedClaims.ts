@@ -92,8 +92,12 @@ export class ClaimIndex {
   /** The posting lists, valid for `postingsFor`. */
   private postings: PostingIndex | undefined;
   private postingsFor: readonly Entity[] | undefined;
+  /** A build of the posting lists under way (see prepare), for the entities it was started for. */
+  private building: { for: readonly Entity[]; steps: Generator<void, void> } | undefined;
   /** The build's scratch lists for one article's mentions (emptied after each build). */
   private readonly spans = { start: [] as number[], end: [] as number[], id: [] as string[], seen: [] as string[] };
+  /** Builds of the posting lists finished (tests, diagnostics). */
+  buildsDone = 0;
   /** Postings read by the last query (tests, diagnostics). */
   lastQueryCost = 0;
   /** Candidates whose words the last query compared (the others could not reach its answer; tests, diagnostics). */
@@ -210,9 +214,45 @@ export class ClaimIndex {
   private ensurePostings(): PostingIndex {
     const entities = this.index.entities();
     if (entities === this.postingsFor && this.postings) return this.postings;
-    this.postingsFor = entities;
+    // Finishes a build `prepare` began for these entities, or builds anew.
+    const steps = this.builder(entities);
+    while (!steps.next().done);
+    return this.postings!;
+  }
+
+  /**
+   * Builds the posting lists ahead of the first query (the first hover on a figure: about 2 s at
+   * 20,000 articles), in slices of about `sliceMs` with `pause()` awaited before each, so that
+   * requests are answered in between. Gives up when `ok()` turns false (a query finishes what was
+   * built so far); an index that changes meanwhile starts the build over. Resolves to whether the
+   * lists are ready.
+   */
+  async prepare(pause: () => Promise<unknown>, ok: () => boolean, sliceMs = 10): Promise<boolean> {
+    for (;;) {
+      await pause();
+      if (!ok()) return false;
+      this.sync();
+      const entities = this.index.entities();
+      if (entities === this.postingsFor && this.postings) return true;
+      const steps = this.builder(entities);
+      const t0 = performance.now();
+      do {
+        if (steps.next().done) return true;
+      } while (performance.now() - t0 < sliceMs);
+    }
+  }
+
+  /** The build under way for `entities`, or a new one (one for other entities is dropped). */
+  private builder(entities: readonly Entity[]): Generator<void, void> {
+    if (this.building?.for !== entities) this.building = { for: entities, steps: this.build(entities) };
+    return this.building.steps;
+  }
+
+  /** The build of the posting lists for `entities` (see ensurePostings), yielding every few articles and keys. */
+  private *build(entities: readonly Entity[]): Generator<void, void> {
+    // The previous build's lists answer nothing now (another link generation); their windows and
+    // words are taken over below.
     const prev = this.postings;
-    this.postings = undefined;
 
     const keyNums = new Map<string, number>();
     let claimCount = 0;
@@ -294,6 +334,7 @@ export class ClaimIndex {
         }
         c++;
       }
+      if (docUris.length % 64 === 0) yield;
     }
     // No entity id is kept past the build.
     spans.start.length = spans.end.length = spans.id.length = spans.seen.length = 0;
@@ -323,6 +364,7 @@ export class ClaimIndex {
     const used = new Int32Array(entityNums.size);
     let placed = 0;
     for (let k = 0; k < keyCount; k++) {
+      if (k % 256 === 255) yield;
       keyPairs[k] = pairs;
       let usedCount = 0;
       for (let x = keyClaims[k]; x < keyClaims[k + 1]; x++) {
@@ -368,7 +410,9 @@ export class ClaimIndex {
       // Kept across builds: the words taken over are numbered in it.
       vocabulary: prev?.vocabulary ?? new Map(),
     };
-    return this.postings;
+    this.postingsFor = entities;
+    this.building = undefined;
+    this.buildsDone++;
   }
 
   /**
