@@ -513,6 +513,15 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       }
       await delay(200);
     }
+    // 5b. The related-figures index, which the server builds in slices once the snapshot is
+    //    written (logged 'Related figures ready'): waited for (up to 2 min), so that the memory
+    //    below includes it and the claim hover in 6 is the one a fact-checker gets from then on.
+    const relatedReady = await c.waitFor(
+      (m) => m.method === 'window/logMessage' && /Related figures ready/.test(m.params?.message ?? ''),
+      120_000,
+      t0,
+    );
+    const relatedReadyMs = relatedReady ? relatedReady.at - t0 : null;
     // Memory: the index's share of the heap (memprobe, after full GCs) and the peak RSS.
     process.kill(c.pid, 'SIGUSR2');
     let probed: any;
@@ -550,6 +559,7 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       firstHoverWithContentAfterIndexingMs: firstContentMs === null ? null : round(firstContentMs, 0),
       firstCorpusWideHoverMs: firstLinkedMs === null ? null : round(firstLinkedMs, 0),
       snapshotWrittenMs: snapshotWrittenMs === null ? null : round(snapshotWrittenMs, 0),
+      relatedFiguresReadyMs: relatedReadyMs === null ? null : round(relatedReadyMs, 0),
       hoverRequests: hovers,
       articles: indexed.params?.articles ?? null,
       entities: indexed.params?.entities ?? null,

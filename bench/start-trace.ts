@@ -17,6 +17,7 @@
  *   `--rss-timeline`      the highest RSS of every 5 seconds (SOURCELENS_RSS_STEP_MS);
  *   `--smaps`             the resident memory by kind of mapping at the end (Linux);
  *   `--claim-hover`       one hover on a claim after indexing (it builds the related-figures index);
+ *   `--open`              an article opened right after initialize (so the server has an edit worker);
  *   SOURCELENS_NODE_ARGS  extra node flags for the server, e.g.
  *                         "--cpu-prof --cpu-prof-dir=/tmp/prof" (written when the server exits).
  */
@@ -70,6 +71,11 @@ async function main(): Promise<void> {
   }, Number(process.env.SOURCELENS_RSS_SAMPLE_MS ?? 250));
   sampler.unref();
   await c.initialize(corpus.dir, { cacheDir });
+  if (process.argv.includes('--open')) {
+    // An article open in the editor from the start, as the bench's index section has it.
+    const file = path.join(corpus.dir, corpus.files[0]);
+    await c.notify('textDocument/didOpen', { textDocument: { uri: pathToFileURL(file).href, languageId: 'article', version: 1, text: fs.readFileSync(file, 'utf8') } });
+  }
   /** The server's log lines so far, with their time since spawn and the highest RSS sampled since the previous line. */
   const printLog = () => {
     let k = 0;

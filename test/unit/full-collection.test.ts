@@ -74,7 +74,7 @@ describe('serverEnv', () => {
 });
 
 describe('the server forces them where it should', () => {
-  it('once 90% into a pass that ran in workers, then at the three phases of the link pass, in that order', async () => {
+  it('once 90% into a pass that ran in workers, then at the three phases of the link pass, then before the related figures are first built, in that order', async () => {
     // Ten copies of the corpus (about a hundred articles): enough for the pass to have a 90% point
     // of its own; the threshold at 0 MB so that a heap this small is collected too.
     const ws = serverWorkspace('sl-full-gc-', 10);
@@ -83,9 +83,11 @@ describe('the server forces them where it should', () => {
       await c.initialize(ws.work, {});
       const done = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === 10 * ws.docs.length, 120_000);
       assert.ok(done, 'indexed');
+      const ready = await c.waitFor((n) => n.method === 'window/logMessage' && /Related figures ready/.test(n.params?.message), 60_000);
+      assert.ok(ready, 'the related figures were built');
       const lines = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
       const points = lines.map((l) => /full collection \(([^)]*)\)/.exec(l)?.[1]).filter(Boolean);
-      assert.deepEqual(points, ['indexing pass, 90% sent', 'link pass, start', 'link pass, components', 'link pass, end']);
+      assert.deepEqual(points, ['indexing pass, 90% sent', 'link pass, start', 'link pass, components', 'link pass, end', 'related figures, first build']);
       const sent = lines.findIndex((l) => l.includes('90% sent'));
       assert.ok(sent < lines.findIndex((l) => /^Indexed \d+ articles/.test(l)), 'during the pass');
     } finally {

@@ -13,6 +13,12 @@
  * collected (at 20,000 articles 921 MB, of which 729 MB alive). One collection when 90% of the
  * articles have been sent to the workers leaves only the last tenth's garbage at the end.
  *
+ * The related-figures index is first built right after the snapshot write (see
+ * Workspace.prepareRelatedFigures), whose garbage V8 has not collected by then: at 20,000
+ * articles building it there raised the bench's peak RSS by about 60 MB. One collection before
+ * that first build (not before later ones, which follow edits while someone works) leaves only
+ * its own allocations on top of what is alive.
+ *
  * Needs `gc`, which node exposes with `--expose-gc` (the client starts the server with it);
  * without it nothing is forced. Small heaps are left alone: there a collection gains nothing.
  */
@@ -40,14 +46,18 @@ export interface FullCollectorOptions {
   log?: (message: string) => void;
 }
 
-/** Where a collection is forced: the link pass's phases, or 90% into the indexing pass. */
-export type CollectionPoint = Parameters<NonNullable<LinkerOptions['collectGarbage']>>[0] | 'pass';
+/**
+ * Where a collection is forced: the link pass's phases, 90% into the indexing pass, or before the
+ * first build of the related-figures index (`'related'`, see Workspace.prepareRelatedFigures).
+ */
+export type CollectionPoint = Parameters<NonNullable<LinkerOptions['collectGarbage']>>[0] | 'pass' | 'related';
 
 const WHERE: Record<CollectionPoint, string> = {
   start: 'link pass, start',
   components: 'link pass, components',
   end: 'link pass, end',
   pass: 'indexing pass, 90% sent',
+  related: 'related figures, first build',
 };
 
 /** A collector for those points, or undefined when no collection can be forced. */

@@ -1113,6 +1113,7 @@ export class Workspace {
   }
 
   private relatedGeneration = 0;
+  private relatedBuiltOnce = false;
 
   /**
    * Builds the related-figures index once the index has settled (and the snapshot and the edit
@@ -1126,8 +1127,15 @@ export class Workspace {
     void Promise.resolve(this.editWarmUp)
       .then(async () => {
         if (!ok()) return;
+        if (!this.relatedBuiltOnce) {
+          // The first build comes right after the snapshot write: its garbage goes first (see fullCollection.ts).
+          await this.background.pause();
+          if (!ok()) return;
+          this.opts.collectGarbage?.('related');
+        }
         const t0 = performance.now();
         if (await this.service.prepareRelatedFigures(() => this.background.pause(), ok)) {
+          this.relatedBuiltOnce = true;
           this.log.info(`Related figures ready in ${Math.round(performance.now() - t0)} ms.`);
         }
       })
