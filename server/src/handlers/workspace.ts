@@ -1117,9 +1117,9 @@ export class Workspace {
 
   /**
    * Builds the related-figures index once the index has settled (and the snapshot and the edit
-   * worker's warm-up are done), in slices between requests: the first hover on a figure built it
-   * itself, about 2 s at 20,000 articles, 9.7-10.4 s before this session's changes. A change to
-   * the index stops it; the next settled index starts it again.
+   * worker's warm-up are done), in slices between requests, so that the first hover on a figure
+   * does not build it (about 2 s at 20,000 articles). A change to the index stops it; the next
+   * settled index starts it again.
    */
   private prepareRelatedFigures(): void {
     const gen = ++this.relatedGeneration;

@@ -16,8 +16,6 @@ import { StoredClaim } from './indexedDocument';
 import type { Entity, RawClaim } from './types';
 import type { IndexedDocument, WorkspaceIndex } from './workspaceIndex';
 
-type MentionPair = ReturnType<WorkspaceIndex['sweepMentionPairs']>[number];
-
 export interface RelatedClaim {
   uri: string;
   claim: RawClaim;
@@ -65,8 +63,6 @@ interface PostingIndex {
   readonly pairStart: Int32Array;
   /** Claim numbers; each list ascending (articles in `indexed` order, each article's claims in order). */
   readonly postings: Int32Array;
-  /** Claim number → where the sentence before the claim's starts (its context window). */
-  readonly windowStart: Int32Array;
   /** Claim number → where its words are in `words` plus one (0: not read yet); words[at - 1] is their count. */
   readonly wordsAt: Int32Array;
   /** Quantity words of the claims read so far, as numbers (`vocabulary`), in runs of count then words. */
@@ -94,8 +90,18 @@ export class ClaimIndex {
   private postingsFor: readonly Entity[] | undefined;
   /** A build of the posting lists under way (see prepare), for the entities it was started for. */
   private building: { for: readonly Entity[]; steps: Generator<void, void> } | undefined;
-  /** The build's scratch lists for one article's mentions (emptied after each build). */
+  /**
+   * Scratch lists for one article's mentions (see loadSpans), and the distinct entity ids of one
+   * claim's context (see contextIds); emptied after each use (clearSpans).
+   */
   private readonly spans = { start: [] as number[], end: [] as number[], id: [] as string[], seen: [] as string[] };
+  private spanCount = 0;
+  private readonly addSpan = (start: number, end: number, id: string): void => {
+    const n = this.spanCount++;
+    this.spans.start[n] = start;
+    this.spans.end[n] = end;
+    this.spans.id[n] = id;
+  };
   /** Builds of the posting lists finished (tests, diagnostics). */
   buildsDone = 0;
   /** Postings read by the last query (tests, diagnostics). */
@@ -130,13 +136,45 @@ export class ClaimIndex {
   }
 
   /**
-   * Entity ids mentioned in the claim's sentence or the preceding one. Not cached: a query
-   * asks once, and reading one article's mentions is cheap; the posting lists hold the same
-   * ids for every claim (computed the same way in the sweep).
+   * Entity ids mentioned in the claim's sentence or the preceding one, in no particular order.
+   * Not cached: a query asks once, and reading one article's mentions is cheap; the posting
+   * lists hold the same ids for every claim (found the same way in the build).
    */
   contextEntities(uri: string, claim: RawClaim): string[] {
     this.sync();
-    return contextOf(windowOf(claim, () => this.index.document(uri)?.text ?? ''), claim, this.index.sweepMentionPairs(uri));
+    const n = this.loadSpans(uri);
+    const ids = this.spans.seen.slice(0, this.contextIds(n, windowOf(claim, () => this.index.document(uri)?.text ?? ''), claim.sentenceEnd));
+    this.clearSpans();
+    return ids;
+  }
+
+  /** Loads the mentions of `uri` (offsets and entity ids) into the scratch lists; returns how many. */
+  private loadSpans(uri: string): number {
+    this.spanCount = 0;
+    this.index.sweepMentionSpans(uri, this.addSpan);
+    return this.spanCount;
+  }
+
+  /**
+   * The entities of the first `n` loaded mentions that reach into [from, to), each once, into
+   * `spans.seen`; returns how many.
+   */
+  private contextIds(n: number, from: number, to: number): number {
+    const { start, end, id, seen } = this.spans;
+    let ids = 0;
+    for (let j = 0; j < n; j++) {
+      if (end[j] <= from || start[j] >= to) continue;
+      let dup = false;
+      for (let x = 0; x < ids && !dup; x++) dup = seen[x] === id[j];
+      if (!dup) seen[ids++] = id[j];
+    }
+    return ids;
+  }
+
+  /** Lets the entity ids in the scratch lists go. */
+  private clearSpans(): void {
+    const spans = this.spans;
+    spans.start.length = spans.end.length = spans.id.length = spans.seen.length = 0;
   }
 
   /** Figures in other articles about the same quantity, best first. */
@@ -206,10 +244,11 @@ export class ClaimIndex {
   /**
    * The posting lists, rebuilt after the entities were re-linked: one sweep over the claims,
    * article by article (each article's mentions listed once and not kept), then per quantity
-   * key a counting sort of its (entity, claim) pairs into runs per entity. The sentence windows
-   * and the words read so far of an article that did not change are taken over from the
-   * previous build: finding a window needs the article's text, which for most articles is
-   * read back from disk, and an edit re-links the corpus.
+   * key a counting sort of its (entity, claim) pairs into runs per entity. A claim's context
+   * window is where it was stored (StoredClaim.windowStart); the words read so far of an article
+   * that did not change are taken over from the previous build (reading them needs the
+   * article's text, which for most articles is read back from disk, and an edit re-links the
+   * corpus).
    */
   private ensurePostings(): PostingIndex {
     const entities = this.index.entities();
@@ -250,8 +289,8 @@ export class ClaimIndex {
 
   /** The build of the posting lists for `entities` (see ensurePostings), yielding every few articles and keys. */
   private *build(entities: readonly Entity[]): Generator<void, void> {
-    // The previous build's lists answer nothing now (another link generation); their windows and
-    // words are taken over below.
+    // The previous build's lists answer nothing now (another link generation); their words are
+    // taken over below.
     const prev = this.postings;
 
     const keyNums = new Map<string, number>();
@@ -268,20 +307,11 @@ export class ClaimIndex {
     // Context entity numbers of claim c: ctx[ctxStart[c]] .. ctx[ctxStart[c + 1] - 1]. Only
     // for the build: as many entries as there are postings.
     const ctxStart = new Int32Array(claimCount + 1);
-    const windowStart = new Int32Array(claimCount);
     const wordsAt = new Int32Array(claimCount);
     let words = new Int32Array(1024);
     let wordsUsed = 0;
     let ctx = new Int32Array(Math.max(16, claimCount * 4));
     let ctxUsed = 0;
-    // One article's mentions at a time (offsets and entity ids), in no particular order.
-    const spans = this.spans;
-    let spanCount = 0;
-    const addSpan = (start: number, end: number, id: string) => {
-      spans.start[spanCount] = start;
-      spans.end[spanCount] = end;
-      spans.id[spanCount++] = id;
-    };
     let c = 0;
     for (const [uri, doc] of this.indexed) {
       if (doc.claims.length === 0) continue;
@@ -290,10 +320,9 @@ export class ClaimIndex {
       docs.push(doc);
       docNums.set(uri, d);
       docStart.push(c);
-      spanCount = 0;
-      this.index.sweepMentionSpans(uri, addSpan);
+      const spanCount = this.loadSpans(uri);
       const pd = prev?.docNums.get(uri);
-      // The same document in the previous build: its claims are numbered from `from` there.
+      // The same document in the previous build: its claims are numbered from `from` there (their words are taken over).
       const from = prev && pd !== undefined && prev.docs[pd] === doc ? prev.docStart[pd] : -1;
       // The text only for claims made without their window (see StoredClaim.windowStart).
       let text: string | undefined;
@@ -307,8 +336,6 @@ export class ClaimIndex {
         if (k === undefined) keyNums.set(key, (k = keyNums.size));
         claimKey[c] = k;
         ctxStart[c] = ctxUsed;
-        const w = from < 0 ? windowOf(claim, textOf) : prev!.windowStart[from + i];
-        windowStart[c] = w;
         const at = from < 0 ? 0 : prev!.wordsAt[from + i];
         if (at !== 0) {
           const n = prev!.words[at - 1];
@@ -317,16 +344,9 @@ export class ClaimIndex {
           wordsAt[c] = wordsUsed + 1;
           wordsUsed += n + 1;
         }
-        // The entities of the mentions that reach into [w, sentenceEnd), each once (as contextOf).
-        const sentenceEnd = claim.sentenceEnd;
-        let ids = 0;
-        for (let j = 0; j < spanCount; j++) {
-          if (spans.end[j] <= w || spans.start[j] >= sentenceEnd) continue;
-          const id = spans.id[j];
-          let seen = false;
-          for (let x = 0; x < ids && !seen; x++) seen = spans.seen[x] === id;
-          if (seen) continue;
-          spans.seen[ids++] = id;
+        const ids = this.contextIds(spanCount, windowOf(claim, textOf), claim.sentenceEnd);
+        for (let x = 0; x < ids; x++) {
+          const id = this.spans.seen[x];
           let e = entityNums.get(id);
           if (e === undefined) entityNums.set(id, (e = entityNums.size));
           if (ctxUsed === ctx.length) ctx = grow(ctx);
@@ -336,8 +356,7 @@ export class ClaimIndex {
       }
       if (docUris.length % 64 === 0) yield;
     }
-    // No entity id is kept past the build.
-    spans.start.length = spans.end.length = spans.id.length = spans.seen.length = 0;
+    this.clearSpans();
     ctxStart[c] = ctxUsed;
     docStart.push(c);
 
@@ -403,7 +422,6 @@ export class ClaimIndex {
       pairEntity,
       pairStart,
       postings,
-      windowStart,
       wordsAt,
       words,
       wordsUsed,
@@ -462,13 +480,6 @@ function findPair(ix: PostingIndex, k: number, e: number | undefined): number {
 function windowOf(claim: RawClaim, text: () => string): number {
   const known = claim instanceof StoredClaim ? claim.windowStart : -1;
   return known >= 0 ? known : previousSentenceStart(text(), claim.sentenceStart);
-}
-
-/** Entity ids mentioned from the sentence before the claim's to the end of the claim's own, in mention order. */
-function contextOf(from: number, claim: RawClaim, mentions: readonly MentionPair[]): string[] {
-  const set = new Set<string>();
-  for (let i = lowerBound(mentions, from); i < mentions.length && mentions[i].mention.start < claim.sentenceEnd; i++) set.add(mentions[i].entity.id);
-  return [...set];
 }
 
 function internWords(ix: PostingIndex, words: ReadonlySet<string>): Int32Array {
@@ -552,16 +563,4 @@ export function wordOverlap(a: ReadonlySet<string>, b: ReadonlySet<string>): num
   let shared = 0;
   for (const w of a) if (b.has(w)) shared++;
   return shared / Math.min(a.size, b.size);
-}
-
-/** First mention ending after `offset` (mentions sorted by start, non-overlapping). */
-function lowerBound(list: readonly MentionPair[], offset: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].mention.end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -444,18 +444,9 @@ export class WorkspaceIndex implements TextSource {
   }
 
   /**
-   * Like `sweepMentionsIn`, as (mention, entity) pairs: once linked, the linker's own pairs,
-   * without the object per mention that `sweepMentionsIn` spreads them into (building the
-   * related-figures index at 2,000 articles spent about 0.3 s on those copies).
-   */
-  sweepMentionPairs(uri: string): ReadonlyArray<{ mention: EntityMentionRef; entity: Pick<Entity, 'id'> }> {
-    if (this.provisional) return this.mentionsIn(uri).map((m) => ({ mention: m, entity: { id: m.entityId } }));
-    return this.linkedPairsOf(uri);
-  }
-
-  /**
    * Calls `fn` with each mention of `uri` (its offsets and its entity's id), in no particular
-   * order: what `sweepMentionPairs` gives, without a pair per mention or a sort once linked.
+   * order: for walks over every article (the related-figures index), without an object per
+   * mention or a sort once linked.
    */
   sweepMentionSpans(uri: string, fn: (start: number, end: number, entityId: string) => void): void {
     if (this.provisional) {
