@@ -17,6 +17,9 @@ import {
   type Dictionary,
   type LinkerOptions,
   type LocalResult,
+  forEachOf,
+  listAt,
+  listOf,
 } from './entities';
 import { intern, RecentMap, releaseInternPool } from './entities/memo';
 import type { DocumentAnalysis, Entity, EntityMentionRef, EntityType, RawClaim, RawMention } from './types';
@@ -454,7 +457,8 @@ export class WorkspaceIndex implements TextSource {
       return;
     }
     this.linker.forEachForm(uri, (entity, mentions) => {
-      for (let i = 0; i < mentions.length; i++) fn(mentions[i].start, mentions[i].end, entity.id);
+      if (!Array.isArray(mentions)) fn(mentions.start, mentions.end, entity.id);
+      else for (let i = 0; i < mentions.length; i++) fn(mentions[i].start, mentions[i].end, entity.id);
     });
   }
 
@@ -501,9 +505,9 @@ export class WorkspaceIndex implements TextSource {
     const out: Array<{ start: number; end: number; type: EntityType }> = [];
     for (const c of doc.local.clusters) {
       // A cluster is one entity within the article: its anchor form's type names it.
-      const type = c.forms[c.anchor]?.type;
+      const type = listAt(c.forms, c.anchor)?.type;
       if (!type) continue;
-      for (const f of c.forms) for (const m of f.mentions) out.push({ start: m.start, end: m.end, type });
+      for (const f of listOf(c.forms)) for (const m of listOf(f.mentions)) out.push({ start: m.start, end: m.end, type });
     }
     return out.sort((a, b) => a.start - b.start);
   }
@@ -538,15 +542,16 @@ export class WorkspaceIndex implements TextSource {
     if (!doc) return [];
     const out: ResolvedMention[] = [];
     doc.local.clusters.forEach((c, i) => {
-      const anchor = c.forms[c.anchor] ?? c.forms[0];
+      const forms = listOf(c.forms);
+      const anchor = forms[c.anchor] ?? forms[0];
       if (!anchor) return;
       const id = `${PROVISIONAL}${i}:${uri}`;
       const mentions: EntityMentionRef[] = [];
-      for (const f of c.forms) for (const m of f.mentions) mentions.push(m);
+      for (const f of forms) forEachOf(f.mentions, (m) => mentions.push(m));
       mentions.sort((a, b) => a.start - b.start);
       if (!this.provisionalEntities.has(id)) {
-        const aliases = [...new Set(c.forms.map((f) => f.surface))];
-        this.provisionalEntities.set(id, { id, name: anchor.surface, type: anchor.type, aliases, merges: c.forms.flatMap((f) => f.merges), mentions });
+        const aliases = [...new Set(forms.map((f) => f.surface))];
+        this.provisionalEntities.set(id, { id, name: anchor.surface, type: anchor.type, aliases, merges: forms.flatMap((f) => f.merges), mentions });
       }
       for (const m of mentions) out.push({ ...m, entityId: id });
     });

@@ -67,7 +67,7 @@ import {
   type ExpansionMask,
   type PreparedDictionary,
 } from './link';
-import type { LocalForm, LocalResult } from './model';
+import { forEachOf, listAt, listLength, type LocalForm, type LocalResult, type OneOrList } from './model';
 import { joined, NONE } from './memo';
 import { cmp } from './normalize';
 
@@ -315,7 +315,7 @@ function votedJoin(n: CNode, votes: Parameters<typeof consensusType>[0] | undefi
 function votesOf(nodes: Bag<CNode> | undefined): number[] | undefined {
   if (nodes === undefined || !isMany(nodes)) return undefined;
   const v = [0, 0, 0, 0];
-  for (const n of nodes) v[TYPE_INDEX[n.form.type]] += n.form.mentions.length;
+  for (const n of nodes) v[TYPE_INDEX[n.form.type]] += listLength(n.form.mentions);
   return v;
 }
 
@@ -577,7 +577,11 @@ export class CorpusLinker {
     if (!d) return undefined;
     for (const c of d.clusters) {
       for (let n: CNode | null = c.first; n; n = n.next) {
-        for (const m of n.form.mentions) if (m.start === mention.start && (mention.end === undefined || m.end === mention.end)) return n.rec?.entity;
+        const ms = n.form.mentions;
+        for (let i = 0, k = listLength(ms); i < k; i++) {
+          const m = listAt(ms, i)!;
+          if (m.start === mention.start && (mention.end === undefined || m.end === mention.end)) return n.rec?.entity;
+        }
       }
     }
     return undefined;
@@ -588,7 +592,7 @@ export class CorpusLinker {
    * particular order. Allocates nothing (for walks over every article; `mentionsOf` makes and
    * sorts a pair per mention).
    */
-  forEachForm(uri: string, fn: (entity: Entity, mentions: readonly EntityMentionRef[]) => void): void {
+  forEachForm(uri: string, fn: (entity: Entity, mentions: OneOrList<EntityMentionRef>) => void): void {
     this.flush();
     const d = this.docs.get(uri);
     if (!d) return;
@@ -601,7 +605,10 @@ export class CorpusLinker {
     const d = this.docs.get(uri);
     if (!d) return [];
     const out: { mention: EntityMentionRef; entity: Entity }[] = [];
-    for (const c of d.clusters) for (let n: CNode | null = c.first; n; n = n.next) if (n.rec) for (const m of n.form.mentions) out.push({ mention: m, entity: n.rec.entity });
+    for (const c of d.clusters) for (let n: CNode | null = c.first; n; n = n.next) if (n.rec) {
+          const entity = n.rec.entity;
+          forEachOf(n.form.mentions, (mention) => out.push({ mention, entity }));
+        }
     out.sort((a, b) => a.mention.start - b.mention.start || a.mention.end - b.mention.end);
     return out;
   }
@@ -1132,8 +1139,9 @@ export class CorpusLinker {
   private cluster(doc: CDoc, idx: number, data: ClusterNodes): CCluster {
     const cl = { uri: data.uri, forms: data.forms, joinable: data.joinable, edges: data.edges, defs: data.defs, doc, idx, first: null as unknown as CNode, comp: null, mark: 0 } satisfies CCluster;
     let prev: CNode | null = null;
-    for (let i = 0; i < data.forms.length; i++) {
-      const form = data.forms[i];
+    const forms = data.forms;
+    for (let i = 0, k = listLength(forms); i < k; i++) {
+      const form = Array.isArray(forms) ? forms[i] : forms;
       const n: CNode = { cl, i, next: null, form, joinable: data.joinable[i] === 1, group: null, rec: null };
       if (prev) prev.next = n;
       else cl.first = n;

@@ -32,7 +32,7 @@ export {
   type DictionaryIgnore,
   type ParseDictionaryResult,
 } from './dictionary';
-export { LINKER_VERSION, type LinkerDocument, type LocalResult, type LocalCluster, type LocalForm, type LocalEdge } from './model';
+export { LINKER_VERSION, forEachOf, listAt, listLength, listOf, oneOrList, type LinkerDocument, type LocalResult, type LocalCluster, type LocalForm, type LocalEdge, type OneOrList } from './model';
 export { resolveCountry, type CountryMatch } from './countries';
 export { matchesAcronym, expansionWords, acronymLetters } from './acronym';
 

@@ -26,7 +26,7 @@ import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { resolveCountry } from './countries';
 import { joined, Memo, NONE, orNone } from './memo';
-import type { LocalForm, LocalResult } from './model';
+import { listAt, listLength, oneOrList, type LocalForm, type LocalResult, type OneOrList } from './model';
 import { cmp, matchKey, slugify } from './normalize';
 import { releaseSkeletons, singleDifference, tokenSkeleton, tokenVariant } from './translit';
 
@@ -107,7 +107,7 @@ export function prepareDictionary(dict?: Dictionary): PreparedDictionary {
 /** The forms of one local cluster as they enter the corpus stage (ignored forms removed). */
 export interface ClusterNodes {
   uri: string;
-  forms: LocalForm[];
+  forms: OneOrList<LocalForm>;
   /** 1 when the form stands on its own and joins others by key (an exact-size plain array: cheaper than a typed array per cluster). */
   joinable: ArrayLike<number>;
   /** In-article merges, as indices into `forms`. */
@@ -123,55 +123,57 @@ export function prepareDocument(local: LocalResult, pd: PreparedDictionary): Clu
   const hasIgnores = pd.ignoreAny.size + pd.ignoreTyped.size > 0;
   for (const cluster of local.clusters) {
     const cf = cluster.forms;
+    const cn = listLength(cf);
     // Without ignored forms (the common case) the cluster's own forms, indexed as they are.
     let idx: Int32Array | null = null;
-    let forms = cf;
+    let kept: LocalForm[] | null = null;
     if (hasIgnores) {
-      idx = new Int32Array(cf.length);
-      forms = [];
-      for (let i = 0; i < cf.length; i++) {
-        const f = cf[i];
+      idx = new Int32Array(cn);
+      kept = [];
+      for (let i = 0; i < cn; i++) {
+        const f = listAt(cf, i)!;
         if (pd.ignoreAny.has(f.key) || pd.ignoreTyped.has(`${f.type}\u0000${f.key}`)) {
           idx[i] = -1;
           continue;
         }
-        idx[i] = forms.length;
-        forms.push(f);
+        idx[i] = kept.length;
+        kept.push(f);
       }
     }
-    if (forms.length === 0) continue;
+    // Kept for the life of the document: the cluster's own forms when nothing was dropped.
+    const forms: OneOrList<LocalForm> = kept && kept.length < cn ? oneOrList(kept.slice()) : cf;
+    const fn = kept ? kept.length : cn;
+    if (fn === 0) continue;
     let allJoinable = true;
-    for (let i = 0; i < forms.length && allJoinable; i++) if (forms[i].role !== 'name') allJoinable = false;
+    for (let i = 0; i < fn && allJoinable; i++) if (listAt(forms, i)!.role !== 'name') allJoinable = false;
     let joinable: number[] | null = null;
-    if (!allJoinable || forms.length >= ALL_JOINABLE.length) {
-      joinable = new Array(forms.length);
-      for (let i = 0; i < forms.length; i++) joinable[i] = forms[i].role === 'name' ? 1 : 0;
+    if (!allJoinable || fn >= ALL_JOINABLE.length) {
+      joinable = new Array(fn);
+      for (let i = 0; i < fn; i++) joinable[i] = listAt(forms, i)!.role === 'name' ? 1 : 0;
     }
     let edges: ClusterNodes['edges'] = NONE as unknown as ClusterNodes['edges'];
     if (cluster.edges.length > 0) {
       const list: ClusterNodes['edges'] = [];
-      const linked = new Uint8Array(forms.length);
+      const linked = new Uint8Array(fn);
       for (const e of cluster.edges) {
         const a = idx ? idx[e.form] : e.form;
         const b = idx ? idx[e.into] : e.into;
         if (a < 0 || b < 0) continue;
         linked[a] = 1;
-        const fa = cf[e.form];
-        const fb = cf[e.into];
+        const fa = listAt(cf, e.form)!;
+        const fb = listAt(cf, e.into)!;
         list.push({ a, b, reason: { alias: fa.surface, into: fb.surface, rule: e.rule, ...(e.detail ? { detail: e.detail } : {}) } });
       }
       // A short form whose in-article antecedent was ignored stands on its own again.
-      if (joinable) for (let i = 0; i < forms.length; i++) if (joinable[i] === 0 && linked[i] === 0) joinable[i] = 1;
+      if (joinable) for (let i = 0; i < fn; i++) if (joinable[i] === 0 && linked[i] === 0) joinable[i] = 1;
       edges = orNone(list.slice());
     }
     let defs: ClusterNodes['defs'] = NONE as unknown as ClusterNodes['defs'];
     const at = idx ? idx[cluster.anchor] : cluster.anchor;
     if (at >= 0 && cluster.definedAcronyms.length > 0) defs = cluster.definedAcronyms.map((written) => ({ at, acrKey: matchKey(written), written }));
-    // Kept for the life of the document: share the cluster's own array when nothing was dropped
-    // (`forms` was grown by push and carries spare capacity).
     // Most clusters are all-joinable: share one frozen array per small length.
-    if (!joinable || (forms.length < ALL_JOINABLE.length && !joinable.includes(0))) joinable = ALL_JOINABLE[forms.length] as number[];
-    out.push({ uri: local.uri, forms: forms.length === cf.length ? cf : forms.slice(), joinable, edges, defs });
+    if (!joinable || (fn < ALL_JOINABLE.length && !joinable.includes(0))) joinable = ALL_JOINABLE[fn] as number[];
+    out.push({ uri: local.uri, forms, joinable, edges, defs });
   }
   return out;
 }
@@ -262,7 +264,7 @@ export function linkClusters(
 ): ClusterLinkResult {
   // ---- Nodes: one per form (plus one virtual node per dictionary entity).
   let total = 0;
-  for (const c of input) total += c.forms.length;
+  for (const c of input) total += listLength(c.forms);
   const dictForms = pd.entityForms;
   const cap = total + dictForms.length;
   const forms: LocalForm[] = new Array(cap);
@@ -277,8 +279,9 @@ export function linkClusters(
     const c = input[ci];
     if (c.uri !== prevUri) ((docIndex++), (prevUri = c.uri));
     clusterStart[ci] = n;
-    for (let i = 0; i < c.forms.length; i++) {
-      forms[n] = c.forms[i];
+    const cf = c.forms;
+    for (let i = 0, cn = listLength(cf); i < cn; i++) {
+      forms[n] = Array.isArray(cf) ? cf[i] : cf;
       joinable[n] = c.joinable[i];
       docOf[n] = docIndex;
       n++;
@@ -308,7 +311,7 @@ export function linkClusters(
       const votes = new Int32Array(4 * slotType.length);
       for (let x = 0; x < realNodes; x++) {
         const s = slot[x];
-        if (slotType[s] < 0) votes[4 * s + TYPE_INDEX[forms[x].type]] += forms[x].mentions.length;
+        if (slotType[s] < 0) votes[4 * s + TYPE_INDEX[forms[x].type]] += listLength(forms[x].mentions);
       }
       for (let x = 0; x < realNodes; x++) {
         const s = slot[x];
@@ -408,11 +411,11 @@ export function linkClusters(
     if (r === undefined) {
       groupRep.set(f.join, x);
       repOf[x] = x;
-      groupCount[x] = f.mentions.length;
+      groupCount[x] = listLength(f.mentions);
       reps.push(x);
     } else if (union(x, r, null)) {
       repOf[x] = r;
-      groupCount[r] += f.mentions.length;
+      groupCount[r] += listLength(f.mentions);
     }
   }
 
@@ -440,7 +443,7 @@ export function linkClusters(
     }
   }
 
-  const weight = (x: number) => (repOf[x] === x ? groupCount[x] : forms[x].mentions.length);
+  const weight = (x: number) => (repOf[x] === x ? groupCount[x] : listLength(forms[x].mentions));
   /** [alias, into]: the side `best()` would pick as the name is `into` — more mentions, longer, smaller. */
   const aliasFirst = (a: number, b: number): [number, number] => {
     const wa = weight(a);
@@ -530,7 +533,7 @@ export function linkClusters(
     const roots = new Map<number, { node: number; detail: string }>();
     for (const { node: d, written } of defs ?? []) {
       const root = find(d);
-      if (root !== own && !roots.has(root)) roots.set(root, { node: d, detail: `defined as "${forms[d].surface} (${written})" in ${forms[d].mentions[0].uri}` });
+      if (root !== own && !roots.has(root)) roots.set(root, { node: d, detail: `defined as "${forms[d].surface} (${written})" in ${listAt(forms[d].mentions, 0)!.uri}` });
     }
     if (f.acronym && roots.size < 2) {
       const shape = acronymShape(f.surface);
@@ -840,7 +843,8 @@ function baseId(type: EntityType, name: string): string {
  * look at): CorpusLinker takes that shortcut.
  */
 export function single(f: LocalForm): Entity | null {
-  if (f.mentions.length === 0) return null;
+  const fm = f.mentions;
+  if (listLength(fm) === 0) return null;
   const name = f.country ? f.country.common : f.surface;
   // Entities are read-only: an entity without merge reasons shares the frozen empty array.
   const merges = f.country && f.surface !== f.country.common ? [...f.merges, countryReason(f)] : f.merges.length > 0 ? f.merges.slice() : (NONE as unknown as MergeReason[]);
@@ -850,7 +854,8 @@ export function single(f: LocalForm): Entity | null {
     type: f.type,
     aliases: f.variants ? f.variants.map((v) => v.text) : [f.surface],
     merges,
-    mentions: f.mentions, // exact-size and never mutated: shared with the form
+    // Exact-size and never mutated: a list is shared with the form; a lone mention gets its own.
+    mentions: Array.isArray(fm) ? fm : [fm],
   };
 }
 
@@ -920,7 +925,7 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
   let prevDoc = -1;
   for (const x of ns) {
     const f = forms[x];
-    const c = f.mentions.length;
+    const c = listLength(f.mentions);
     total += c;
     if (isDict[x]) {
       dictForm ??= f;
@@ -944,7 +949,8 @@ function assemble(ctx: AssembleContext, ns: Int32Array, unionReasons: MergeReaso
   let m = 0;
   for (const x of ns) {
     const list = forms[x].mentions;
-    for (let i = 0; i < list.length; i++) mentions[m++] = list[i];
+    if (!Array.isArray(list)) mentions[m++] = list;
+    else for (let i = 0; i < list.length; i++) mentions[m++] = list[i];
   }
   let type: EntityType;
   let name: string;

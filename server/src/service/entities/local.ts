@@ -17,7 +17,7 @@ import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { resolveCountry } from './countries';
 import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
 import { intern, Memo, NONE, orNone } from './memo';
-import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
+import { LINKER_VERSION, listAt, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 /**
  * One form being built: the fields of the LocalForm it becomes (made at the end by `formOf`), and
@@ -26,7 +26,9 @@ import { LINKER_VERSION, type LinkerDocument, type LocalCluster, type LocalEdge,
  * `country` part-way, four hidden classes, and every phase reading them was recompiled each
  * time it met one it had not seen.)
  */
-interface Draft extends Omit<LocalForm, 'variants' | 'country'> {
+interface Draft extends Omit<LocalForm, 'variants' | 'country' | 'mentions'> {
+  /** LocalForm.mentions, always a list while the draft grows. */
+  mentions: EntityMentionRef[];
   /** LocalForm.variants; undefined: none (every raw text is the surface). */
   variants: LocalForm['variants'];
   /** LocalForm.country; undefined: not a country. */
@@ -76,7 +78,8 @@ function newDraft(
 function formOf(d: Draft): LocalForm {
   const { type, key, surface, join, tokens, acronym, role, variants, country } = d;
   const merges = d.merges.length > 0 ? d.merges.slice() : orNone(d.merges);
-  const mentions = d.mentions.slice();
+  // A lone mention is held without a list (see OneOrList).
+  const mentions = d.mentions.length === 1 ? d.mentions[0] : d.mentions.slice();
   if (variants === undefined) {
     if (country === undefined) return { type, key, surface, join, tokens, acronym, role, merges, mentions };
     return { type, key, surface, join, tokens, acronym, role, merges, mentions, country };
@@ -151,7 +154,8 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
   else {
     for (const g of groupByRoot([...order, ...extraForms], uf)) clusters.push(g.length === 1 ? singleCluster(g[0], defined) : groupCluster(g, edges, defined));
   }
-  clusters.sort((a, b) => a.forms[0].mentions[0].start - b.forms[0].mentions[0].start);
+  const firstStart = (c: LocalCluster) => listAt(listAt(c.forms, 0)!.mentions, 0)!.start;
+  clusters.sort((a, b) => firstStart(a) - firstStart(b));
   return { version: LINKER_VERSION, uri: doc.uri, clusters };
 }
 
@@ -373,7 +377,7 @@ function splitSurname(d: Draft, cands: Draft[], uf: UnionFind, edges: Edge[], ex
 
 function singleCluster(d: Draft, defined: Map<Draft, string[]>): LocalCluster {
   const defs = defined.get(d);
-  return { forms: [formOf(d)], anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs ? orNone(defs.slice().sort(cmp)) : (NONE as unknown as string[]) };
+  return { forms: formOf(d), anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs ? orNone(defs.slice().sort(cmp)) : (NONE as unknown as string[]) };
 }
 
 function groupCluster(g: Draft[], edges: Edge[], defined: Map<Draft, string[]>): LocalCluster {
