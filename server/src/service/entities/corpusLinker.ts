@@ -67,7 +67,7 @@ import {
   type ExpansionMask,
   type PreparedDictionary,
 } from './link';
-import { forEachOf, listAt, listLength, type LocalForm, type LocalResult, type OneOrList } from './model';
+import { forEachOf, listAt, listLength, listOf, type LocalForm, type LocalResult, type OneOrList } from './model';
 import { joined, NONE } from './memo';
 import { cmp } from './normalize';
 
@@ -112,7 +112,11 @@ interface Group {
   join: string;
   /** Type index of every member (the join key implies the type). */
   t: number;
-  members: CNode[];
+  /**
+   * Its nodes in corpus order; one node (most groups) is held without a list (see OneOrList), and
+   * an empty list is left only until the group is dropped.
+   */
+  members: OneOrList<CNode>;
   rep: CNode | null;
   /**
    * Whether `rep` is registered in the indexes. What it registered is recomputed from the
@@ -710,7 +714,7 @@ export class CorpusLinker {
     // Representatives and the indexes they are registered in.
     const flipped = new Set<string>();
     for (const g of dirtyGroups) {
-      const rep = g.members.length > 0 ? g.members[0] : null;
+      const rep = listAt(g.members, 0) ?? null;
       if (rep === g.rep && g.reg) continue;
       if (g.reg) {
         const reg = this.registration(g);
@@ -720,10 +724,15 @@ export class CorpusLinker {
       g.rep = rep;
       if (rep) this.register(g, flipped);
       else this.groups.delete(g.join);
-      if (g.members.length > 0) touched.push(g.members[0]);
+      if (rep) touched.push(rep);
     }
     // A block that crossed its size limit changes the transliteration candidates of all its groups.
-    for (const k of flipped) for (const g of items(this.blocks.get(k))) if (g.members.length > 0) touched.push(g.members[0]);
+    for (const k of flipped) {
+      for (const g of items(this.blocks.get(k))) {
+        const first = listAt(g.members, 0);
+        if (first) touched.push(first);
+      }
+    }
 
     const region = this.reopen(touched, removedComps, decisions);
     if (region.length > 0) this.relink(region);
@@ -794,11 +803,11 @@ export class CorpusLinker {
     const visitGroup = (g: Group, cl: CCluster) => {
       if (g.mark === epoch) return;
       g.mark = epoch;
-      for (const m of g.members) (enter(m.cl), union(m.cl, cl));
+      forEachOf(g.members, (m) => (enter(m.cl), union(m.cl, cl)));
       if (!g.reg) return;
       const reg = this.registration(g);
       this.fixedNeighbours(g, reg, (h) => {
-        const hc = h.members[0].cl;
+        const hc = listAt(h.members, 0)!.cl;
         enter(hc);
         union(hc, cl);
       });
@@ -854,14 +863,14 @@ export class CorpusLinker {
           d.amb = false;
           continue;
         }
-        const dc = d.members[0].cl;
+        const dc = listAt(d.members, 0)!.cl;
         const settled = dc.comp !== open;
         const own = reg.acr.length > 0 ? compOf(dc) : null;
         let a: Comp | number | null = null;
         let ac: CCluster | null = null;
         let amb = false;
         this.candidates(d, reg, (h) => {
-          const hc = h.members[0].cl;
+          const hc = listAt(h.members, 0)!.cl;
           const c = compOf(hc);
           if (c === own || c === a) return false;
           if (a === null) return (a = c), (ac = hc), false;
@@ -953,11 +962,11 @@ export class CorpusLinker {
       const join = votedJoin(n, votes);
       let g = last && last.join === join ? last : this.groups.get(join);
       if (!g) {
-        // A one-member list of its exact size (most groups stay one node; an array grown by push
-        // from empty has room for 17, and was garbage once the list below replaced it).
-        this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [n], rep: null, reg: false, info: null, amb: false, mark: 0 }));
+        // Most groups stay one node: held without a list (see Group.members).
+        this.groups.set(join, (g = { join, t: joinType(join, n.form), members: n, rep: null, reg: false, info: null, amb: false, mark: 0 }));
         groupList.push(g);
-      } else g.members.push(n);
+      } else if (Array.isArray(g.members)) g.members.push(n);
+      else g.members = [g.members, n];
       n.group = g;
       return g;
     };
@@ -986,7 +995,7 @@ export class CorpusLinker {
     for (let i = 0; i < groupList.length; i++) {
       const g = groupList[i];
       // Exact size (push left spare capacity), in corpus order (mostly already).
-      if (g.members.length > 1) {
+      if (Array.isArray(g.members)) {
         const ms = g.members.slice();
         for (let j = 1; j < ms.length; j++) {
           if (corpusOrder(ms[j - 1], ms[j]) > 0) {
@@ -996,7 +1005,7 @@ export class CorpusLinker {
         }
         g.members = ms;
       }
-      g.rep = g.members[0];
+      g.rep = listAt(g.members, 0)!;
       g.mark = i;
       gc[i] = g.rep.cl.mark;
       const reg = this.register(g, flipped);
@@ -1012,7 +1021,8 @@ export class CorpusLinker {
     for (let i = 0; i < groupList.length; i++) {
       const g = groupList[i];
       const c = gc[i];
-      for (let j = 1; j < g.members.length; j++) union(g.members[j].cl.mark, c);
+      const ms = g.members;
+      if (Array.isArray(ms)) for (let j = 1; j < ms.length; j++) union(ms[j].cl.mark, c);
       // (A one-word group's acronym definitions, which `fixedNeighbours` follows for edits, are
       // already united above: its members carry the defined key, and each defining cluster
       // was united with every node of that key.)
@@ -1161,19 +1171,27 @@ export class CorpusLinker {
 
   private leaveGroup(n: CNode, dirty: Set<Group>): void {
     const g = n.group!;
-    const i = this.position(g.members, n);
-    let j = i;
-    while (g.members[j] !== n) j++;
-    g.members.splice(j, 1);
+    const ms = g.members;
+    if (!Array.isArray(ms)) g.members = [];
+    else {
+      let j = this.position(ms, n);
+      while (ms[j] !== n) j++;
+      ms.splice(j, 1);
+      if (ms.length === 1) g.members = ms[0];
+    }
     n.group = null;
     dirty.add(g);
   }
 
   private enterGroup(n: CNode, join: string, dirty: Set<Group>): void {
     let g = this.groups.get(join);
-    if (!g) this.groups.set(join, (g = { join, t: joinType(join, n.form), members: [], rep: null, reg: false, info: null, amb: false, mark: 0 }));
-    if (g.members.length === 0) g.members = [n]; // most groups have one member: no spare capacity
-    else g.members.splice(this.position(g.members, n), 0, n);
+    if (!g) this.groups.set(join, (g = { join, t: joinType(join, n.form), members: n, rep: null, reg: false, info: null, amb: false, mark: 0 }));
+    else {
+      const ms = g.members;
+      if (!Array.isArray(ms)) g.members = this.position([ms], n) === 0 ? [n, ms] : [ms, n];
+      else if (ms.length === 0) g.members = n;
+      else ms.splice(this.position(ms, n), 0, n);
+    }
     n.group = g;
     dirty.add(g);
   }
@@ -1361,11 +1379,12 @@ export class CorpusLinker {
         input.push(cl);
         continue;
       }
-      const forms: LocalForm[] = new Array(g.members.length);
-      const docOf = new Int32Array(g.members.length);
-      g.members.forEach((m, i) => ((forms[i] = m.form), (docOf[i] = i > 0 && m.cl.doc === g.members[i - 1].cl.doc ? docOf[i - 1] : i)));
+      const ms = listOf(g.members);
+      const forms: LocalForm[] = new Array(ms.length);
+      const docOf = new Int32Array(ms.length);
+      ms.forEach((m, i) => ((forms[i] = m.form), (docOf[i] = i > 0 && m.cl.doc === ms[i - 1].cl.doc ? docOf[i - 1] : i)));
       const r = this.recOf(groupEntity(forms, docOf));
-      for (const m of g.members) m.rec = r;
+      for (const m of ms) m.rec = r;
       this.record(r);
     }
     if (input.length === 0) return;
@@ -1405,7 +1424,7 @@ export class CorpusLinker {
       if (!g || n.next !== null || cl.defs.length > 0 || n.group !== g || (forLink && TYPE_INDEX[n.form.type] !== g.t)) return null;
     }
     // Linked from its members: they must be exactly the component's clusters.
-    return g && (!forLink || g.members.length === c.clusters.length) ? g : null;
+    return g && (!forLink || listLength(g.members) === c.clusters.length) ? g : null;
   }
 
   private recOf(e: Entity | null): EntRec | null {
