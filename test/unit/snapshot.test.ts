@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
-import { contentKey, headerPieces, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type Header } from '../../server/src/service/indexSnapshot';
+import { contentKey, headerPieces, idTable, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type Header } from '../../server/src/service/indexSnapshot';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { corpus, serverWorkspace } from '../helpers/serverWorkspace';
@@ -69,6 +69,22 @@ test('snapshot writer: after a pause that requests kept going (pause resolves to
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('snapshot writer: the id table finds each entity as a Map of the ids would (the last of a repeated id), and -1 for an unknown id', () => {
+  // Ids of every length, many sharing a prefix, some repeated: the table is probed past collisions.
+  const ids: string[] = [];
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 48271) >>> 0) % 2147483647);
+  for (let i = 0; i < 5000; i++) ids.push(next() % 10 === 0 && ids.length > 0 ? ids[next() % ids.length] : `person:name-${next() % 20000}`);
+  const entities = ids.map((id) => ({ id, name: id, type: 'person' as const, aliases: [], merges: [], mentions: [] }));
+  const byMap = new Map<string, number>();
+  entities.forEach((e, i) => byMap.set(e.id, i));
+  const find = idTable(entities);
+  for (const [id, i] of byMap) assert.equal(find(id), i, id);
+  assert.ok(byMap.size < ids.length, 'some ids repeat');
+  for (const id of ['', 'person:name-20000', 'place:name-1', 'person:name-1x']) assert.equal(find(id), byMap.get(id) ?? -1, id);
+  assert.equal(idTable([])('x'), -1);
 });
 
 test('snapshot header: written in pieces, it is exactly JSON.stringify of the header', () => {

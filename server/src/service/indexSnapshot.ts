@@ -365,6 +365,35 @@ export function* headerPieces(header: Header): Generator<string> {
 }
 
 /**
+ * The position of each entity in `entities` by its id (-1: none): an open-addressed table of
+ * numbers in one typed array, probed with a string hash of the id. A Map of the ids (305,000 at
+ * 20,000 articles) allocated about 21 MB of the JS heap, its growth included, for the length of
+ * the snapshot write, and that write is where the process's memory peaks.
+ */
+export function idTable(entities: readonly Entity[]): (id: string) => number {
+  let size = 16;
+  while (size < 2 * entities.length) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1);
+  const hash = (s: string) => {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+    return h >>> 0;
+  };
+  for (let i = 0; i < entities.length; i++) {
+    let at = hash(entities[i].id) & mask;
+    while (table[at] >= 0 && entities[table[at]].id !== entities[i].id) at = (at + 1) & mask;
+    table[at] = i; // a repeated id takes its last position, as Map.set would
+  }
+  return (id) => {
+    for (let at = hash(id) & mask; ; at = (at + 1) & mask) {
+      const i = table[at];
+      if (i < 0 || entities[i].id === id) return i;
+    }
+  };
+}
+
+/**
  * Writes the index's current linked state to `file` (via a temporary file and a rename), in
  * slices that yield to the event loop. `info` gives each article's file size and time as read
  * (undefined: the article is not a file on disk as indexed, e.g. an unsaved editor; then no
@@ -404,14 +433,17 @@ export async function writeIndexSnapshot(
     header.docs.push([d.uri, index.contentKeyOf(d), fi.size, fi.mtimeMs]);
     if (!(await stillCurrent())) return false;
   }
-  const entityIdx = new Map<string, number>();
   for (let i = 0; i < entities.length; i++) {
     header.ids.push(entities[i].id);
-    entityIdx.set(entities[i].id, i);
     if ((i & 4095) === 4095 && !(await stillCurrent())) return false;
   }
-  const entityOffsets: number[] = [];
-  const docOffsets: number[] = [];
+  const entityIdx = idTable(entities);
+  // The offset tables, filled in place as records are written (entity offsets, then document
+  // offsets, each with its end). At 20,000 articles, arrays grown by push and then joined
+  // allocated about 12 MB that reached the old generation while the snapshot was written.
+  const tables = Buffer.alloc((entities.length + 1 + docs.length + 1) * 4);
+  let slot = 0;
+  const offsetHere = (pos: number) => tables.writeUInt32LE(pos, 4 * slot++);
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const fh = await fs.promises.open(tmp, 'w');
@@ -465,28 +497,25 @@ export async function writeIndexSnapshot(
         if (d === undefined) return false; // the index changed under us
         flat.push(d, m.start, m.end, t);
       }
-      entityOffsets.push(pos);
+      offsetHere(pos);
       const rec: EntityRecord = [e.name, e.type, e.aliases, e.merges, texts, flat];
       await put(JSON.stringify(rec));
       if ((i & 255) === 0 && !(await stillCurrent())) return false;
     }
-    entityOffsets.push(pos);
+    offsetHere(pos);
     for (let i = 0; i < docs.length; i++) {
       const flat: Array<number | string> = [];
       for (const { mention: m, entity } of index.linkedPairsOf(docs[i].uri)) {
-        const ei = entityIdx.get(entity.id);
-        if (ei === undefined) return false;
+        const ei = entityIdx(entity.id);
+        if (ei < 0) return false;
         flat.push(m.start, m.end, ei, m.text);
       }
-      docOffsets.push(pos);
+      offsetHere(pos);
       const rec: DocRecord = [[...docs[i].lineStarts], flat, docs[i].textLength];
       await put(JSON.stringify(rec));
       if ((i & 63) === 0 && !(await stillCurrent())) return false;
     }
-    docOffsets.push(pos);
-    const offsets = [...entityOffsets, ...docOffsets];
-    const tables = Buffer.allocUnsafe(offsets.length * 4);
-    offsets.forEach((o, i) => tables.writeUInt32LE(o, i * 4));
+    offsetHere(pos);
     await put(tables);
     await drain();
     checked = false;
