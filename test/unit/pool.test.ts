@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { AnalysisPool } from '../../server/src/handlers/analysisPool';
+import { AnalysisPool, EDIT_WORKER_YOUNG_MB } from '../../server/src/handlers/analysisPool';
 import { AnalysisCache } from '../../server/src/service/analysisCache';
 import { receiveArticle } from '../../server/src/service/indexedDocument';
 import { parseDictionary } from '../../server/src/service/entities';
@@ -76,6 +76,22 @@ test('pool: worker results give the same index as analysing in process', async (
     assert.deepEqual(snapshot(viaPool), snapshot(inProcess));
   } finally {
     pool.dispose();
+  }
+});
+
+test('pool: the edit worker runs with a small young generation, the indexing workers with the default', async () => {
+  const edits = AnalysisPool.create(() => undefined, 1, ensureBuilt(), 'edits');
+  const indexing = AnalysisPool.create(() => undefined, 1, ensureBuilt());
+  assert.ok(edits && indexing);
+  try {
+    // Both analyse (the limit leaves the worker able to do its work).
+    const [d] = corpus();
+    for (const pool of [edits, indexing]) assert.ok((await pool.run({ uri: d.uri, text: d.text })).fresh);
+    assert.equal(edits.resourceLimits()[0].maxYoungGenerationSizeMb, EDIT_WORKER_YOUNG_MB);
+    assert.notEqual(indexing.resourceLimits()[0].maxYoungGenerationSizeMb, EDIT_WORKER_YOUNG_MB);
+  } finally {
+    edits.dispose();
+    indexing.dispose();
   }
 });
 

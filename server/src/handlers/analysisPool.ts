@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { ArticleReceiver } from '../service/indexedDocument';
 import { ownCopy, SlabCopier } from './ownedBytes';
 import type { AnalysisJob, AnalysisJobResult, WorkerResult } from '../worker/analysisJob';
@@ -28,6 +28,20 @@ interface Slot {
 
 export const WORKER_FILE = 'analysisWorker.js';
 
+/**
+ * What a pool's workers are for: the indexing pass, or the edits of open articles (one worker,
+ * alive for the whole session, one article at a time).
+ */
+export type PoolPurpose = 'indexing' | 'edits';
+
+/**
+ * The edit worker's young generation, in MB (V8's default for a worker is 16 MB semi-spaces).
+ * It analyses one article of a few kilobytes per edit, so a small young generation costs a few
+ * more short scavenges, and the worker's resident memory, which it holds for the whole session
+ * an article is open, is smaller (see bench/README.md).
+ */
+export const EDIT_WORKER_YOUNG_MB = 4;
+
 export class AnalysisPool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
@@ -42,6 +56,7 @@ export class AnalysisPool {
     private readonly file: string,
     size: number,
     private readonly log: (message: string) => void,
+    private readonly purpose: PoolPurpose,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -50,15 +65,20 @@ export class AnalysisPool {
    * A pool of `size` workers (default: `defaultPoolSize`), or undefined when the worker bundle
    * is not beside this file (running from sources) or `size` is 0.
    */
-  static create(log: (message: string) => void, size = defaultPoolSize(), dir = __dirname): AnalysisPool | undefined {
+  static create(log: (message: string) => void, size = defaultPoolSize(), dir = __dirname, purpose: PoolPurpose = 'indexing'): AnalysisPool | undefined {
     const file = path.join(dir, WORKER_FILE);
     if (size <= 0 || !fs.existsSync(file)) return undefined;
     try {
-      return new AnalysisPool(file, size, log);
+      return new AnalysisPool(file, size, log, purpose);
     } catch (err) {
       log(`analysis workers unavailable (${String(err)}); indexing in process`);
       return undefined;
     }
+  }
+
+  /** Each live worker's engine limits (as `Worker.resourceLimits` reports them). */
+  resourceLimits(): ResourceLimits[] {
+    return this.slots.filter((s) => !s.dead).map((s) => ({ ...s.worker.resourceLimits }));
   }
 
   get size(): number {
@@ -95,7 +115,8 @@ export class AnalysisPool {
     // Workers get a modest heap: they hold one article at a time plus the tagger's caches.
     // Its stdout goes to stderr: the server's stdout carries the protocol (over stdio), and a
     // worker's output would otherwise be copied into it.
-    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024 }, stdout: true });
+    const young = this.purpose === 'edits' ? { maxYoungGenerationSizeMb: EDIT_WORKER_YOUNG_MB } : {};
+    const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024, ...young }, stdout: true });
     worker.stdout.pipe(process.stderr, { end: false });
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver(this.lists) };

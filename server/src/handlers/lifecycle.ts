@@ -110,7 +110,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       cache,
       snapshot: cache && !opts.analyse ? snapshotOptions(cache.dir) : undefined,
       // Worker threads run the real analyser only; a test's replacement runs in process.
-      pool: opts.analyse ? undefined : (size) => AnalysisPool.create((m) => log.info(m), size === undefined ? defaultPoolSize() : Math.min(size, defaultPoolSize())),
+      pool: opts.analyse ? undefined : (size, purpose) => AnalysisPool.create((m) => log.info(m), size === undefined ? defaultPoolSize() : Math.min(size, defaultPoolSize()), undefined, purpose),
       editDelay: opts.editDelay,
       collectGarbage: fullCollector({ log: (m) => log.info(m), minHeap: minHeapFromEnv() }),
       releaseAnalyser: opts.analyse ? undefined : releaseAnalyser,

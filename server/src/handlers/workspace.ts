@@ -22,7 +22,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IndexChangedNotification, type IndexStats } from '../protocol';
 import type { AnalysisCache } from '../service/analysisCache';
 import { contentKey, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type SnapshotFileInfo, type SnapshotFile } from '../service/indexSnapshot';
-import type { AnalysisPool } from './analysisPool';
+import type { AnalysisPool, PoolPurpose } from './analysisPool';
 import { BackgroundPause } from './backgroundPause';
 import { ReferenceWarmer } from './referenceWarmer';
 import type { AnalysisJob } from '../worker/analysisJob';
@@ -103,7 +103,7 @@ export interface WorkspaceOptions {
    * requests) and one for edits (see prepareForEdits); without it, or when it gives none,
    * articles are analysed in process.
    */
-  pool?: (size?: number) => AnalysisPool | undefined;
+  pool?: (size?: number, purpose?: PoolPurpose) => AnalysisPool | undefined;
   /** Where the linked index is saved for the next start, and what must match to reuse it. */
   snapshot?: { file: string; fingerprint: string };
   /** Files analysed per slice before yielding to the event loop (at most ~30 ms per slice). */
@@ -739,7 +739,7 @@ export class Workspace {
     if (this.indexing || this.editPool) return; // the end of the pass calls this again
     if (!this.editWorkerTried) {
       this.editWorkerTried = true;
-      const pool = this.opts.pool?.(1);
+      const pool = this.opts.pool?.(1, 'edits');
       if (pool) {
         this.editPool = pool;
         this.warmUpEditWorker(pool);
