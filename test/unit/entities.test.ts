@@ -5,6 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
+  clusterEdges,
+  clusterForms,
   listOf,
   acronymLetters,
   expansionWords,
@@ -102,10 +104,10 @@ function apart(a: string, b: string, ta?: EntityType, tb?: EntityType, list?: En
 describe('entity linking — within an article (resolveDocument)', () => {
   it('resolves a surname to the full name in the same article', () => {
     const local = resolveDocument(A);
-    const cluster = local.clusters.find((c) => listOf(c.forms).some((f) => f.surface === 'Azamat Beispekov'))!;
-    assert.ok(listOf(cluster.forms).some((f) => f.surface === 'Beispekov' && f.role === 'surname'));
+    const cluster = local.clusters.find((c) => listOf(clusterForms(c)).some((f) => f.surface === 'Azamat Beispekov'))!;
+    assert.ok(listOf(clusterForms(cluster)).some((f) => f.surface === 'Beispekov' && f.role === 'surname'));
     assert.deepEqual(
-      cluster.edges.map((e) => e.rule),
+      clusterEdges(cluster).map((e) => e.rule),
       ['surname'],
     );
   });
@@ -125,8 +127,8 @@ describe('entity linking — within an article (resolveDocument)', () => {
 
   it('ties an acronym matched (not defined) in the same article', () => {
     const local = resolveDocument(C);
-    const cluster = local.clusters.find((c) => listOf(c.forms).some((f) => f.surface === 'KTZ'))!;
-    assert.ok(listOf(cluster.forms).some((f) => f.surface === 'Kazakhstan Temir Zholy'));
+    const cluster = local.clusters.find((c) => listOf(clusterForms(c)).some((f) => f.surface === 'KTZ'))!;
+    assert.ok(listOf(clusterForms(cluster)).some((f) => f.surface === 'Kazakhstan Temir Zholy'));
     same('KTZ', 'Kazakhstan Temir Zholy');
   });
 

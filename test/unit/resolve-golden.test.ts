@@ -10,7 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { listOf, resolveDocument, type LocalResult } from '../../server/src/service/entities';
+import { clusterForms, isLoneForm, listOf, resolveDocument, type LocalResult } from '../../server/src/service/entities';
 import { loadGazetteer, tokenize } from '../../server/src/service/ner';
 import { toMentions } from '../../server/src/service/ner/postprocess';
 import type { TokenSpan } from '../../server/src/service/ner/tagger';
@@ -20,14 +20,19 @@ const sha = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).diges
 
 /**
  * A LocalResult as the hashes below were taken of it: every form's mentions and every cluster's
- * forms as a list (a lone one is now held without its list, see OneOrList), and the result's
+ * forms as a list (a lone one is now held without its list, see OneOrList), every cluster as a
+ * LocalCluster (a lone form without one is now held as the form itself), and the result's
  * version set to the one the hashes were taken at (3): the content must not change.
  */
 const asLists = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 const listed = (r: LocalResult) => ({
   ...r,
   version: 3,
-  clusters: r.clusters.map((c) => ({ ...c, forms: asLists(c.forms).map((f) => ({ ...f, mentions: asLists(f.mentions) })) })),
+  clusters: r.clusters.map((entry) => {
+    // A lone form stands for the cluster that held just it (see LocalClusterEntry).
+    const c = isLoneForm(entry) ? { forms: entry, anchor: 0, edges: [], definedAcronyms: [] } : entry;
+    return { ...c, forms: asLists(c.forms).map((f) => ({ ...f, mentions: asLists(f.mentions) })) };
+  }),
 });
 
 /** Mentions by text, in order of appearance (each found after the previous one). */
@@ -78,7 +83,7 @@ describe('resolveDocument output is pinned', () => {
 
   it('splits a surname between the two full names it follows', () => {
     const r = resolveDocument(cases[1][0]);
-    const kims = r.clusters.flatMap((c) => listOf(c.forms)).filter((f) => f.surface === 'Kim');
+    const kims = r.clusters.flatMap((c) => listOf(clusterForms(c))).filter((f) => f.surface === 'Kim');
     assert.deepEqual(
       kims.map((f) => [f.role, listOf(f.mentions).map((m) => m.start)]),
       [['surname', [0, 33]], ['surname', [50, 78, 93]]],

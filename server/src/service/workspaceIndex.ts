@@ -17,6 +17,8 @@ import {
   type Dictionary,
   type LinkerOptions,
   type LocalResult,
+  clusterAnchor,
+  clusterForms,
   forEachOf,
   listAt,
   listOf,
@@ -505,9 +507,9 @@ export class WorkspaceIndex implements TextSource {
     const out: Array<{ start: number; end: number; type: EntityType }> = [];
     for (const c of doc.local.clusters) {
       // A cluster is one entity within the article: its anchor form's type names it.
-      const type = listAt(c.forms, c.anchor)?.type;
+      const type = listAt(clusterForms(c), clusterAnchor(c))?.type;
       if (!type) continue;
-      for (const f of listOf(c.forms)) for (const m of listOf(f.mentions)) out.push({ start: m.start, end: m.end, type });
+      for (const f of listOf(clusterForms(c))) for (const m of listOf(f.mentions)) out.push({ start: m.start, end: m.end, type });
     }
     return out.sort((a, b) => a.start - b.start);
   }
@@ -542,8 +544,8 @@ export class WorkspaceIndex implements TextSource {
     if (!doc) return [];
     const out: ResolvedMention[] = [];
     doc.local.clusters.forEach((c, i) => {
-      const forms = listOf(c.forms);
-      const anchor = forms[c.anchor] ?? forms[0];
+      const forms = listOf(clusterForms(c));
+      const anchor = forms[clusterAnchor(c)] ?? forms[0];
       if (!anchor) return;
       const id = `${PROVISIONAL}${i}:${uri}`;
       const mentions: EntityMentionRef[] = [];

@@ -32,7 +32,7 @@ export {
   type DictionaryIgnore,
   type ParseDictionaryResult,
 } from './dictionary';
-export { LINKER_VERSION, forEachOf, listAt, listLength, listOf, oneOrList, type LinkerDocument, type LocalResult, type LocalCluster, type LocalForm, type LocalEdge, type OneOrList } from './model';
+export { LINKER_VERSION, clusterAnchor, clusterDefinedAcronyms, clusterEdges, clusterForms, isLoneForm, forEachOf, listAt, listLength, listOf, oneOrList, type LinkerDocument, type LocalResult, type LocalCluster, type LocalClusterEntry, type LocalForm, type LocalEdge, type OneOrList } from './model';
 export { resolveCountry, type CountryMatch } from './countries';
 export { matchesAcronym, expansionWords, acronymLetters } from './acronym';
 

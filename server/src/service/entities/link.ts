@@ -26,7 +26,7 @@ import type { Dictionary } from './dictionary';
 import { best, variantReason } from './local';
 import { resolveCountry } from './countries';
 import { joined, Memo, NONE, orNone } from './memo';
-import { listAt, listLength, oneOrList, type LocalForm, type LocalResult, type OneOrList } from './model';
+import { clusterAnchor, clusterDefinedAcronyms, clusterEdges, clusterForms, listAt, listLength, oneOrList, type LocalForm, type LocalResult, type OneOrList } from './model';
 import { cmp, matchKey, slugify } from './normalize';
 import { releaseSkeletons, singleDifference, tokenSkeleton, tokenVariant } from './translit';
 
@@ -106,7 +106,8 @@ export function prepareDictionary(dict?: Dictionary): PreparedDictionary {
 
 /** The forms of one local cluster as they enter the corpus stage (ignored forms removed). */
 export interface ClusterNodes {
-  uri: string;
+  /** Its article (the linker's own record of it, which carries the URI: one field fewer per cluster). */
+  doc: { readonly uri: string };
   forms: OneOrList<LocalForm>;
   /** 1 when the form stands on its own and joins others by key (an exact-size plain array: cheaper than a typed array per cluster). */
   joinable: ArrayLike<number>;
@@ -120,9 +121,10 @@ const ALL_JOINABLE: readonly (readonly number[])[] = Array.from({ length: 17 }, 
 
 export function prepareDocument(local: LocalResult, pd: PreparedDictionary): ClusterNodes[] {
   const out: ClusterNodes[] = [];
+  const doc = { uri: local.uri };
   const hasIgnores = pd.ignoreAny.size + pd.ignoreTyped.size > 0;
   for (const cluster of local.clusters) {
-    const cf = cluster.forms;
+    const cf = clusterForms(cluster);
     const cn = listLength(cf);
     // Without ignored forms (the common case) the cluster's own forms, indexed as they are.
     let idx: Int32Array | null = null;
@@ -152,10 +154,11 @@ export function prepareDocument(local: LocalResult, pd: PreparedDictionary): Clu
       for (let i = 0; i < fn; i++) joinable[i] = listAt(forms, i)!.role === 'name' ? 1 : 0;
     }
     let edges: ClusterNodes['edges'] = NONE as unknown as ClusterNodes['edges'];
-    if (cluster.edges.length > 0) {
+    const clusterEdgeList = clusterEdges(cluster);
+    if (clusterEdgeList.length > 0) {
       const list: ClusterNodes['edges'] = [];
       const linked = new Uint8Array(fn);
-      for (const e of cluster.edges) {
+      for (const e of clusterEdgeList) {
         const a = idx ? idx[e.form] : e.form;
         const b = idx ? idx[e.into] : e.into;
         if (a < 0 || b < 0) continue;
@@ -169,11 +172,13 @@ export function prepareDocument(local: LocalResult, pd: PreparedDictionary): Clu
       edges = orNone(list.slice());
     }
     let defs: ClusterNodes['defs'] = NONE as unknown as ClusterNodes['defs'];
-    const at = idx ? idx[cluster.anchor] : cluster.anchor;
-    if (at >= 0 && cluster.definedAcronyms.length > 0) defs = cluster.definedAcronyms.map((written) => ({ at, acrKey: matchKey(written), written }));
+    const anchor = clusterAnchor(cluster);
+    const at = idx ? idx[anchor] : anchor;
+    const defined = clusterDefinedAcronyms(cluster);
+    if (at >= 0 && defined.length > 0) defs = defined.map((written) => ({ at, acrKey: matchKey(written), written }));
     // Most clusters are all-joinable: share one frozen array per small length.
     if (!joinable || (fn < ALL_JOINABLE.length && !joinable.includes(0))) joinable = ALL_JOINABLE[fn] as number[];
-    out.push({ uri: local.uri, forms, joinable, edges, defs });
+    out.push({ doc, forms, joinable, edges, defs });
   }
   return out;
 }
@@ -277,7 +282,7 @@ export function linkClusters(
   let prevUri: string | null = null;
   for (let ci = 0; ci < input.length; ci++) {
     const c = input[ci];
-    if (c.uri !== prevUri) ((docIndex++), (prevUri = c.uri));
+    if (c.doc.uri !== prevUri) ((docIndex++), (prevUri = c.doc.uri));
     clusterStart[ci] = n;
     const cf = c.forms;
     for (let i = 0, cn = listLength(cf); i < cn; i++) {

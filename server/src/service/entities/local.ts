@@ -17,7 +17,7 @@ import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { resolveCountry } from './countries';
 import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
 import { intern, Memo, NONE, orNone } from './memo';
-import { LINKER_VERSION, listAt, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
+import { clusterForms, LINKER_VERSION, listAt, type LocalClusterEntry, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 /**
  * One form being built: the fields of the LocalForm it becomes (made at the end by `formOf`), and
@@ -149,12 +149,12 @@ export function resolveDocument(doc: LinkerDocument): LocalResult {
 
   // --- Assemble clusters in document order.
   // Every union comes with an edge: without edges each form is a cluster of its own.
-  const clusters: LocalCluster[] = [];
+  const clusters: LocalClusterEntry[] = [];
   if (edges.length === 0) for (const d of order) clusters.push(singleCluster(d, defined));
   else {
     for (const g of groupByRoot([...order, ...extraForms], uf)) clusters.push(g.length === 1 ? singleCluster(g[0], defined) : groupCluster(g, edges, defined));
   }
-  const firstStart = (c: LocalCluster) => listAt(listAt(c.forms, 0)!.mentions, 0)!.start;
+  const firstStart = (c: LocalClusterEntry) => listAt(listAt(clusterForms(c), 0)!.mentions, 0)!.start;
   clusters.sort((a, b) => firstStart(a) - firstStart(b));
   return { version: LINKER_VERSION, uri: doc.uri, clusters };
 }
@@ -375,9 +375,11 @@ function splitSurname(d: Draft, cands: Draft[], uf: UnionFind, edges: Edge[], ex
   keepMentions(d, own);
 }
 
-function singleCluster(d: Draft, defined: Map<Draft, string[]>): LocalCluster {
+function singleCluster(d: Draft, defined: Map<Draft, string[]>): LocalClusterEntry {
   const defs = defined.get(d);
-  return { forms: formOf(d), anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs ? orNone(defs.slice().sort(cmp)) : (NONE as unknown as string[]) };
+  // Without an acronym defined for it, the form stands for its cluster (see LocalClusterEntry).
+  if (!defs || defs.length === 0) return formOf(d);
+  return { forms: formOf(d), anchor: 0, edges: NONE as unknown as LocalEdge[], definedAcronyms: defs.slice().sort(cmp) };
 }
 
 function groupCluster(g: Draft[], edges: Edge[], defined: Map<Draft, string[]>): LocalCluster {

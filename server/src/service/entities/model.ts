@@ -5,9 +5,10 @@
  */
 
 import type { EntityMentionRef, EntityType, MergeReason, RawMention } from '../types';
+import { NONE } from './memo';
 
 /** Bump when the shape or the rules of `resolveDocument` change (invalidates cached LocalResults). */
-export const LINKER_VERSION = 4;
+export const LINKER_VERSION = 5;
 
 export interface LinkerDocument {
   uri: string;
@@ -101,8 +102,37 @@ export interface LocalCluster {
   definedAcronyms: string[];
 }
 
+/**
+ * One cluster of a LocalResult. A cluster of one form with no acronym defined for it (most
+ * clusters: it has no in-article merges either) is held as that form itself rather than in a
+ * LocalCluster around it (56 bytes and its form list, for every such cluster of every article
+ * the index holds). Read with `clusterForms`, `clusterAnchor`, `clusterEdges`,
+ * `clusterDefinedAcronyms`; `isLoneForm` tells which it is.
+ */
+export type LocalClusterEntry = LocalCluster | LocalForm;
+
+export function isLoneForm(c: LocalClusterEntry): c is LocalForm {
+  return (c as Partial<LocalCluster>).forms === undefined;
+}
+
+export function clusterForms(c: LocalClusterEntry): OneOrList<LocalForm> {
+  return isLoneForm(c) ? c : c.forms;
+}
+
+export function clusterAnchor(c: LocalClusterEntry): number {
+  return isLoneForm(c) ? 0 : c.anchor;
+}
+
+export function clusterEdges(c: LocalClusterEntry): readonly LocalEdge[] {
+  return isLoneForm(c) ? NONE : c.edges;
+}
+
+export function clusterDefinedAcronyms(c: LocalClusterEntry): readonly string[] {
+  return isLoneForm(c) ? NONE : c.definedAcronyms;
+}
+
 export interface LocalResult {
   version: number;
   uri: string;
-  clusters: LocalCluster[];
+  clusters: LocalClusterEntry[];
 }
