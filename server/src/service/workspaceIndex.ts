@@ -509,7 +509,7 @@ export class WorkspaceIndex implements TextSource {
       // A cluster is one entity within the article: its anchor form's type names it.
       const type = listAt(clusterForms(c), clusterAnchor(c))?.type;
       if (!type) continue;
-      for (const f of listOf(clusterForms(c))) for (const m of listOf(f.mentions)) out.push({ start: m.start, end: m.end, type });
+      forEachOf(clusterForms(c), (f) => forEachOf(f.mentions, (m) => out.push({ start: m.start, end: m.end, type })));
     }
     return out.sort((a, b) => a.start - b.start);
   }
