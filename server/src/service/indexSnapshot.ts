@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as zlib from 'node:zlib';
+import { hashString } from './ner/features';
 import type { Entity, EntityMentionRef, EntityType, MergeReason } from './types';
 import type { ResolvedMention, WorkspaceIndex } from './workspaceIndex';
 
@@ -375,18 +376,13 @@ export function idTable(entities: readonly Entity[]): (id: string) => number {
   while (size < 2 * entities.length) size *= 2;
   const mask = size - 1;
   const table = new Int32Array(size).fill(-1);
-  const hash = (s: string) => {
-    let h = 0x811c9dc5;
-    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-    return h >>> 0;
-  };
   for (let i = 0; i < entities.length; i++) {
-    let at = hash(entities[i].id) & mask;
+    let at = hashString(entities[i].id) & mask;
     while (table[at] >= 0 && entities[table[at]].id !== entities[i].id) at = (at + 1) & mask;
     table[at] = i; // a repeated id takes its last position, as Map.set would
   }
   return (id) => {
-    for (let at = hash(id) & mask; ; at = (at + 1) & mask) {
+    for (let at = hashString(id) & mask; ; at = (at + 1) & mask) {
       const i = table[at];
       if (i < 0 || entities[i].id === id) return i;
     }

@@ -113,6 +113,9 @@ interface CNode {
  */
 const joinable = (n: CNode): boolean => n.cl.joinable[n.i] === 1;
 
+/** Whether node `m` comes before node `n` in corpus order (a key group's members are kept in it). */
+const before = (m: CNode, n: CNode): boolean => (order(m.cl, n.cl) || m.i - n.i) < 0;
+
 interface Group {
   join: string;
   /** Type index of every member (the join key implies the type). */
@@ -614,10 +617,13 @@ export class CorpusLinker {
     const d = this.docs.get(uri);
     if (!d) return [];
     const out: { mention: EntityMentionRef; entity: Entity }[] = [];
-    for (const c of d.clusters) for (let n: CNode | null = c.first; n; n = n.next) if (n.rec) {
-          const entity = n.rec.entity;
-          forEachOf(n.form.mentions, (mention) => out.push({ mention, entity }));
-        }
+    for (const c of d.clusters) {
+      for (let n: CNode | null = c.first; n; n = n.next) {
+        if (!n.rec) continue;
+        const entity = n.rec.entity;
+        forEachOf(n.form.mentions, (mention) => out.push({ mention, entity }));
+      }
+    }
     out.sort((a, b) => a.mention.start - b.mention.start || a.mention.end - b.mention.end);
     return out;
   }
@@ -1193,7 +1199,7 @@ export class CorpusLinker {
     if (!g) this.groups.set(join, (g = { join, t: joinType(join, n.form), members: n, rep: null, reg: false, info: null, amb: false, mark: 0 }));
     else {
       const ms = g.members;
-      if (!Array.isArray(ms)) g.members = this.position([ms], n) === 0 ? [n, ms] : [ms, n];
+      if (!Array.isArray(ms)) g.members = before(ms, n) ? [ms, n] : [n, ms];
       else if (ms.length === 0) g.members = n;
       else ms.splice(this.position(ms, n), 0, n);
     }
@@ -1207,8 +1213,7 @@ export class CorpusLinker {
     let hi = members.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const m = members[mid];
-      if ((order(m.cl, n.cl) || m.i - n.i) < 0) lo = mid + 1;
+      if (before(members[mid], n)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
