@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { DEFAULT_INTERN_POOL_CAP, intern, internPoolSize, Memo, RecentMap, releaseInternPool, setInternPoolCap } from '../../server/src/service/entities/memo';
+import { DEFAULT_INTERN_POOL_CAP, intern, internDelivered, internPoolSize, Memo, RecentMap, releaseInternPool, setInternPoolCap, setInterning } from '../../server/src/service/entities/memo';
 import { pack, PackState, Unpacker } from '../../server/src/service/transfer';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 
@@ -130,4 +130,37 @@ test('a lowered intern pool cap empties the pool when it is reached; interned st
     setInternPoolCap(DEFAULT_INTERN_POOL_CAP);
     releaseInternPool();
   }
+});
+
+test('a delivered string is pooled as it is, once per value; with interning off nothing is pooled', () => {
+  releaseInternPool();
+  try {
+    const a = internDelivered(JSON.parse('"Kazakhstan Temir Zholy"') as string);
+    assert.equal(internPoolSize(), 1);
+    assert.equal(internDelivered(JSON.parse('"Kazakhstan Temir Zholy"') as string), a);
+    assert.equal(intern('Kazakhstan Temir Zholy'), a);
+    assert.equal(internPoolSize(), 1);
+    setInterning(false); // as an analysis worker runs
+    assert.equal(internPoolSize(), 0);
+    assert.equal(intern('Astana'), 'Astana');
+    assert.equal(internDelivered('Almaty'), 'Almaty');
+    assert.equal(internPoolSize(), 0);
+  } finally {
+    setInterning(true);
+    releaseInternPool();
+  }
+  intern('Astana');
+  assert.equal(internPoolSize(), 1);
+  releaseInternPool();
+});
+
+test('Memo: a null result is remembered like any other (computed once)', () => {
+  const m = new Memo<string | null>(10);
+  let calls = 0;
+  const compute = (k: string) => (calls++, k.startsWith('x') ? null : k.toUpperCase());
+  assert.equal(m.get('xyz', compute), null);
+  assert.equal(m.get('xyz', compute), null);
+  assert.equal(m.get('abc', compute), 'ABC');
+  assert.equal(m.get('abc', compute), 'ABC');
+  assert.equal(calls, 2);
 });

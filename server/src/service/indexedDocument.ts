@@ -7,7 +7,7 @@
  * against the key (see WorkspaceIndex.textOf). Claims keep their sentence as offsets.
  */
 import type { LocalResult } from './entities';
-import { intern, NONE } from './entities/memo';
+import { internDelivered, NONE } from './entities/memo';
 import { contentKey } from './indexSnapshot';
 import { lineStartsOf } from './position';
 import { previousSentenceStart } from './text';
@@ -296,7 +296,7 @@ export interface ArticleData {
 /**
  * Rebuilds the packed articles of one sender (a worker), in the order it sent them, as
  * resolving them in this thread would have made them: every string shared with every other
- * article's (`intern`; the URI is the caller's own string), empty arrays the shared
+ * article's (`internDelivered`; the URI is the caller's own string), empty arrays the shared
  * frozen one, equal key-token lists one array (`resolveDocument` shares them through its surface
  * memo; nothing mutates a LocalResult). Strings and lists the sender sent before are looked up,
  * not interned again. Throws on a malformed or out-of-order article (see Unpacker).
@@ -306,7 +306,7 @@ export class ArticleReceiver {
 
   /** `lists`: the equal lists seen so far, shared by the receivers of one pool (dropped with it). */
   constructor(lists: Map<string, string[]> = new Map()) {
-    this.unpacker = new Unpacker({ string: intern, emptyArray: NONE, stringList: (a) => sharedList(lists, a) });
+    this.unpacker = new Unpacker({ string: internDelivered, emptyArray: NONE, stringList: (a) => sharedList(lists, a) });
   }
 
   receive(a: PackedArticle, uri: string): ArticleData {

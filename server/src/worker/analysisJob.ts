@@ -9,7 +9,7 @@
 import { analyseText } from '../service/analyse';
 import { decode, encode } from '../service/analysisCache';
 import { resolveDocument, type Dictionary } from '../service/entities';
-import { setInternPoolCap } from '../service/entities/memo';
+import { setInterning } from '../service/entities/memo';
 import { packArticle, type ArticleData, type PackedArticle } from '../service/indexedDocument';
 import type { PackState } from '../service/transfer';
 import type { DocumentAnalysis } from '../service/types';
@@ -39,17 +39,13 @@ export interface AnalysisJobResult extends Omit<WorkerResult, 'local'> {
 }
 
 /**
- * Strings the intern pool of an analysis worker holds before it is emptied. The worker keeps no
- * result, so its pool only saves the flat copies of strings that come back; at the default cap it
- * held 741,000 strings (43 MB of heap) after 10,000 articles. With 50,000 the heap kept after
- * 10,000 articles (bench/job-time.ts --heap) went from 132 to 91 MB, and the job was no slower
- * (13.95 against 14.60 ms per article, the two builds run side by side on a busy machine).
+ * Sets up the caches of an analysis worker (called once, when it starts): no string interning
+ * (see setInterning). The worker keeps no result: its intern pool only ever saved the flat copies
+ * of strings that come back, and even bounded to 50,000 strings it was emptied every 200 or so
+ * generated articles, whose names are nearly all new.
  */
-export const WORKER_INTERN_CAP = 50_000;
-
-/** Bounds the caches that only an analysis worker can keep small (called once, when it starts). */
 export function limitWorkerCaches(): void {
-  setInternPoolCap(WORKER_INTERN_CAP);
+  setInterning(false);
 }
 
 /** `state`: the worker's PackState for the main thread (see transfer.ts); without it the result stands alone. */

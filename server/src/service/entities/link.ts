@@ -213,7 +213,7 @@ function consensusAt(votes: ArrayLike<number>, at: number, own: number): number 
   return top >= 2 * votes[at + own] ? w : own;
 }
 
-const countryOf = new Memo<LocalForm['country'] | null>(100_000);
+const countryOf = new Memo<NonNullable<LocalForm['country']> | null>(100_000);
 
 /** `f` typed `type` (join key and country recomputed). */
 export function retypedJoin(f: LocalForm, type: EntityType): { join: string; country: LocalForm['country'] | undefined } {

@@ -5,7 +5,7 @@
  * them without bound.
  */
 
-export class Memo<V> {
+export class Memo<V extends {} | null> {
   /** The entries made or used since the last turnover, and those of the generation before. */
   private map = new Map<string, V>();
   private old = new Map<string, V>();
@@ -25,18 +25,19 @@ export class Memo<V> {
    * turnover: a small table keeps the frequent names, where emptying it wholesale lost them.
    */
   get(key: string, compute: (key: string) => V): V {
+    // (Values are never undefined: one look-up per generation tells a hit from a miss.)
     let v = this.map.get(key);
-    if (v !== undefined || this.map.has(key)) return v as V;
+    if (v !== undefined) return v;
     v = this.old.get(key);
     // (A flat copy again when an entry is carried over: a Map does not give back its own key.)
     const own = flat(key);
-    if (v === undefined && !this.old.has(key)) v = compute(own);
+    if (v === undefined) v = compute(own);
     if (this.map.size >= this.half) {
       this.old = this.map;
       this.map = new Map();
     }
-    this.map.set(own, v as V);
-    return v as V;
+    this.map.set(own, v);
+    return v;
   }
 
   clear(): void {
@@ -88,6 +89,7 @@ let poolCap = DEFAULT_INTERN_POOL_CAP;
  * the same names; sharing them saves memory and lets the corpus stage hash each only once.
  */
 export function intern(s: string): string {
+  if (!interning) return s;
   const hit = pool.get(s);
   if (hit !== undefined) return hit;
   if (pool.size >= poolCap) pool.clear();
@@ -97,6 +99,35 @@ export function intern(s: string): string {
   const f = flat(s);
   pool.set(f, f);
   return f;
+}
+
+/**
+ * `intern` for a string known to be flat and unshared: one that `postMessage` delivered (the
+ * receiving thread's deserialiser builds each as a new sequential string). Put in the pool as it
+ * is, with no copy: at 20,000 generated articles about 230 strings per article arrive that the
+ * pool has not seen, and the copy was half of interning them.
+ */
+export function internDelivered(s: string): string {
+  if (!interning) return s;
+  const hit = pool.get(s);
+  if (hit !== undefined) return hit;
+  if (pool.size >= poolCap) pool.clear();
+  pool.set(s, s);
+  return s;
+}
+
+let interning = true;
+
+/**
+ * Turns interning off (`intern` gives its argument back) or on. An analysis worker turns it off
+ * (limitWorkerCaches, worker/analysisJob.ts): what it resolves is packed, sent and dropped, so
+ * sharing strings there saves nothing, and the packer already copies each string it sends the
+ * first time into a flat string of its own. Per article that was a pool look-up and often a copy
+ * for every new name, key and join key.
+ */
+export function setInterning(on: boolean): void {
+  interning = on;
+  if (!on) pool.clear();
 }
 
 /**
