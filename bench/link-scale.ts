@@ -26,6 +26,10 @@
  *                      the pass. With --expose-gc the linker forces full collections between
  *                      the phases of the build, as the server does (handlers/fullCollection.ts);
  *                      SOURCELENS_NO_FULL_GC=1 leaves them out
+ *   --steps[=K]        the link in steps, as the server runs it (startLink, then linkRest in
+ *                      20 ms steps), with every K-th article's components linked first
+ *                      (mentionsOfFirst, default K = 997); checks that those articles got the
+ *                      entities the whole link gives them, and that the hash is unchanged
  *   --alloc=FILE       sampled allocations of the timed link pass still alive when it ends, by
  *                      allocating function (what the linker keeps: at 10,000 articles they add
  *                      up to the heap's growth through the pass after a full GC), to
@@ -58,6 +62,7 @@ const incAt = opt('inc-at');
 const profFile = opt('prof');
 const heap = opt('heap') !== undefined;
 const allocFile = opt('alloc');
+const steps = opt('steps');
 
 const corpus = ensureCorpus(20000, {});
 const model = ['ner-model.bin', 'ner-model-doc.bin', 'gazetteer.tsv'].map((f) => path.join(repoRoot, 'dist', f));
@@ -126,8 +131,30 @@ async function main(): Promise<void> {
     }
     const u0 = process.cpuUsage();
     const t0 = performance.now();
+    let firstChecks: Array<{ uri: string; got: ReturnType<typeof linker.mentionsOfFirst> }> = [];
+    if (steps !== undefined) {
+      // The link in steps, as the server runs it: every `steps`-th article's components first.
+      linker.startLink();
+      console.log(`  components found in ${Math.round(performance.now() - t0)} ms`);
+      const every = Number(steps) || 997;
+      let k = 0;
+      for (let i = 0; i < docs.length; i += every) {
+        const tf = performance.now();
+        firstChecks.push({ uri: docs[i].uri, got: linker.mentionsOfFirst(docs[i].uri) });
+        if (k++ === 0) console.log(`  the first article's components linked in ${Math.round(performance.now() - tf)} ms`);
+        linker.linkRest(20);
+      }
+      while (!linker.linkRest(50));
+    }
     const counts = linker.countByType(); // the link pass
     const ms = performance.now() - t0;
+    // What the articles were told while the rest was linked is what the whole link says (ids aside: `renumber`).
+    const describe = (l: ReturnType<typeof linker.mentionsOf>) => l.map(({ mention, entity }) => `${mention.start}:${mention.end}:${entity.name}:${entity.type}:${entity.mentions.length}:${entity.aliases.join('|')}`).join('\n');
+    for (const c of firstChecks) {
+      if (describe(c.got) !== describe(linker.mentionsOf(c.uri))) throw new Error(`${c.uri}: the entities linked first differ from the whole link's`);
+    }
+    if (firstChecks.length > 0) console.log(`  ${firstChecks.length} articles linked first: the same entities as the whole link`);
+    firstChecks = [];
     const cpu = process.cpuUsage(u0);
     // Before any full GC: what the pass kept plus the garbage it left in the old generation.
     const heapAfterPass = process.memoryUsage().heapUsed;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { InMemoryCorpus } from '../../server/src/service/corpus';
 import { escapeMarkdown } from '../../server/src/service/markdown';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
+import { carets, positionAt } from '../helpers/caret';
 import { fakeAnalyse } from '../helpers/fakeAnalyse';
 import { fixture } from '../helpers/serviceFixture';
 
@@ -165,4 +167,26 @@ test('hover: a card whose first-mention article cannot be read back is not kept'
   // The file is back as indexed: the next hover has the excerpt (the card without it was not kept).
   disk.set('file:///r/a.txt', a);
   assert.match(plain(hoverText(service.doHover('file:///r/a.txt', pos))), /> Azamat Beispekov met Kotra officials in Astana\./);
+});
+
+test('while the corpus is linked in steps, a hover links its own article first and gives the card the whole link gives', () => {
+  const corpus = new InMemoryCorpus();
+  const uri = (name: string) => `file:///corpus/${name}`;
+  const marked = ARTICLES['a.txt'];
+  const c = carets(marked);
+  for (const [name, text] of Object.entries(ARTICLES)) corpus.set(uri(name), name === 'a.txt' ? c.text : text.replace(/\^/g, ''), 1);
+  const index = new WorkspaceIndex({ analyse: fakeAnalyse() });
+  index.deferLinking(true);
+  index.fill(corpus);
+  index.deferLinking(false);
+  assert.equal(index.startLink(), true, 'the link waits for its steps');
+  const service = createLanguageService({ index, settings: () => ({}) });
+  const at = (o: number) => positionAt(c.text, o);
+  const early = hoverText(service.doHover(uri('a.txt'), at(c.offsets[0])));
+  assert.equal(index.linked, false, 'the hover linked its article, not the corpus');
+  assert.match(plain(early), /3 mentions\*\* in 2 articles/);
+  assert.doesNotMatch(early, /Indexing the workspace/);
+  while (!index.linkRest(0));
+  assert.equal(index.linked, true);
+  assert.equal(hoverText(service.doHover(uri('a.txt'), at(c.offsets[0]))), early);
 });

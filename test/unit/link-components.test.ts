@@ -105,6 +105,68 @@ describe('CorpusLinker components (pruned decisions, lone groups) equal linkCorp
   });
 });
 
+describe('CorpusLinker in steps (startLink, mentionsOfFirst, linkRest)', () => {
+  /** What a document's mentions say about their entities, ids aside (renumbering may change them when the link ends). */
+  const describeMentions = (list: ReturnType<CorpusLinker['mentionsOf']>) =>
+    list.map(({ mention, entity }) => ({ start: mention.start, end: mention.end, name: entity.name, type: entity.type, aliases: entity.aliases, merges: entity.merges, mentions: entity.mentions }));
+
+  it("gives an article its entities ahead of the rest, and ends as one link in one go", () => {
+    fc.assert(
+      fc.property(
+        fc.array(docArb, { minLength: 5, maxLength: 30 }),
+        fc.array(fc.nat(29), { maxLength: 10 }),
+        fc.integer({ min: 1, max: 12 }),
+        (docs, asked, batch) => {
+          const linker = new CorpusLinker(undefined, { linkBatch: batch });
+          const whole = new CorpusLinker();
+          const model = new Map<string, LocalResult>();
+          docs.forEach((d, i) => {
+            const l = build(uri(i), d);
+            linker.add(l);
+            whole.add(l);
+            model.set(l.uri, l);
+          });
+          const started = linker.startLink();
+          assert.equal(started, linker.linking);
+          for (const i of asked) {
+            const u = uri(i % docs.length);
+            assert.deepEqual(describeMentions(linker.mentionsOfFirst(u)), describeMentions(whole.mentionsOf(u)));
+            // One batch per step (no time left after the first).
+            linker.linkRest(0);
+          }
+          while (!linker.linkRest(0));
+          assert.equal(linker.linking, false);
+          check(linker, model);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('is finished by any other query, and an edit made meanwhile is linked after it', () => {
+    const docs = Array.from({ length: 30 }, (_, i) => build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0]]));
+    const linker = new CorpusLinker(undefined, { linkBatch: 4 });
+    const model = new Map<string, LocalResult>();
+    for (const l of docs) {
+      linker.add(l);
+      model.set(l.uri, l);
+    }
+    assert.equal(linker.startLink(), true);
+    linker.mentionsOfFirst(uri(17));
+    assert.equal(linker.linking, true, 'one article asked about: the rest is still to link');
+    assert.equal(linker.dirty, true);
+    const edited = build(uri(5), [[0, 1], [1, 2], [16, 0]]);
+    linker.add(edited);
+    model.set(edited.uri, edited);
+    // With an edit waiting, an article's mentions come from the whole link, edit included.
+    assert.deepEqual(linker.mentionsOfFirst(uri(5)), linker.mentionsOf(uri(5)));
+    assert.equal(linker.linking, false);
+    check(linker, model);
+    // Linked already: nothing is left for steps.
+    assert.equal(linker.startLink(), false);
+  });
+});
+
 describe('CorpusLinker collectGarbage (full collections in the first build)', () => {
   const docs = Array.from({ length: 30 }, (_, i) => build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0]]));
 

@@ -39,6 +39,9 @@ import { WorkspaceIndex } from '../service/workspaceIndex';
 import type { CollectionPoint } from './fullCollection';
 import type { Logger } from './guard';
 
+/** How long one step of the link's last stage runs before requests are answered (see indexAll). */
+const LINK_STEP_MS = 30;
+
 export interface Settings {
   include: string[];
   exclude: string[];
@@ -367,7 +370,14 @@ export class Workspace {
         this.indexing = false;
         this.index.deferLinking(false);
         const linkStart = performance.now();
-        const counts = this.index.entityCounts(); // the corpus-wide link pass
+        // The corpus-wide link pass. Its last stage, linking each component, runs in steps that
+        // yield to requests: a hover on an article links that article's components first.
+        if (this.index.startLink()) {
+          this.log.info(`Found what to link in ${Math.round(performance.now() - linkStart)} ms; linking it in steps (the articles asked about first).`);
+          progress?.report(100, 'Linking entities across articles');
+          while (!this.disposed && gen === this.generation && !this.index.linkRest(LINK_STEP_MS)) await nextTurn();
+        }
+        const counts = this.index.entityCounts(); // (what is left of the link, if the loop stopped)
         const linkMs = Math.round(performance.now() - linkStart);
         if (linkMs > 100) this.log.info(`Linked ${counts.person + counts.organization + counts.place + counts.event} entities in ${linkMs} ms.`);
         // Always tell the client the pass is over, even if nothing changed.

@@ -519,8 +519,34 @@ export class WorkspaceIndex implements TextSource {
     return !this.linker.dirty;
   }
 
+  /**
+   * Starts the corpus-wide link after the first pass (`deferLinking(false)`) without finishing
+   * it: the components are found, and `linkRest` links them in steps. Meanwhile `mentionAt`
+   * links an article's own components first, and any other query finishes the link. False when
+   * nothing is left to do in steps.
+   */
+  startLink(): boolean {
+    return !this.provisional && this.linker.startLink();
+  }
+
+  /** Links for about `budgetMs` (see startLink); true when the link is complete. */
+  linkRest(budgetMs: number): boolean {
+    return this.linker.linkRest(budgetMs);
+  }
+
   /** The mention (and its entity) covering `offset` in `uri`, if any. */
   mentionAt(uri: string, offset: number): { mention: ResolvedMention; entity: Entity } | undefined {
+    if (!this.provisional && this.linker.linking) {
+      // The link runs in steps (startLink): this article's components are linked now, ahead of
+      // the others. Not kept: the ids may still be renumbered when the link ends.
+      const pairs = this.linker.mentionsOfFirst(uri);
+      const hit = findCovering(
+        pairs.map((p) => p.mention),
+        offset,
+      );
+      const pair = hit && pairs.find((p) => p.mention === hit);
+      return pair ? { mention: { ...pair.mention, entityId: pair.entity.id }, entity: pair.entity } : undefined;
+    }
     const list = this.mentionsIn(uri);
     const m = findCovering(list, offset);
     if (!m) return undefined;

@@ -359,6 +359,8 @@ export interface LinkerOptions {
    * result does not depend on it. Never called by edits.
    */
   collectGarbage?: (phase: 'start' | 'components' | 'end') => void;
+  /** Clusters per batch of the first build's last stage (tests: small, for many batches). */
+  linkBatch?: number;
 }
 
 export class CorpusLinker {
@@ -398,6 +400,12 @@ export class CorpusLinker {
   /** How often `entities()` sorted every entity, and how often it merged an edit's changes in. */
   readonly sortCounts = { full: 0, merged: 0 };
   private epoch = 1;
+  /**
+   * The bulk link's last stage while it runs in steps (`startLink`): the batches of clusters (whole
+   * components, corpus order) and the next one to link, every component (trimmed at the end), and
+   * the components linked ahead of their batch (`mentionsOfFirst`).
+   */
+  private rest: { lists: CCluster[][]; next: number; comps: Comp[]; early: Set<Comp> } | null = null;
   /** Incremented whenever entities change (consumers cache per-document views by it). */
   version = 0;
 
@@ -615,7 +623,10 @@ export class CorpusLinker {
   mentionsOf(uri: string): { mention: EntityMentionRef; entity: Entity }[] {
     this.flush();
     const d = this.docs.get(uri);
-    if (!d) return [];
+    return d ? this.docMentions(d) : [];
+  }
+
+  private docMentions(d: CDoc): { mention: EntityMentionRef; entity: Entity }[] {
     const out: { mention: EntityMentionRef; entity: Entity }[] = [];
     for (const c of d.clusters) {
       for (let n: CNode | null = c.first; n; n = n.next) {
@@ -632,11 +643,12 @@ export class CorpusLinker {
 
   /** True while changes wait to be linked (the next query pays for them). */
   get dirty(): boolean {
-    return this.pending.size > 0;
+    return this.pending.size > 0 || this.rest !== null;
   }
 
   /** Applies pending changes; re-links the components they touch. */
   flush(): void {
+    if (this.rest) this.linkRest(Infinity);
     if (this.pending.size === 0) return;
     if (this.docs.size === 0) return this.build();
     const changes = [...this.pending];
@@ -925,9 +937,10 @@ export class CorpusLinker {
    * First build (no documents yet): the same state `flush` would reach, in one pass. Key
    * groups are filled in corpus order (no sorted inserts), each registration is computed once,
    * and components come from a union-find over the relations of the header, testing each
-   * related pair once, then the decisions to a fixpoint.
+   * related pair once, then the decisions to a fixpoint. `lazy`: stops before the components are
+   * linked (see `startLink`).
    */
-  private build(): void {
+  private build(lazy = false): void {
     this.dropSorted();
     const locals: LocalResult[] = [];
     for (const l of this.pending.values()) if (l) locals.push(l);
@@ -1103,24 +1116,99 @@ export class CorpusLinker {
       batchOf[i] = batches;
       const c = comps[i].clusters;
       fill += Array.isArray(c) ? c.length : 1;
-      if (fill >= LINK_BATCH) ((batches++), (fill = 0));
+      if (fill >= (this.opts.linkBatch ?? LINK_BATCH)) ((batches++), (fill = 0));
     }
     const lists: CCluster[][] = Array.from({ length: batches + 1 }, () => []);
-    for (const cl of clusters) lists[batchOf[compIndex[find(cl.mark)]]].push(cl);
-    for (const cl of clusters) cl.mark = 0;
+    // Until the last batch is linked a cluster's mark is its batch number + 1 (see `mentionsOfFirst`).
+    for (const cl of clusters) {
+      const b = batchOf[compIndex[find(cl.mark)]];
+      lists[b].push(cl);
+      cl.mark = b + 1;
+    }
     // The registrations were needed only to find the components.
     regs.length = 0;
     this.opts.collectGarbage?.('components');
     this.building = true;
-    for (const list of lists) if (list.length > 0) this.relink(list, true);
+    this.rest = { lists, next: 0, comps, early: new Set() };
+    if (!lazy) this.linkRest(Infinity);
+  }
+
+  // ---- the build's last stage, in steps ------------------------------------------------------
+
+  /**
+   * Starts the first, bulk link of the documents added so far and stops before its last stage,
+   * the linking of each component, which `linkRest` then does in steps while `mentionsOfFirst` links the
+   * components an article's queries need before the others. Any other query (`flush`) finishes it
+   * first. False when there is nothing left for `linkRest` (the link was incremental or done).
+   */
+  startLink(): boolean {
+    if (this.rest) return true;
+    if (this.pending.size > 0 && this.docs.size === 0) this.build(true);
+    else this.flush();
+    return this.rest !== null;
+  }
+
+  /** Whether the bulk link is between `startLink` and its last step (see `linkRest`). */
+  get linking(): boolean {
+    return this.rest !== null;
+  }
+
+  /**
+   * Links the components of the next batches, for about `budgetMs`, and ends the bulk link after
+   * the last one (renumbering, the memos let go). True when nothing is left.
+   */
+  linkRest(budgetMs: number): boolean {
+    const r = this.rest;
+    if (!r) return true;
+    const t0 = performance.now();
+    while (r.next < r.lists.length) {
+      let list = r.lists[r.next];
+      r.lists[r.next++] = NONE as unknown as CCluster[];
+      // The components `mentionsOfFirst` linked already are left out.
+      if (r.early.size > 0) list = list.filter((cl) => !r.early.has(cl.comp!));
+      if (list.length > 0) this.relink(list, true);
+      if (performance.now() - t0 >= budgetMs) return false;
+    }
+    this.rest = null;
     // Components live until an edit re-opens them: drop the spare capacity left by push.
-    for (const c of comps) if (Array.isArray(c.clusters)) c.clusters = c.clusters.slice();
+    for (const c of r.comps) {
+      if (Array.isArray(c.clusters)) {
+        c.clusters = c.clusters.slice();
+        for (const cl of c.clusters) cl.mark = 0;
+      } else c.clusters.mark = 0;
+    }
     this.renumber();
     this.building = false;
     releaseLinkMemos();
     this.dropSorted();
     this.version++;
     this.opts.collectGarbage?.('end');
+    return true;
+  }
+
+  /**
+   * The mentions of one document with their entities (as `mentionsOf`) while the bulk link is in
+   * steps (`startLink`): the components of the document's clusters are linked now, ahead of the
+   * rest, and no other. Their entities are complete (a component is linked whole, the same way
+   * in any batch), but their ids may still take a `-2`-style number when the rest is linked
+   * (`renumber`): for answers about the entities, not for ids to keep. Otherwise `mentionsOf`.
+   */
+  mentionsOfFirst(uri: string): { mention: EntityMentionRef; entity: Entity }[] {
+    const r = this.rest;
+    if (!r || this.pending.size > 0) return this.mentionsOf(uri);
+    const d = this.docs.get(uri);
+    if (!d) return [];
+    const todo: CCluster[] = [];
+    for (const cl of d.clusters) {
+      const c = cl.comp!;
+      // Linked already: in a batch done (mark = batch + 1), or early.
+      if (cl.mark <= r.next || r.early.has(c)) continue;
+      r.early.add(c);
+      if (Array.isArray(c.clusters)) for (const x of c.clusters) todo.push(x);
+      else todo.push(c.clusters);
+    }
+    if (todo.length > 0) this.relink(todo);
+    return this.docMentions(d);
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
