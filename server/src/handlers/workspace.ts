@@ -375,7 +375,9 @@ export class Workspace {
         if (this.index.startLink()) {
           this.log.info(`Found what to link in ${Math.round(performance.now() - linkStart)} ms; linking it in steps (the articles asked about first).`);
           progress?.report(100, 'Linking entities across articles');
-          while (!this.disposed && gen === this.generation && !this.index.linkRest(LINK_STEP_MS)) await nextTurn();
+          // (A turn before each step: requests that waited for the components come first.)
+          do await nextTurn();
+          while (!this.disposed && gen === this.generation && !this.index.linkRest(LINK_STEP_MS));
         }
         const counts = this.index.entityCounts(); // (what is left of the link, if the loop stopped)
         const linkMs = Math.round(performance.now() - linkStart);

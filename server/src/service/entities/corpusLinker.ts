@@ -403,9 +403,10 @@ export class CorpusLinker {
   /**
    * The bulk link's last stage while it runs in steps (`startLink`): the batches of clusters (whole
    * components, corpus order) and the next one to link, every component (trimmed at the end), and
-   * the components linked ahead of their batch (`mentionsOfFirst`).
+   * the components linked ahead of their batch (`mentionsOfFirst`); `collect`: the collection
+   * before the components are linked is still to come.
    */
-  private rest: { lists: CCluster[][]; next: number; comps: Comp[]; early: Set<Comp> } | null = null;
+  private rest: { lists: CCluster[][]; next: number; comps: Comp[]; early: Set<Comp>; collect: boolean } | null = null;
   /** Incremented whenever entities change (consumers cache per-document views by it). */
   version = 0;
 
@@ -1127,9 +1128,10 @@ export class CorpusLinker {
     }
     // The registrations were needed only to find the components.
     regs.length = 0;
-    this.opts.collectGarbage?.('components');
     this.building = true;
-    this.rest = { lists, next: 0, comps, early: new Set() };
+    // The collection before the components are linked comes with the first step (`linkRest`):
+    // in steps, after the requests that waited for the components were answered.
+    this.rest = { lists, next: 0, comps, early: new Set(), collect: true };
     if (!lazy) this.linkRest(Infinity);
   }
 
@@ -1160,6 +1162,10 @@ export class CorpusLinker {
   linkRest(budgetMs: number): boolean {
     const r = this.rest;
     if (!r) return true;
+    if (r.collect) {
+      r.collect = false;
+      this.opts.collectGarbage?.('components');
+    }
     const t0 = performance.now();
     while (r.next < r.lists.length) {
       let list = r.lists[r.next];
