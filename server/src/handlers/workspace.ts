@@ -379,16 +379,19 @@ export class Workspace {
           do await nextTurn();
           while (!this.disposed && gen === this.generation && !this.index.linkRest(LINK_STEP_MS));
         }
-        const counts = this.index.entityCounts(); // (what is left of the link, if the loop stopped)
-        const linkMs = Math.round(performance.now() - linkStart);
-        if (linkMs > 100) this.log.info(`Linked ${counts.person + counts.organization + counts.place + counts.event} entities in ${linkMs} ms.`);
-        // Always tell the client the pass is over, even if nothing changed.
-        if (!this.flushPending()) {
-          this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
-          this.indexSettled();
+        // (Shut down meanwhile: the rest of the link is not worth finishing.)
+        if (!this.disposed) {
+          const counts = this.index.entityCounts(); // (what is left of the link, if the loop stopped)
+          const linkMs = Math.round(performance.now() - linkStart);
+          if (linkMs > 100) this.log.info(`Linked ${counts.person + counts.organization + counts.place + counts.event} entities in ${linkMs} ms.`);
+          // Always tell the client the pass is over, even if nothing changed.
+          if (!this.flushPending()) {
+            this.conn.sendNotification(IndexChangedNotification, { ...this.stats(), uris: [] });
+            this.indexSettled();
+          }
+          const open = this.documents().all().find((d) => this.isArticle(canonicalUri(d.uri)));
+          if (open) this.prepareForEdits(canonicalUri(open.uri));
         }
-        const open = this.documents().all().find((d) => this.isArticle(canonicalUri(d.uri)));
-        if (open && !this.disposed) this.prepareForEdits(canonicalUri(open.uri));
       }
       progress?.done();
       done();
