@@ -540,11 +540,10 @@ export class WorkspaceIndex implements TextSource {
       // The link runs in steps (startLink): this article's components are linked now, ahead of
       // the others. Not kept: the ids may still be renumbered when the link ends.
       const pairs = this.linker.mentionsOfFirst(uri);
-      const hit = findCovering(
-        pairs.map((p) => p.mention),
+      const pair = findCovering(
+        pairs.map((p) => ({ start: p.mention.start, end: p.mention.end, p })),
         offset,
-      );
-      const pair = hit && pairs.find((p) => p.mention === hit);
+      )?.p;
       return pair ? { mention: { ...pair.mention, entityId: pair.entity.id }, entity: pair.entity } : undefined;
     }
     const list = this.mentionsIn(uri);

@@ -1210,8 +1210,7 @@ export class CorpusLinker {
       // Linked already: in a batch done (mark = batch + 1), or early.
       if (cl.mark <= r.next || r.early.has(c)) continue;
       r.early.add(c);
-      if (Array.isArray(c.clusters)) for (const x of c.clusters) todo.push(x);
-      else todo.push(c.clusters);
+      for (const x of compClusters(c)) todo.push(x);
     }
     if (todo.length > 0) this.relink(todo);
     return this.docMentions(d);

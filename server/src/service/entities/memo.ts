@@ -83,20 +83,29 @@ export class RecentMap<K, V> {
 const pool = new Map<string, string>();
 export const DEFAULT_INTERN_POOL_CAP = 2_000_000;
 let poolCap = DEFAULT_INTERN_POOL_CAP;
+/** Off in an analysis worker (see setInterning). */
+let interning = true;
 
 /**
  * One shared string object per distinct value. LocalResults of thousands of documents repeat
  * the same names; sharing them saves memory and lets the corpus stage hash each only once.
  */
 export function intern(s: string): string {
+  return pooled(s, true);
+}
+
+/**
+ * The pooled string equal to `s`; `s` itself pooled when there is none, or with `copy` a flat
+ * copy of it. (Copied so the pool does not pin whole document texts. Not `(' ' + s).slice(1)`:
+ * from 13 characters on, V8 makes that a *sliced* string whose parent is the temporary ' ' + s,
+ * so every pooled string cost two objects and a copy.)
+ */
+function pooled(s: string, copy: boolean): string {
   if (!interning) return s;
   const hit = pool.get(s);
   if (hit !== undefined) return hit;
   if (pool.size >= poolCap) pool.clear();
-  // Copy into a fresh flat string so the pool does not pin whole document texts. (Not
-  // `(' ' + s).slice(1)`: from 13 characters on, V8 makes that a *sliced* string whose parent
-  // is the temporary ' ' + s, so every pooled string cost two objects and a copy.)
-  const f = flat(s);
+  const f = copy ? flat(s) : s;
   pool.set(f, f);
   return f;
 }
@@ -108,15 +117,9 @@ export function intern(s: string): string {
  * pool has not seen, and the copy was half of interning them.
  */
 export function internDelivered(s: string): string {
-  if (!interning) return s;
-  const hit = pool.get(s);
-  if (hit !== undefined) return hit;
-  if (pool.size >= poolCap) pool.clear();
-  pool.set(s, s);
-  return s;
+  return pooled(s, false);
 }
 
-let interning = true;
 
 /**
  * Turns interning off (`intern` gives its argument back) or on. An analysis worker turns it off
@@ -127,7 +130,7 @@ let interning = true;
  */
 export function setInterning(on: boolean): void {
   interning = on;
-  if (!on) pool.clear();
+  if (!on) releaseInternPool();
 }
 
 /**
