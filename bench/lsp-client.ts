@@ -165,12 +165,12 @@ export class LspClient {
   async stop(timeoutMs = 30_000): Promise<void> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     try {
-      await Promise.race([this.conn.sendRequest('shutdown'), delay(timeoutMs), this.exited]);
+      await Promise.race([this.conn.sendRequest('shutdown'), unrefDelay(timeoutMs), this.exited]);
       await this.conn.sendNotification('exit');
     } catch {
       /* already gone */
     }
-    const code = await Promise.race([this.exited, delay(timeoutMs).then(() => 'timeout' as const)]);
+    const code = await Promise.race([this.exited, unrefDelay(timeoutMs).then(() => 'timeout' as const)]);
     if (code === 'timeout') this.proc.kill('SIGKILL');
     this.conn.dispose();
   }
@@ -182,6 +182,8 @@ export class LspClient {
 }
 
 export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A delay that does not keep the process alive (a stop's time limit, left pending once the server is gone). */
+const unrefDelay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** Converts a string offset (UTF-16) to an LSP position. */
 export function positionAt(text: string, offset: number): { line: number; character: number } {

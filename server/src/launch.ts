@@ -4,8 +4,17 @@
  * what is measured is what runs.
  */
 
-/** `--expose-gc`: full collections between the phases of the first link pass (handlers/fullCollection.ts). */
-export const SERVER_EXEC_ARGV: readonly string[] = ['--expose-gc'];
+/**
+ * `--expose-gc`: full collections between the phases of the first link pass
+ * (handlers/fullCollection.ts). `--max-semi-space-size=32` (MB; V8's default is 16): the server's
+ * thread analyses articles during the first pass (see AnalysisPool's `mainThreadHelps`), and with
+ * the default young generation much of an article's short-lived data outlived two scavenges and
+ * was promoted, to be freed only by full collections of a heap of a gigabyte. At 20,000 articles
+ * (`bench/start-trace.ts 20000 --open`, bench/README.md) the pass's CPU fell from 104 to 98-100 s
+ * and the peak RSS from 1,500 to 1,448-1,459 MB. The flag is the process's: the indexing
+ * workers get it too; the edit worker sets its own (EDIT_WORKER_YOUNG_MB).
+ */
+export const SERVER_EXEC_ARGV: readonly string[] = ['--expose-gc', '--max-semi-space-size=32'];
 
 /**
  * Environment variables the server starts with, under any the user's environment already sets.

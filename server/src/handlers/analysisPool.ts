@@ -47,8 +47,6 @@ export class AnalysisPool {
   private nextId = 1;
   private turn = 0;
   private disposed = false;
-  /** Key-token lists the workers sent, one array per distinct list (see ArticleReceiver). */
-  private readonly lists = new Map<string, string[]>();
   /** New cache payloads, copied out of the workers' memory (see ownedBytes.ts). */
   private readonly payloads = new SlabCopier();
 
@@ -119,7 +117,7 @@ export class AnalysisPool {
     const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024, ...young }, stdout: true });
     worker.stdout.pipe(process.stderr, { end: false });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver(this.lists) };
+    const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver() };
     worker.on('message', (msg: { id: number; result?: WorkerResult; error?: string }) => {
       const p = slot.pending.get(msg.id);
       if (!p || slot.dead) return;
@@ -163,15 +161,30 @@ export class AnalysisPool {
   }
 }
 
+function cores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 /**
- * One worker per core, at most four (the main thread mostly waits during the pass). Measured on
- * this project's 2-core machine (bench/README.md): at 1,000 articles in process was faster, from
- * 4,000 on two workers were (the main thread's heap grows, and with it the cost of analysing
- * there). `SOURCELENS_WORKERS=n` overrides; 0 analyses in process.
+ * One worker per core, at most four; with this thread helping the pass (`mainThreadHelps`), one
+ * core is left to it. Measured on this project's 2-core machine (bench/README.md): at 1,000
+ * articles in process was faster, from 4,000 on workers were; at 20,000, one worker with this
+ * thread analysing too beat two workers with this thread only receiving their results.
+ * `SOURCELENS_WORKERS=n` overrides; 0 analyses in process.
  */
 export function defaultPoolSize(): number {
   const env = Number(process.env.SOURCELENS_WORKERS);
   if (process.env.SOURCELENS_WORKERS && Number.isInteger(env) && env >= 0) return env;
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores >= 2 ? Math.min(4, cores) : 0;
+  const n = cores();
+  if (n < 2) return 0;
+  return Math.min(4, mainThreadHelps() ? n - 1 : n);
+}
+
+/**
+ * Whether this thread analyses articles beside the workers during the indexing pass (see
+ * `Workspace.indexAll`): yes, unless `SOURCELENS_MAIN_HELPS=0`. An article analysed here is not
+ * packed, sent and rebuilt, and a machine with two cores runs two busy threads instead of three.
+ */
+export function mainThreadHelps(): boolean {
+  return process.env.SOURCELENS_MAIN_HELPS !== '0';
 }

@@ -29,7 +29,7 @@ import { guardNotification, type Logger } from './guard';
 import { registerHover } from './hover';
 import { registerReferences } from './references';
 import { registerSemanticTokens } from './semanticTokens';
-import { AnalysisPool, defaultPoolSize } from './analysisPool';
+import { AnalysisPool, defaultPoolSize, mainThreadHelps } from './analysisPool';
 import { fullCollector, minHeapFromEnv } from './fullCollection';
 import { Workspace } from './workspace';
 import { registerWorkspaceSymbols } from './workspaceSymbols';
@@ -114,6 +114,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       editDelay: opts.editDelay,
       collectGarbage: fullCollector({ log: (m) => log.info(m), minHeap: minHeapFromEnv() }),
       releaseAnalyser: opts.analyse ? undefined : releaseAnalyser,
+      helpIndexing: !opts.analyse && mainThreadHelps(),
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {
       void workspace.readSettings(init.settings).then((s) => (workspace!.settings = s));

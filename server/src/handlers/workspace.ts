@@ -119,6 +119,11 @@ export interface WorkspaceOptions {
    * here after all (a failed job, no edit worker) loads it again.
    */
   releaseAnalyser?: () => void;
+  /**
+   * This thread analyses articles too during a pass in workers, whenever the workers have two
+   * jobs queued each (see `indexAll`), and lets its analyser go at the end (`releaseAnalyser`).
+   */
+  helpIndexing?: boolean;
 }
 
 /**
@@ -302,7 +307,9 @@ export class Workspace {
         if (!wanted.has(d.uri) && !(this.documents().get(d.uri) && this.isArticle(d.uri))) this.removeFromIndex(d.uri);
       }
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
-      if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis workers.`);
+      const helps = !!pool && this.opts.helpIndexing === true;
+      let here = 0;
+      if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis ${pool.size === 1 ? 'worker' : 'workers'}${helps ? ' and this thread' : ''}.`);
       const inFlight = new Set<Promise<void>>();
       let lastReport = 0;
       const collectAt = Math.ceil(files.length * 0.9);
@@ -319,6 +326,14 @@ export class Workspace {
             this.loadFromDisk(uri);
             continue;
           }
+          // Two jobs queued per worker keep them busy without holding many texts at once. Then a
+          // helping thread analyses the next article itself, in process (its result crosses no
+          // thread), and yields: the workers' results and requests are handled between its articles.
+          if (helps && inFlight.size >= 2 * pool.size) {
+            this.loadFromDisk(uri);
+            here++;
+            break;
+          }
           const job = this.loadForPool(uri, pool);
           if (!job) continue;
           const p = job.then(
@@ -326,8 +341,7 @@ export class Workspace {
             () => void inFlight.delete(p),
           );
           inFlight.add(p);
-          // Two jobs queued per worker keep them busy without holding many texts at once.
-          if (inFlight.size >= 2 * Math.max(1, pool.size)) await Promise.race(inFlight);
+          if (!helps && inFlight.size >= 2 * Math.max(1, pool.size)) await Promise.race(inFlight);
         }
         if (!collected && i >= collectAt) {
           collected = true;
@@ -360,7 +374,7 @@ export class Workspace {
         this.log.info('The analysis workers indexed the corpus: this thread lets its analyser go until it needs it again.');
       }
       this.log.info(
-        `Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''} in ${Math.round(performance.now() - passStart)} ms.`,
+        `Indexed ${this.index.size} articles${this.skipped.size ? `, skipped ${this.skipped.size}` : ''} in ${Math.round(performance.now() - passStart)} ms${here ? ` (${here} analysed on this thread)` : ''}.`,
       );
     } finally {
       this.releaseGate();

@@ -7,7 +7,7 @@
  * against the key (see WorkspaceIndex.textOf). Claims keep their sentence as offsets.
  */
 import type { LocalResult } from './entities';
-import { internDelivered, NONE } from './entities/memo';
+import { internDelivered, NONE, sharedList } from './entities/memo';
 import { contentKey } from './indexSnapshot';
 import { lineStartsOf } from './position';
 import { previousSentenceStart } from './text';
@@ -304,9 +304,8 @@ export interface ArticleData {
 export class ArticleReceiver {
   private readonly unpacker: Unpacker;
 
-  /** `lists`: the equal lists seen so far, shared by the receivers of one pool (dropped with it). */
-  constructor(lists: Map<string, string[]> = new Map()) {
-    this.unpacker = new Unpacker({ string: internDelivered, emptyArray: NONE, stringList: (a) => sharedList(lists, a) });
+  constructor() {
+    this.unpacker = new Unpacker({ string: internDelivered, emptyArray: NONE, stringList: sharedList });
   }
 
   receive(a: PackedArticle, uri: string): ArticleData {
@@ -321,14 +320,3 @@ export function receiveArticle(a: PackedArticle, uri: string): ArticleData {
   return new ArticleReceiver().receive(a, uri);
 }
 
-const LISTS_CAP = 200_000;
-
-/** One array per distinct list of strings in `lists` (bounded: cleared wholesale at the cap, like the memo tables). */
-function sharedList(lists: Map<string, string[]>, a: string[]): string[] {
-  const k = a.length === 1 ? a[0] : a.join('\u0000');
-  const hit = lists.get(k);
-  if (hit && hit.length === a.length && hit.every((x, i) => x === a[i])) return hit;
-  if (lists.size >= LISTS_CAP) lists.clear();
-  lists.set(k, a);
-  return a;
-}

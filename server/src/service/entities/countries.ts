@@ -107,6 +107,11 @@ const COMPASS: Record<string, string> = { n: 'North', s: 'South', e: 'East', w: 
 
 const memo = new Memo<CountryMatch | null>(100_000);
 
+/** Empties the table of resolved surfaces (see releaseResolverMemos). */
+export function releaseCountryMemo(): void {
+  memo.clear();
+}
+
 /** Resolve a cleaned place surface to a country, or null. Results are shared objects: do not mutate. */
 export function resolveCountry(surface: string): CountryMatch | null {
   return memo.get(surface, lookup);

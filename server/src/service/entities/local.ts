@@ -14,9 +14,9 @@
 
 import type { EntityMentionRef, EntityType, MergeReason, RawMention } from '../types';
 import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
-import { resolveCountry } from './countries';
+import { releaseCountryMemo, resolveCountry } from './countries';
 import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
-import { intern, Memo, NONE, orNone } from './memo';
+import { intern, Memo, NONE, orNone, releaseSharedLists, sharedList } from './memo';
 import { clusterForms, LINKER_VERSION, listAt, type LocalClusterEntry, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 /**
@@ -194,7 +194,8 @@ function buildDrafts(
     if (sf.acronym) d.acronym = true;
     mentionDraft[mi] = d;
     const r = retyped[mi];
-    if (r) (d.retyped ??= new Map()).set(`${r.from}\u0000${m.text}`, { text: m.text, detail: r.detail });
+    // (`text`, the memo's copy, not the mention's: a slice of the article keeps the whole text alive.)
+    if (r) (d.retyped ??= new Map()).set(`${r.from}\u0000${text}`, { text, detail: r.detail });
   }
   return mentionDraft;
 }
@@ -389,7 +390,7 @@ function groupCluster(g: Draft[], edges: Edge[], defined: Map<Draft, string[]>):
   const anchor = (anchorCands.length > 0 ? anchorCands : g).reduce((a, b) => (better(b, a) ? b : a));
   const cEdges: LocalEdge[] = edges
     .filter((e) => pos.has(e.form))
-    .map((e) => (e.detail ? { form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule, detail: e.detail } : { form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule }));
+    .map((e) => (e.detail ? { form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule, detail: intern(e.detail) } : { form: pos.get(e.form)!, into: pos.get(e.into)!, rule: e.rule }));
   const definedAcronyms = [...new Set(g.flatMap((d) => defined.get(d) ?? []))].sort(cmp);
   return { forms: g.map(formOf), anchor: pos.get(anchor)!, edges: orNone(cEdges), definedAcronyms: orNone(definedAcronyms) };
 }
@@ -560,7 +561,7 @@ function typeConsensus(input: RawMention[]): {
   let mentions = input;
   const setType = (i: number, type: EntityType, detail: string) => {
     if (mentions === input) mentions = input.slice();
-    retyped[i] = { from: input[i].type, detail };
+    retyped[i] = { from: input[i].type, detail: intern(detail) };
     mentions[i] = { ...input[i], type };
   };
   const counts = (v: number[]) =>
@@ -668,13 +669,14 @@ function surfaceOf(text: string, type: EntityType): Surface {
       if (x.kind === 'possessive') possessive = true;
       else dropped += `${dropped ? '; ' : ''}${x.kind} "${x.text}" dropped`;
     }
+    if (dropped) dropped = intern(dropped);
     const text = intern(t);
     return {
       text,
       surface: cleaned.surface === t ? text : cleaned.surface,
       key,
       id: intern(`${type}\u0000${key}`),
-      tokens: key.indexOf(' ') < 0 ? [key] : keyTokens(key).map(intern),
+      tokens: tokenList(key),
       acronym: looksLikeAcronym(cleaned.surface),
       dropped,
       possessive,
@@ -683,6 +685,23 @@ function surfaceOf(text: string, type: EntityType): Surface {
 }
 
 const expansions = new Memo<ReturnType<typeof expansionWords>>(40_000);
+
+/**
+ * A key's tokens: one array for every form of the key, in this article and the others, and
+ * whichever thread resolved them (see sharedList).
+ */
+function tokenList(key: string): string[] {
+  return sharedList(key.indexOf(' ') < 0 ? [key] : keyTokens(key).map(intern));
+}
+
+/** Empties the tables `resolveDocument` memoises (see releaseAnalyser); they fill again on use. */
+export function releaseResolverMemos(): void {
+  wordKeys.clear();
+  for (const m of surfaces) m.clear();
+  expansions.clear();
+  releaseSharedLists();
+  releaseCountryMemo();
+}
 function words(surface: string): ReturnType<typeof expansionWords> {
   return expansions.get(surface, expansionWords);
 }

@@ -121,6 +121,31 @@ export function internDelivered(s: string): string {
 }
 
 
+const lists = new Map<string, string[]>();
+const LISTS_CAP = 200_000;
+
+/**
+ * One array per distinct list of strings (the key tokens of the forms), whether the list was
+ * made in this thread (`resolveDocument`) or arrived from a worker (ArticleReceiver): `a`, or an
+ * equal list given before. Its elements must be shared strings already (interned), and nothing
+ * may mutate a list given here. Bounded: cleared wholesale at the cap, like the memo tables.
+ */
+export function sharedList(a: string[]): string[] {
+  // (Not in an analysis worker: what it resolves is sent and dropped, see setInterning.)
+  if (!interning) return a;
+  const k = a.length === 1 ? a[0] : a.join('\u0000');
+  const hit = lists.get(k);
+  if (hit && hit.length === a.length && hit.every((x, i) => x === a[i])) return hit;
+  if (lists.size >= LISTS_CAP) lists.clear();
+  lists.set(k, a);
+  return a;
+}
+
+/** Empties the table of shared lists (see sharedList); the lists in use stay shared. */
+export function releaseSharedLists(): void {
+  lists.clear();
+}
+
 /**
  * Turns interning off (`intern` gives its argument back) or on. An analysis worker turns it off
  * (limitWorkerCaches, worker/analysisJob.ts): what it resolves is packed, sent and dropped, so

@@ -123,6 +123,12 @@ function clearWordCache(): void {
   words.length = 0;
 }
 
+/** Empties the word cache and the lower-case ids (see releaseAnalyser). */
+export function releaseWordCache(): void {
+  clearWordCache();
+  lowerIds.clear();
+}
+
 /** Number of lower-case ids handed out so far (ids are < this). */
 export function lowerIdCount(): number {
   return lowerIds.size;
