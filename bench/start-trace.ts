@@ -18,6 +18,8 @@
  *   `--smaps`             the resident memory by kind of mapping at the end (Linux);
  *   `--claim-hover`       one hover on a claim after indexing (it builds the related-figures index);
  *   `--open`              an article opened right after initialize (so the server has an edit worker);
+ *   `--poll-hover`        with --open: a hover on its first mention every 50 ms until the card is
+ *                         corpus-wide, as the bench's index section does; prints when it was;
  *   SOURCELENS_NODE_ARGS  extra node flags for the server, e.g.
  *                         "--cpu-prof --cpu-prof-dir=/tmp/prof" (written when the server exits).
  */
@@ -25,6 +27,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { analyseText } from '../server/src/service/analyse';
 import { ensureCorpus } from './generate';
 import { delay, LspClient } from './lsp-client';
 
@@ -74,7 +77,22 @@ async function main(): Promise<void> {
   if (process.argv.includes('--open')) {
     // An article open in the editor from the start, as the bench's index section has it.
     const file = path.join(corpus.dir, corpus.files[0]);
-    await c.notify('textDocument/didOpen', { textDocument: { uri: pathToFileURL(file).href, languageId: 'article', version: 1, text: fs.readFileSync(file, 'utf8') } });
+    const text = fs.readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).href;
+    await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
+    if (process.argv.includes('--poll-hover')) {
+      const m = analyseText(text).mentions[0];
+      const at = text.slice(0, (m.start + m.end) >> 1).split('\n');
+      const position = { line: at.length - 1, character: at[at.length - 1].length };
+      let hovers = 0;
+      for (;;) {
+        const r = JSON.stringify(await c.request('textDocument/hover', { textDocument: { uri }, position }));
+        hovers++;
+        if (r !== 'null' && !r.includes('other articles are not linked yet')) break;
+        await delay(50);
+      }
+      console.log(`first corpus-wide hover at ${(performance.now() - t0).toFixed(0)} ms (${hovers} hovers, on "${m.text}")`);
+    }
   }
   /** The server's log lines so far, with their time since spawn and the highest RSS sampled since the previous line. */
   const printLog = () => {
