@@ -1,5 +1,5 @@
 /**
- * Copies of what workers transfer (server/src/handlers/ownedBytes.ts): payloads are copied into
+ * Copies of what workers transfer (server/src/service/ownedBytes.ts): payloads are copied into
  * shared slabs, byte for byte and independent of the source; a big one gets a buffer of its own;
  * after `release` the next copy starts a new slab. The pool copies every fresh payload so.
  */
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { AnalysisPool } from '../../server/src/handlers/analysisPool';
-import { ownCopy, SlabCopier } from '../../server/src/handlers/ownedBytes';
+import { ownCopy, SlabCopier } from '../../server/src/service/ownedBytes';
 import { repoRoot, sharedCorpusDir } from '../helpers/paths';
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);

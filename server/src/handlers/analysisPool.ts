@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { ArticleReceiver } from '../service/indexedDocument';
-import { ownCopy, SlabCopier } from './ownedBytes';
+import { ownCopy, SlabCopier } from '../service/ownedBytes';
 import type { AnalysisJob, AnalysisJobResult, WorkerResult } from '../worker/analysisJob';
 
 interface Pending {
@@ -47,7 +47,7 @@ export class AnalysisPool {
   private nextId = 1;
   private turn = 0;
   private disposed = false;
-  /** New cache payloads, copied out of the workers' memory (see ownedBytes.ts). */
+  /** New cache payloads, copied out of the workers' memory (see service/ownedBytes.ts). */
   private readonly payloads = new SlabCopier();
 
   private constructor(
@@ -127,7 +127,7 @@ export class AnalysisPool {
       try {
         // Every result is rebuilt, even one its caller will discard: later ones refer to its strings.
         // What is kept (line starts, a new payload until the cache is written) is copied into
-        // this thread's memory, and the worker's buffers are garbage at once (see ownedBytes.ts).
+        // this thread's memory, and the worker's buffers are garbage at once (see service/ownedBytes.ts).
         const local = slot.receiver.receive(msg.result.local, p.uri);
         local.lineStarts = ownCopy(local.lineStarts);
         const payload = msg.result.fresh ? this.payloads.copy(msg.result.payload) : msg.result.payload;

@@ -36,6 +36,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { ANALYSER_VERSION } from './analyse';
+import { SlabCopier } from './ownedBytes';
 import type { DocumentAnalysis, RawClaim, RawMention } from './types';
 
 const MAGIC = Buffer.from('SLACACHE', 'latin1');
@@ -107,6 +108,13 @@ export class AnalysisCache {
   private pendingSince = 0;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
+  /**
+   * Where payloads encoded in this thread are kept until the file is written: shared 1 MB slabs,
+   * as the payloads from workers are (see ownedBytes.ts). Each on its own, the payloads of the
+   * articles the server's thread analyses during the pass (10,000 at 20,000 articles) left the
+   * thread's malloc heap about 50 MB bigger once they were written and freed.
+   */
+  private readonly slabs = new SlabCopier();
   private complete = false;
   private writing: Promise<void> | undefined;
   private closed = false;
@@ -348,7 +356,7 @@ export class AnalysisCache {
     if (!e) {
       let raw: Buffer;
       try {
-        raw = encode(analysis, text);
+        raw = this.slabs.copy(encode(analysis, text));
       } catch (err) {
         this.log(`could not encode an analysis: ${String(err)}`);
         return;
