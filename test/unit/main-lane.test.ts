@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
+import { HELP_MAX_BYTES } from '../../server/src/handlers/workspace';
 import { serverWorkspace } from '../helpers/serverWorkspace';
 
 const COPIES = 6;
@@ -56,6 +57,33 @@ test('main lane: one worker with the server thread helping indexes what the work
     for (const cache of ['cache-a', 'cache-b']) assert.ok(fs.existsSync(path.join(dir, cache, 'analyses.bin')), `${cache} written`);
   } finally {
     for (const c of clients) if (c.proc.exitCode === null && c.proc.signalCode === null) c.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('main lane: a long article goes to the worker, not to the server thread (whose requests it would hold up)', async () => {
+  const { serverJs, dir, work, docs } = serverWorkspace('sl-lane-long-', 1);
+  // Every article repeated past the limit (HELP_MAX_BYTES) in a folder of its own.
+  const long = path.join(work, 'long');
+  fs.mkdirSync(long);
+  let n = 0;
+  for (const d of docs) {
+    let t = d.text;
+    while (Buffer.byteLength(t) <= HELP_MAX_BYTES) t += '\n\n' + d.text;
+    fs.writeFileSync(path.join(long, `long-${n++}.txt`), t);
+  }
+  fs.rmSync(path.join(work, 'copy-0'), { recursive: true, force: true });
+  const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '1' } });
+  try {
+    await c.initialize(work, { cacheDir: path.join(dir, 'cache') });
+    const indexed = (m: { method: string; params: any }) => m.method === 'sourcelens/indexChanged' && m.params?.indexing === false && m.params.articles === n;
+    assert.ok(await c.waitFor(indexed, 120_000), 'indexed');
+    const logs = c.notifications.filter((m) => m.method === 'window/logMessage').map((m) => String(m.params?.message));
+    assert.ok(logs.some((m) => /with 1 analysis worker and this thread/.test(m)), 'the server thread would help');
+    assert.ok(logs.some((m) => /^Indexed \d+ articles in \d+ ms\.$/.test(m)), `no article analysed on the server thread: ${logs.find((m) => m.startsWith('Indexed'))}`);
+    await c.stop(30_000);
+  } finally {
+    if (c.proc.exitCode === null && c.proc.signalCode === null) c.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

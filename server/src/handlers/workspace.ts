@@ -39,6 +39,9 @@ import { WorkspaceIndex } from '../service/workspaceIndex';
 import type { CollectionPoint } from './fullCollection';
 import type { Logger } from './guard';
 
+/** The largest article this thread analyses itself while it helps the workers (see fitsThisThread). */
+export const HELP_MAX_BYTES = 64 * 1024;
+
 /** How long one step of the link's last stage runs before requests are answered (see indexAll). */
 const LINK_STEP_MS = 30;
 
@@ -329,7 +332,9 @@ export class Workspace {
           // Two jobs queued per worker keep them busy without holding many texts at once. Then a
           // helping thread analyses the next article itself, in process (its result crosses no
           // thread), and yields: the workers' results and requests are handled between its articles.
-          if (helps && inFlight.size >= 2 * pool.size) {
+          // A long article goes to the workers all the same: analysed here, it would hold up the
+          // requests for as long (a 5 MB file, the largest read, takes seconds).
+          if (helps && inFlight.size >= 2 * pool.size && this.fitsThisThread(uri)) {
             this.loadFromDisk(uri);
             here++;
             break;
@@ -341,7 +346,7 @@ export class Workspace {
             () => void inFlight.delete(p),
           );
           inFlight.add(p);
-          if (!helps && inFlight.size >= 2 * Math.max(1, pool.size)) await Promise.race(inFlight);
+          if (inFlight.size >= 2 * Math.max(1, pool.size) + (helps ? 1 : 0)) await Promise.race(inFlight);
         }
         if (!collected && i >= collectAt) {
           collected = true;
@@ -568,6 +573,19 @@ export class Workspace {
     });
   }
   private readonly staleReloads = new Set<string>();
+
+  /**
+   * Whether this thread may analyse the article itself during a pass it helps with: a file of at
+   * most HELP_MAX_BYTES (news articles are a few kilobytes; at about 3.5 MB/s one of 64 KB holds
+   * the thread for some 20 ms). Anything else, an unreadable file too, goes the workers' way.
+   */
+  private fitsThisThread(uri: string): boolean {
+    try {
+      return fs.statSync(fileURLToPath(uri)).size <= HELP_MAX_BYTES;
+    } catch {
+      return false;
+    }
+  }
 
   private readArticle(uri: string): { ok: true; text: string } | { ok: false; reason: string } {
     const file = fileURLToPath(uri);
