@@ -202,7 +202,8 @@ function buildDrafts(
 
 /** The draft's surface (the most frequent cleaned one), variants, merge reasons, country and join key. */
 function finishDraft(d: Draft): void {
-  d.surface = intern(d.surfaces.length === 1 ? d.surfaces[0] : best(d.surfaces.map((s, i) => ({ s, n: d.surfaceCounts[i] }))));
+  // (The surfaces and the raw forms' ids are interned by `surfaceOf`: not looked up again here.)
+  d.surface = d.surfaces.length === 1 ? d.surfaces[0] : best(d.surfaces.map((s, i) => ({ s, n: d.surfaceCounts[i] })));
   const merges: MergeReason[] = [];
   if (d.raws.length === 1) {
     const text = d.raws[0].text;
@@ -222,7 +223,8 @@ function finishDraft(d: Draft): void {
     const c = resolveCountry(d.surface);
     if (c) d.country = c;
   }
-  d.join = intern(d.country ? `country\u0000${d.country.cca3}` : id(d));
+  // A draft is made for the raw forms of one `id` (see buildDrafts), so the first one's is its own.
+  d.join = d.country ? intern(`country\u0000${d.country.cca3}`) : d.raws[0].id;
 }
 
 /** Acronyms written in parentheses after a long form ("Kazakhstan Temir Zholy (KTZ)"), by long form. */
@@ -404,10 +406,6 @@ function groupByRoot(all: Draft[], uf: UnionFind): Iterable<Draft[]> {
     else groups.set(r, [d]);
   }
   return groups.values();
-}
-
-function id(d: Draft): string {
-  return `${d.type}\u0000${d.key}`;
 }
 
 function better(a: Draft, b: Draft): boolean {
@@ -673,7 +671,7 @@ function surfaceOf(text: string, type: EntityType): Surface {
     const text = intern(t);
     return {
       text,
-      surface: cleaned.surface === t ? text : cleaned.surface,
+      surface: cleaned.surface === t ? text : intern(cleaned.surface),
       key,
       id: intern(`${type}\u0000${key}`),
       tokens: tokenList(key),
