@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { RawMention } from '../server/src/service/types';
 import { ensureCorpus, generateArticles, loadSources, prng, repoRoot, variantOf, type CorpusOnDisk } from './generate';
-import { decodeSemanticTokens, delay, LspClient, positionAt } from './lsp-client';
+import { decodeSemanticTokens, delay, hasContent, isLinkedHover, LspClient, positionAt } from './lsp-client';
 
 // ---- configuration --------------------------------------------------------------------------
 
@@ -193,25 +193,7 @@ function pickSamples(corpus: CorpusOnDisk, count: number, docCount: number, seed
   return out;
 }
 
-function hasContent(x: any): boolean {
-  if (x == null) return false;
-  if (Array.isArray(x)) return x.length > 0;
-  if (typeof x === 'object' && 'contents' in x) {
-    const c = x.contents;
-    if (typeof c === 'string') return c.length > 0;
-    if (Array.isArray(c)) return c.length > 0;
-    return !!c?.value;
-  }
-  if (typeof x === 'object' && 'data' in x) return Array.isArray(x.data) && x.data.length > 0;
-  return true;
-}
-
 const isIndexChanged = (method: string) => method === 'sourcelens/indexChanged';
-
-/** A hover with content that is not the provisional, article-only card given while indexing. */
-function isLinkedHover(x: any): boolean {
-  return hasContent(x) && !JSON.stringify(x).includes('other articles are not linked yet');
-}
 
 /**
  * Waits until the server reports its first indexing pass finished: an indexChanged notification

@@ -185,6 +185,25 @@ export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** A delay that does not keep the process alive (a stop's time limit, left pending once the server is gone). */
 const unrefDelay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** Whether a response has content: a non-empty list, hover contents or token data. */
+export function hasContent(x: any): boolean {
+  if (x == null) return false;
+  if (Array.isArray(x)) return x.length > 0;
+  if (typeof x === 'object' && 'contents' in x) {
+    const c = x.contents;
+    if (typeof c === 'string') return c.length > 0;
+    if (Array.isArray(c)) return c.length > 0;
+    return !!c?.value;
+  }
+  if (typeof x === 'object' && 'data' in x) return Array.isArray(x.data) && x.data.length > 0;
+  return true;
+}
+
+/** A hover with content that is not the provisional, article-only card given while indexing. */
+export function isLinkedHover(x: any): boolean {
+  return hasContent(x) && !JSON.stringify(x).includes('other articles are not linked yet');
+}
+
 /** Converts a string offset (UTF-16) to an LSP position. */
 export function positionAt(text: string, offset: number): { line: number; character: number } {
   let line = 0;

@@ -29,7 +29,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseText } from '../server/src/service/analyse';
 import { ensureCorpus } from './generate';
-import { delay, LspClient } from './lsp-client';
+import { delay, isLinkedHover, LspClient } from './lsp-client';
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
       const position = { line: at.length - 1, character: at[at.length - 1].length };
       let hovers = 0;
       for (;;) {
-        const r = JSON.stringify(await c.request('textDocument/hover', { textDocument: { uri }, position }));
+        const r = await c.request('textDocument/hover', { textDocument: { uri }, position });
         hovers++;
-        if (r !== 'null' && !r.includes('other articles are not linked yet')) break;
+        if (isLinkedHover(r)) break;
         await delay(50);
       }
       console.log(`first corpus-wide hover at ${(performance.now() - t0).toFixed(0)} ms (${hovers} hovers, on "${m.text}")`);

@@ -39,8 +39,15 @@ import { WorkspaceIndex } from '../service/workspaceIndex';
 import type { CollectionPoint } from './fullCollection';
 import type { Logger } from './guard';
 
-/** The largest article this thread analyses itself while it helps the workers (see fitsThisThread). */
+/**
+ * The largest article (in bytes on disk) this thread analyses itself while it helps the workers
+ * (see indexAll): news articles are a few kilobytes; at about 3.5 MB/s one of 64 KB holds the
+ * thread for some 20 ms.
+ */
 export const HELP_MAX_BYTES = 64 * 1024;
+
+/** An article read from disk (`readArticle`): its text and size in bytes, or why it was not read. */
+type ArticleRead = { ok: true; text: string; size: number } | { ok: false; reason: string };
 
 /** How long one step of the link's last stage runs before requests are answered (see indexAll). */
 const LINK_STEP_MS = 30;
@@ -332,14 +339,18 @@ export class Workspace {
           // Two jobs queued per worker keep them busy without holding many texts at once. Then a
           // helping thread analyses the next article itself, in process (its result crosses no
           // thread), and yields: the workers' results and requests are handled between its articles.
-          // A long article goes to the workers all the same: analysed here, it would hold up the
-          // requests for as long (a 5 MB file, the largest read, takes seconds).
-          if (helps && inFlight.size >= 2 * pool.size && this.fitsThisThread(uri)) {
-            this.loadFromDisk(uri);
-            here++;
-            break;
+          // A long article (over HELP_MAX_BYTES) goes to the workers all the same: analysed here,
+          // it would hold up the requests for as long (a 5 MB file, the largest read, takes seconds).
+          let read: ArticleRead | undefined;
+          if (helps && inFlight.size >= 2 * pool.size && !this.documents().get(uri)) {
+            read = this.readArticle(uri);
+            if (!read.ok || read.size <= HELP_MAX_BYTES) {
+              this.loadFromDisk(uri, read);
+              if (read.ok) here++;
+              break;
+            }
           }
-          const job = this.loadForPool(uri, pool);
+          const job = this.loadForPool(uri, pool, read);
           if (!job) continue;
           const p = job.then(
             () => void inFlight.delete(p),
@@ -437,11 +448,11 @@ export class Workspace {
    * result no longer applies, is redone in process; a newer load of the same article (an editor,
    * a file event) wins over a late result.
    */
-  private loadForPool(uri: string, pool: AnalysisPool): Promise<void> | undefined {
+  private loadForPool(uri: string, pool: AnalysisPool, read?: ArticleRead): Promise<void> | undefined {
     if (this.documents().get(uri)) return undefined;
-    const r = this.readArticle(uri);
+    const r = read ?? this.readArticle(uri);
     if (!r.ok) {
-      this.loadFromDisk(uri);
+      this.loadFromDisk(uri, r);
       return undefined;
     }
     this.skipped.delete(uri);
@@ -501,10 +512,10 @@ export class Workspace {
     return t;
   }
 
-  /** Reads one article from disk into the index (unless an editor has it open). */
-  private loadFromDisk(uri: string): void {
+  /** Reads one article from disk (unless `read` is its reading) into the index, unless an editor has it open. */
+  private loadFromDisk(uri: string, read?: ArticleRead): void {
     if (this.documents().get(uri)) return;
-    const r = this.readArticle(uri);
+    const r = read ?? this.readArticle(uri);
     if (r.ok) {
       this.skipped.delete(uri);
       this.safeUpdate(uri, r.text, 0);
@@ -574,20 +585,7 @@ export class Workspace {
   }
   private readonly staleReloads = new Set<string>();
 
-  /**
-   * Whether this thread may analyse the article itself during a pass it helps with: a file of at
-   * most HELP_MAX_BYTES (news articles are a few kilobytes; at about 3.5 MB/s one of 64 KB holds
-   * the thread for some 20 ms). Anything else, an unreadable file too, goes the workers' way.
-   */
-  private fitsThisThread(uri: string): boolean {
-    try {
-      return fs.statSync(fileURLToPath(uri)).size <= HELP_MAX_BYTES;
-    } catch {
-      return false;
-    }
-  }
-
-  private readArticle(uri: string): { ok: true; text: string } | { ok: false; reason: string } {
+  private readArticle(uri: string): ArticleRead {
     const file = fileURLToPath(uri);
     let bytes: Buffer;
     try {
@@ -604,8 +602,9 @@ export class Workspace {
       return { ok: false, reason: `unreadable (${code ?? String(err)})` };
     }
     const r = decodeArticle(bytes, this.settings.maxFileSize);
-    if (r.ok) this.checkSnapshot(uri, r.text);
-    return r;
+    if (!r.ok) return r;
+    this.checkSnapshot(uri, r.text);
+    return { ok: true, text: r.text, size: bytes.length };
   }
 
   // ---- the snapshot of the linked index ------------------------------------------------------

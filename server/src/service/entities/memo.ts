@@ -120,7 +120,6 @@ export function internDelivered(s: string): string {
   return pooled(s, false);
 }
 
-
 const lists = new Map<string, string[]>();
 const LISTS_CAP = 200_000;
 
