@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity,
@@ -45,6 +45,32 @@ import type { Logger } from './guard';
  * thread for some 20 ms.
  */
 export const HELP_MAX_BYTES = 64 * 1024;
+
+/**
+ * Jobs queued per analysis worker (sent, their results not yet taken in) before this thread
+ * takes the next article itself, when it helps (see indexAll). While it analyses an article it
+ * neither takes results in nor sends jobs, so the workers need a queue that outlasts its
+ * article and its collections. With two, the worker waited for work 14% of the pass at
+ * 20,000 articles (its CPU profile: 8.9 s idle of 64 s); with six, 1.3% (bench/README.md).
+ * Without help the workers are kept at two each (this thread answers them at once).
+ */
+export const HELP_QUEUE_PER_WORKER = 6;
+
+/**
+ * Runs `step` until it returns true (done) or `go` turns false, with a turn of the event loop
+ * before each step, and `settleMs` before the first. The caller has just held the thread for
+ * seconds (the search for components: 11-17 s at 20,000 articles), and a request sent meanwhile
+ * waits in its pipe. Reading it takes the JSON-RPC connection several turns, each an immediate
+ * (vscode-jsonrpc 8.2: the read, then the message queue; three turns of ours in all when this
+ * starts from an I/O callback), which a single turn of ours left behind the first step, and the
+ * first step begins with a full collection (1.4-1.8 s there). A few milliseconds on a timer let
+ * every such turn run first, however many the library takes (test/unit/link-steps.test.ts).
+ */
+export async function inSteps(step: () => boolean, go: () => boolean, settleMs = 5): Promise<void> {
+  await sleep(settleMs);
+  do await nextTurn();
+  while (go() && !step());
+}
 
 /** An article read from disk (`readArticle`): its text and size in bytes, or why it was not read. */
 type ArticleRead = { ok: true; text: string; size: number } | { ok: false; reason: string };
@@ -318,6 +344,7 @@ export class Workspace {
       }
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
       const helps = !!pool && this.opts.helpIndexing === true;
+      const queued = (helps ? HELP_QUEUE_PER_WORKER : 2) * Math.max(1, pool?.size ?? 0);
       let here = 0;
       if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis ${pool.size === 1 ? 'worker' : 'workers'}${helps ? ' and this thread' : ''}.`);
       const inFlight = new Set<Promise<void>>();
@@ -336,13 +363,14 @@ export class Workspace {
             this.loadFromDisk(uri);
             continue;
           }
-          // Two jobs queued per worker keep them busy without holding many texts at once. Then a
-          // helping thread analyses the next article itself, in process (its result crosses no
-          // thread), and yields: the workers' results and requests are handled between its articles.
+          // Two jobs queued per worker keep them busy without holding many texts at once; six when
+          // this thread helps (HELP_QUEUE_PER_WORKER). Then a helping thread analyses the next
+          // article itself, in process (its result crosses no thread), and yields: the workers'
+          // results and requests are handled between its articles.
           // A long article (over HELP_MAX_BYTES) goes to the workers all the same: analysed here,
           // it would hold up the requests for as long (a 5 MB file, the largest read, takes seconds).
           let read: ArticleRead | undefined;
-          if (helps && inFlight.size >= 2 * pool.size && !this.documents().get(uri)) {
+          if (helps && inFlight.size >= queued && !this.documents().get(uri)) {
             read = this.readArticle(uri);
             if (!read.ok || read.size <= HELP_MAX_BYTES) {
               this.loadFromDisk(uri, read);
@@ -357,7 +385,7 @@ export class Workspace {
             () => void inFlight.delete(p),
           );
           inFlight.add(p);
-          if (inFlight.size >= 2 * Math.max(1, pool.size) + (helps ? 1 : 0)) await Promise.race(inFlight);
+          if (inFlight.size >= queued + (helps ? 1 : 0)) await Promise.race(inFlight);
         }
         if (!collected && i >= collectAt) {
           collected = true;
@@ -405,9 +433,11 @@ export class Workspace {
         if (this.index.startLink()) {
           this.log.info(`Found what to link in ${Math.round(performance.now() - linkStart)} ms; linking it in steps (the articles asked about first).`);
           progress?.report(100, 'Linking entities across articles');
-          // (A turn before each step: requests that waited for the components come first.)
-          do await nextTurn();
-          while (!this.disposed && gen === this.generation && !this.index.linkRest(LINK_STEP_MS));
+          // Requests that waited for the components come first (see inSteps).
+          await inSteps(
+            () => this.index.linkRest(LINK_STEP_MS),
+            () => !this.disposed && gen === this.generation,
+          );
         }
         // (Shut down meanwhile: the rest of the link is not worth finishing.)
         if (!this.disposed) {
