@@ -47,16 +47,6 @@ import type { Logger } from './guard';
 export const HELP_MAX_BYTES = 64 * 1024;
 
 /**
- * Jobs queued per analysis worker (sent, their results not yet taken in) before this thread
- * takes the next article itself, when it helps (see indexAll). While it analyses an article it
- * neither takes results in nor sends jobs, so the workers need a queue that outlasts its
- * article and its collections. With two, the worker waited for work 14% of the pass at
- * 20,000 articles (its CPU profile: 8.9 s idle of 64 s); with six, 1.3% (bench/README.md).
- * Without help the workers are kept at two each (this thread answers them at once).
- */
-export const HELP_QUEUE_PER_WORKER = 6;
-
-/**
  * Runs `step` until it returns true (done) or `go` turns false, with a turn of the event loop
  * before each step, and `settleMs` before the first. The caller has just held the thread for
  * seconds (the search for components: 11-17 s at 20,000 articles), and a request sent meanwhile
@@ -344,7 +334,6 @@ export class Workspace {
       }
       for (const uri of [...this.skipped.keys()]) if (!wanted.has(uri)) this.skipped.delete(uri);
       const helps = !!pool && this.opts.helpIndexing === true;
-      const queued = (helps ? HELP_QUEUE_PER_WORKER : 2) * Math.max(1, pool?.size ?? 0);
       let here = 0;
       if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis ${pool.size === 1 ? 'worker' : 'workers'}${helps ? ' and this thread' : ''}.`);
       const inFlight = new Set<Promise<void>>();
@@ -363,14 +352,15 @@ export class Workspace {
             this.loadFromDisk(uri);
             continue;
           }
-          // Two jobs queued per worker keep them busy without holding many texts at once; six when
-          // this thread helps (HELP_QUEUE_PER_WORKER). Then a helping thread analyses the next
-          // article itself, in process (its result crosses no thread), and yields: the workers'
-          // results and requests are handled between its articles.
+          // Two jobs queued per worker keep them busy without holding many texts at once. Then a
+          // helping thread analyses the next article itself, in process (its result crosses no
+          // thread), and yields: the workers' results and requests are handled between its articles.
+          // (Six queued while it helps kept the worker from waiting but gained no time on two
+          // cores and raised a second start's peak: bench/README.md, item 30.)
           // A long article (over HELP_MAX_BYTES) goes to the workers all the same: analysed here,
           // it would hold up the requests for as long (a 5 MB file, the largest read, takes seconds).
           let read: ArticleRead | undefined;
-          if (helps && inFlight.size >= queued && !this.documents().get(uri)) {
+          if (helps && inFlight.size >= 2 * pool.size && !this.documents().get(uri)) {
             read = this.readArticle(uri);
             if (!read.ok || read.size <= HELP_MAX_BYTES) {
               this.loadFromDisk(uri, read);
@@ -385,7 +375,7 @@ export class Workspace {
             () => void inFlight.delete(p),
           );
           inFlight.add(p);
-          if (inFlight.size >= queued + (helps ? 1 : 0)) await Promise.race(inFlight);
+          if (inFlight.size >= 2 * Math.max(1, pool.size) + (helps ? 1 : 0)) await Promise.race(inFlight);
         }
         if (!collected && i >= collectAt) {
           collected = true;
