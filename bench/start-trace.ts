@@ -29,7 +29,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyseText } from '../server/src/service/analyse';
 import { ensureCorpus } from './generate';
-import { delay, isLinkedHover, LspClient } from './lsp-client';
+import { delay, isLinkedHover, LspClient, positionAt } from './lsp-client';
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
@@ -82,8 +82,7 @@ async function main(): Promise<void> {
     await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
     if (process.argv.includes('--poll-hover')) {
       const m = analyseText(text).mentions[0];
-      const at = text.slice(0, (m.start + m.end) >> 1).split('\n');
-      const position = { line: at.length - 1, character: at[at.length - 1].length };
+      const position = positionAt(text, (m.start + m.end) >> 1);
       let hovers = 0;
       for (;;) {
         const r = await c.request('textDocument/hover', { textDocument: { uri }, position });

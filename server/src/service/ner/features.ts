@@ -140,8 +140,7 @@ export function lowerIdCount(): number {
  */
 export function reserveWordCache(n: number): boolean {
   if (words.length + n > WORD_CACHE_MAX) {
-    clearWordCache();
-    lowerIds.clear();
+    releaseWordCache();
     return true;
   }
   return false;
