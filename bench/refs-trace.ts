@@ -3,7 +3,7 @@
  * request, through the built server over stdio: the time, the number of locations and the
  * response's size of each of the bench's samples (the same seeded choice), the slowest first,
  * and what the server logged meanwhile. For looking into the references and hover figures.
- *   node --import tsx bench/refs-trace.ts 10000 [--kind=hover|semanticTokens] [--seconds=S] [--cache-dir=DIR]
+ *   node --import tsx bench/refs-trace.ts 10000 [--kind=hover|semanticTokens] [--seconds=S] [--cache-dir=DIR] [--before=hover,definition]
  * `--seconds=S` repeats the samples for S seconds from the end of indexing (the default is one
  * round of 200), so that stalls of the server's background work after indexing (the snapshot
  * writer, the reference lists) show up beside the log line that explains them.
@@ -61,8 +61,16 @@ async function main(): Promise<void> {
         : kind === 'semanticTokens'
           ? c.request('textDocument/semanticTokens/full', { textDocument: { uri: s.uri } })
           : c.request('textDocument/references', { textDocument: { uri: s.uri }, position: s.position, context: { includeDeclaration: true } });
-    await req(samples[0]);
+    // `--before=hover,definition`: rounds of other requests first, as the bench runs its kinds in
+    // turn (so that the server's background work falls where it falls in the bench).
+    const before = (process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length) ?? '').split(',').filter(Boolean);
+    for (const b of before) {
+      const method = b === 'hover' ? 'textDocument/hover' : b === 'definition' ? 'textDocument/definition' : undefined;
+      if (!method) throw new Error(`--before: hover or definition, not ${b}`);
+      for (const s of [samples[0], ...samples]) await c.request(method, { textDocument: { uri: s.uri }, position: s.position });
+    }
     const logFrom = c.notifications.length;
+    await req(samples[0]);
     const rows: Array<{ ms: number; n: number; kb: number; parseMs: number; name: string; at: number }> = [];
     const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice('--seconds='.length) ?? 0);
     const until = performance.now() + seconds * 1000;

@@ -84,13 +84,18 @@ async function main(): Promise<void> {
       const m = analyseText(text).mentions[0];
       const position = positionAt(text, (m.start + m.end) >> 1);
       let hovers = 0;
+      // The last few hovers, sent and answered (ms since spawn): where the card waited, if it did.
+      const last: string[] = [];
       for (;;) {
+        const sent = performance.now() - t0;
         const r = await c.request('textDocument/hover', { textDocument: { uri }, position });
         hovers++;
+        last.push(`${sent.toFixed(0)}→${(performance.now() - t0).toFixed(0)}`);
+        if (last.length > 3) last.shift();
         if (isLinkedHover(r)) break;
         await delay(50);
       }
-      console.log(`first corpus-wide hover at ${(performance.now() - t0).toFixed(0)} ms (${hovers} hovers, on "${m.text}")`);
+      console.log(`first corpus-wide hover at ${(performance.now() - t0).toFixed(0)} ms (${hovers} hovers, on "${m.text}"; the last sent→answered: ${last.join(', ')})`);
     }
   }
   /** The server's log lines so far, with their time since spawn and the highest RSS sampled since the previous line. */

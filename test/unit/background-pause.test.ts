@@ -1,7 +1,9 @@
 /** Background work gives way to requests (server/src/handlers/backgroundPause.ts). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ResponseError } from 'vscode-languageserver/node';
 import { BackgroundPause } from '../../server/src/handlers/backgroundPause';
+import { guardIndexRequest, type HandlerContext } from '../../server/src/handlers/context';
 
 const timed = async (f: () => Promise<unknown>) => {
   const t0 = performance.now();
@@ -58,4 +60,36 @@ test('BackgroundPause: one turn when no request came; until requests stop when t
   q.noteRequest();
   stopped = true;
   assert.ok((await timed(() => q.pause())) < quiet);
+});
+
+test('guardIndexRequest: a request is noted as it starts and again as it ends, also when it fails', async () => {
+  const noted: string[] = [];
+  let phase = 'before';
+  const ctx = {
+    log: { error: () => undefined, warn: () => undefined, info: () => undefined },
+    workspace: { noteRequest: () => noted.push(phase), startupGate: undefined },
+  } as unknown as HandlerContext;
+  const slow = guardIndexRequest(ctx, 'slow', async () => {
+    phase = 'handler';
+    await new Promise((r) => setTimeout(r, 5));
+    phase = 'after';
+    return 1;
+  });
+  assert.equal(await slow(), 1);
+  assert.deepEqual(noted, ['before', 'after']);
+
+  noted.length = 0;
+  phase = 'before';
+  const failing = guardIndexRequest(ctx, 'failing', async () => {
+    phase = 'after';
+    throw new Error('broken');
+  });
+  assert.ok((await failing()) instanceof ResponseError, 'the failure is answered as an error');
+  assert.deepEqual(noted, ['before', 'after']);
+
+  // Since the last note, as BackgroundPause counts it.
+  const p = new BackgroundPause(60, 400);
+  assert.equal(p.sinceLastRequest(), Infinity);
+  p.noteRequest();
+  assert.ok(p.sinceLastRequest() < 60);
 });

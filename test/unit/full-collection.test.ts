@@ -3,6 +3,7 @@
  * link pass (server/src/handlers/fullCollection.ts).
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { FULL_GC_MIN_HEAP, fullCollector, minHeapFromEnv } from '../../server/src/handlers/fullCollection';
@@ -92,6 +93,7 @@ describe('the server forces them where it should', () => {
       assert.ok(sent < lines.findIndex((l) => /^Indexed \d+ articles/.test(l)), 'during the pass');
     } finally {
       c.kill();
+      fs.rmSync(ws.dir, { recursive: true, force: true });
     }
   });
 });

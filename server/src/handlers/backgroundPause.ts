@@ -17,9 +17,14 @@ export class BackgroundPause {
     private readonly stopped: () => boolean = () => false,
   ) {}
 
-  /** Called by every request handler on the index. */
+  /** Called by every request handler on the index, as it starts and as it ends. */
   noteRequest(): void {
     this.lastRequestAt = performance.now();
+  }
+
+  /** Milliseconds since a request handler last started or ended (Infinity before the first). */
+  sinceLastRequest(): number {
+    return performance.now() - this.lastRequestAt;
   }
 
   /**

@@ -21,12 +21,19 @@ export async function documentFor(ctx: HandlerContext, uri: string): Promise<str
 /**
  * `guardRequest` for a request answered from the index: at start-up it first waits for the
  * workspace's start-up gate (the last session's snapshot being loaded; see Workspace.startupGate).
- * Every such request is noted, so that background work gives way (handlers/backgroundPause.ts).
+ * Every such request is noted as it starts and as it ends, so that background work gives way
+ * (handlers/backgroundPause.ts).
  */
 export function guardIndexRequest<P extends unknown[], R>(ctx: HandlerContext, name: string, fn: (...args: P) => R | Promise<R>) {
-  return guardRequest(ctx.log, name, (...args: P) => {
+  return guardRequest(ctx.log, name, async (...args: P) => {
     ctx.workspace.noteRequest();
-    const gate = ctx.workspace.startupGate;
-    return gate ? gate.then(() => fn(...args)) : fn(...args);
+    try {
+      const gate = ctx.workspace.startupGate;
+      return await (gate ? gate.then(() => fn(...args)) : fn(...args));
+    } finally {
+      // Noted again as it ends, answer computed: a handler can take longer than the quiet that
+      // background work and the link's first step wait for (see inSteps).
+      ctx.workspace.noteRequest();
+    }
   });
 }

@@ -48,18 +48,38 @@ export const HELP_MAX_BYTES = 64 * 1024;
 
 /**
  * Runs `step` until it returns true (done) or `go` turns false, with a turn of the event loop
- * before each step, and `settleMs` before the first. The caller has just held the thread for
- * seconds (the search for components: 11-17 s at 20,000 articles), and a request sent meanwhile
- * waits in its pipe. Reading it takes the JSON-RPC connection several turns, each an immediate
- * (vscode-jsonrpc 8.2: the read, then the message queue; three turns of ours in all when this
- * starts from an I/O callback), which a single turn of ours left behind the first step, and the
- * first step begins with a full collection (1.4-1.8 s there). A few milliseconds on a timer let
- * every such turn run first, however many the library takes (test/unit/link-steps.test.ts).
+ * between two steps. The caller has just held the thread for seconds (the search for
+ * components: 11-17 s at 20,000 articles), and a request sent meanwhile waits in its pipe; the
+ * first step begins with a full collection (1.4-3.2 s there), which must not come between that
+ * request and its answer. So the first step waits until the thread has been free for `quietMs`
+ * and no request has started or ended for as long (`sinceRequest`, see
+ * `BackgroundPause.sinceLastRequest`), at most `maxWaitMs`, checking after a turn of the event
+ * loop. A fixed few milliseconds were not enough: vscode-jsonrpc 8.2 takes several immediates
+ * to read a message (its read lock, then its message queue) and one more to write the answer
+ * (its write lock), other I/O may come first, and a hover that links its article's components
+ * first takes longer than that (test/unit/link-steps.test.ts).
  */
-export async function inSteps(step: () => boolean, go: () => boolean, settleMs = 5): Promise<void> {
-  await sleep(settleMs);
-  do await nextTurn();
-  while (go() && !step());
+export async function inSteps(
+  step: () => boolean,
+  go: () => boolean,
+  sinceRequest: () => number = () => Infinity,
+  quietMs = 20,
+  maxWaitMs = 2000,
+): Promise<void> {
+  const start = performance.now();
+  for (;;) {
+    // After a turn: whatever the connection had queued before this check has run.
+    await nextTurn();
+    if (!go()) return;
+    const waited = performance.now() - start;
+    const quiet = Math.min(waited, sinceRequest());
+    if (quiet >= quietMs || waited >= maxWaitMs) break;
+    await sleep(Math.min(quietMs - quiet, maxWaitMs - waited) + 1);
+  }
+  while (!step()) {
+    await nextTurn();
+    if (!go()) return;
+  }
 }
 
 /** An article read from disk (`readArticle`): its text and size in bytes, or why it was not read. */
@@ -427,6 +447,7 @@ export class Workspace {
           await inSteps(
             () => this.index.linkRest(LINK_STEP_MS),
             () => !this.disposed && gen === this.generation,
+            () => this.background.sinceLastRequest(),
           );
         }
         // (Shut down meanwhile: the rest of the link is not worth finishing.)
