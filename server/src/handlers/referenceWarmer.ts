@@ -11,7 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LanguageService } from '../service/languageService';
 import { entityReferencesOnce } from './serializedResult';
 
-/** How many lists are kept ready (twice as many recent ones are kept, see serializedResult.ts). */
+/** How many lists are kept ready (more recent ones are kept, within a budget in bytes: see serializedResult.ts). */
 export const WARM_LISTS = 16;
 
 export class ReferenceWarmer {

@@ -22,7 +22,6 @@
 import type { Message } from 'vscode-languageserver/node';
 import type { Location } from 'vscode-languageserver-protocol';
 import type { LanguageService } from '../service/languageService';
-import { RecentMap } from '../service/entities/memo';
 import { BIG_LIST_FROM } from '../service/references';
 import type { Entity } from '../service/types';
 
@@ -38,33 +37,102 @@ export class SerializedResult<T = unknown> {
 }
 
 /**
- * The bytes of the last few big lists, per entity object and includeDeclaration: room for the
- * lists the warmer has ready (`WARM_LISTS`) and as many a reviewer asked for since. Lists
- * shorter than BIG_LIST_FROM are cheap to build and serialise; keeping their bytes would cost
- * more than it saves.
+ * Most recently used entries while their bytes fit in a budget (and at least the newest one).
+ * Entries are replaced, never resized.
  */
-const recent = new RecentMap<Entity, { 0?: SerializedResult<Location[]>; 1?: SerializedResult<Location[]> }>(32);
+export class RecentBytes<K, V> {
+  private readonly map = new Map<K, V>();
+  private total = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly sizeOf: (v: V) => number,
+  ) {}
+
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    const old = this.map.get(key);
+    if (old !== undefined) {
+      this.total -= this.sizeOf(old);
+      this.map.delete(key);
+    }
+    this.map.set(key, value);
+    this.total += this.sizeOf(value);
+    // The oldest first (a Map iterates in insertion order, and a use re-inserts).
+    for (const [k, v] of this.map) {
+      if (this.total <= this.budget || k === key) break;
+      this.map.delete(k);
+      this.total -= this.sizeOf(v);
+    }
+  }
+
+  /** The bytes kept. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/**
+ * How many bytes of big lists' JSON are kept: the lists the warmer has ready (`WARM_LISTS`, about
+ * 4 MB at 10,000 articles) and those a reviewer asked for since, by last use. A budget in bytes,
+ * not a number of lists: kept bytes that are let go lie outside V8's heap until a full
+ * collection finds them, and V8 counts them as external memory. With the last 32 lists kept, a
+ * stream of references over more big entities than that (the bench's 200 samples hold more)
+ * rebuilt and dropped lists until V8 started a full incremental collection for "external memory
+ * pressure", about every 6 s at 10,000 articles, whose marking steps and slower minor
+ * collections fell into requests (bench/README.md, item 33). Lists shorter than BIG_LIST_FROM
+ * are cheap to build and serialise; keeping their bytes would cost more than it saves.
+ */
+export const KEPT_LIST_BYTES = 24 * 2 ** 20;
+const recent = new RecentBytes<string, SerializedResult<Location[]>>(KEPT_LIST_BYTES, (r) => r.json.byteLength);
+const keys = new WeakMap<Entity, string>();
+let nextKey = 0;
+/** One key per entity object and includeDeclaration (the Map holds strings, so it never keeps an entity alive: see below). */
+function keyOf(entity: Entity, includeDeclaration: boolean): string {
+  let k = keys.get(entity);
+  if (k === undefined) keys.set(entity, (k = String(nextKey++)));
+  return includeDeclaration ? `${k}+` : k;
+}
 
 /**
  * Every mention of `entity` as locations: a big list as its kept JSON (built and serialised on
  * the first ask), a small one as the list itself.
  */
 export function entityReferencesOnce(service: LanguageService, entity: Entity, includeDeclaration: boolean): Location[] | SerializedResult<Location[]> {
-  const key = includeDeclaration ? 1 : 0;
-  const rec = recent.get(entity);
-  const kept = rec?.[key];
+  const key = keyOf(entity, includeDeclaration);
+  const kept = recent.get(key);
   if (kept) return kept;
   if (entity.mentions.length - (includeDeclaration ? 0 : 1) < BIG_LIST_FROM) return service.entityReferences(entity, { includeDeclaration });
-  // Written straight to bytes: the list itself would be thousands of objects of garbage.
   const bytes = service.entityReferencesJson(entity, { includeDeclaration });
   const s = new SerializedResult<Location[]>(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  recent.set(entity, { ...rec, [key]: s });
+  recent.set(key, s);
   return s;
+}
+
+/** The bytes of big lists kept now (tests). */
+export function keptListBytes(): number {
+  return recent.bytes;
 }
 
 /** Whether the JSON of `entity`'s list is kept (tests). */
 export function isSerialized(entity: Entity, includeDeclaration = true): boolean {
-  return recent.peek(entity)?.[includeDeclaration ? 1 : 0] !== undefined;
+  return recent.peek(keyOf(entity, includeDeclaration)) !== undefined;
 }
 
 /**
