@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { ReferenceWarmer, WARM_LISTS } from '../../server/src/handlers/referenceWarmer';
-import { entityReferencesOnce, isSerialized, rawAwareEncoder, RecentBytes, SerializedResult } from '../../server/src/handlers/serializedResult';
+import { entityReferencesOnce, isSerialized, rawAwareEncoder, SerializedResult } from '../../server/src/handlers/serializedResult';
+import { RecentMap } from '../../server/src/service/entities/memo';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { BIG_LIST_FROM } from '../../server/src/service/references';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
@@ -232,22 +233,31 @@ test('server over stdio: references on a big entity equal every occurrence on di
   }
 });
 
-test('RecentBytes: the most recently used entries while their bytes fit the budget, the newest always', () => {
-  const r = new RecentBytes<string, Uint8Array>(100, (v) => v.byteLength);
+test('RecentMap with a weight: the most recently used entries while their bytes fit the budget, the newest always', () => {
+  const r = new RecentMap<string, Uint8Array>(100, (v) => v.byteLength);
   const b = (n: number) => new Uint8Array(n);
   r.set('a', b(40));
   r.set('b', b(40));
-  assert.equal(r.bytes, 80);
+  assert.equal(r.total, 80);
   assert.ok(r.get('a'), 'a used: now the most recent');
   r.set('c', b(40)); // 120 > 100: the least recently used (b) goes
   assert.deepEqual([r.peek('a') !== undefined, r.peek('b') !== undefined, r.peek('c') !== undefined], [true, false, true]);
-  assert.equal(r.bytes, 80);
+  assert.equal(r.total, 80);
   r.set('c', b(10)); // replaced, not added
-  assert.equal(r.bytes, 50);
+  assert.equal(r.total, 50);
   r.set('big', b(500)); // over the budget alone: kept, everything older goes
   assert.equal(r.size, 1);
-  assert.equal(r.bytes, 500);
+  assert.equal(r.total, 500);
   r.set('d', b(1));
   assert.equal(r.peek('big'), undefined);
-  assert.equal(r.bytes, 1);
+  assert.equal(r.total, 1);
+  assert.equal(r.delete('d'), true);
+  assert.equal(r.total, 0);
+  // Without a weight: the last `cap` entries.
+  const n = new RecentMap<string, number>(2);
+  n.set('x', 1);
+  n.set('y', 2);
+  n.get('x');
+  n.set('z', 3);
+  assert.deepEqual([n.peek('x'), n.peek('y'), n.peek('z')], [1, undefined, 3]);
 });

@@ -22,6 +22,7 @@
 import type { Message } from 'vscode-languageserver/node';
 import type { Location } from 'vscode-languageserver-protocol';
 import type { LanguageService } from '../service/languageService';
+import { RecentMap } from '../service/entities/memo';
 import { BIG_LIST_FROM } from '../service/references';
 import type { Entity } from '../service/types';
 
@@ -37,58 +38,6 @@ export class SerializedResult<T = unknown> {
 }
 
 /**
- * Most recently used entries while their bytes fit in a budget (and at least the newest one).
- * Entries are replaced, never resized.
- */
-export class RecentBytes<K, V> {
-  private readonly map = new Map<K, V>();
-  private total = 0;
-
-  constructor(
-    private readonly budget: number,
-    private readonly sizeOf: (v: V) => number,
-  ) {}
-
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  peek(key: K): V | undefined {
-    return this.map.get(key);
-  }
-
-  set(key: K, value: V): void {
-    const old = this.map.get(key);
-    if (old !== undefined) {
-      this.total -= this.sizeOf(old);
-      this.map.delete(key);
-    }
-    this.map.set(key, value);
-    this.total += this.sizeOf(value);
-    // The oldest first (a Map iterates in insertion order, and a use re-inserts).
-    for (const [k, v] of this.map) {
-      if (this.total <= this.budget || k === key) break;
-      this.map.delete(k);
-      this.total -= this.sizeOf(v);
-    }
-  }
-
-  /** The bytes kept. */
-  get bytes(): number {
-    return this.total;
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
-
-/**
  * How many bytes of big lists' JSON are kept: the lists the warmer has ready (`WARM_LISTS`, about
  * 4 MB at 10,000 articles) and those a reviewer asked for since, by last use. A budget in bytes,
  * not a number of lists: kept bytes that are let go lie outside V8's heap until a full
@@ -100,7 +49,7 @@ export class RecentBytes<K, V> {
  * are cheap to build and serialise; keeping their bytes would cost more than it saves.
  */
 export const KEPT_LIST_BYTES = 24 * 2 ** 20;
-const recent = new RecentBytes<string, SerializedResult<Location[]>>(KEPT_LIST_BYTES, (r) => r.json.byteLength);
+const recent = new RecentMap<string, SerializedResult<Location[]>>(KEPT_LIST_BYTES, (r) => r.json.byteLength);
 const keys = new WeakMap<Entity, string>();
 let nextKey = 0;
 /** One key per entity object and includeDeclaration (the Map holds strings, so it never keeps an entity alive: see below). */
@@ -127,7 +76,7 @@ export function entityReferencesOnce(service: LanguageService, entity: Entity, i
 
 /** The bytes of big lists kept now (tests). */
 export function keptListBytes(): number {
-  return recent.bytes;
+  return recent.total;
 }
 
 /** Whether the JSON of `entity`'s list is kept (tests). */

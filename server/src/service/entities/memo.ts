@@ -49,11 +49,16 @@ export class Memo<V extends {} | null> {
 /**
  * The last `cap` entries used, most recent last: `get` counts as a use, and `set` past the cap
  * drops the entry used longest ago. For caches of things a reviewer comes back to (the texts
- * read back, hover cards, reference lists).
+ * read back, hover cards, reference lists). With `weigh`, the cap is on the entries' summed
+ * weight instead (bytes, say), and the newest entry is kept even when it alone is over it.
  */
 export class RecentMap<K, V> {
   private readonly map = new Map<K, V>();
-  constructor(private readonly cap: number) {}
+  private weight = 0;
+  constructor(
+    private readonly cap: number,
+    private readonly weigh: (v: V) => number = () => 1,
+  ) {}
 
   get(key: K): V | undefined {
     const v = this.map.get(key);
@@ -70,12 +75,30 @@ export class RecentMap<K, V> {
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
+    this.delete(key);
     this.map.set(key, value);
-    if (this.map.size > this.cap) this.map.delete(this.map.keys().next().value!);
+    this.weight += this.weigh(value);
+    // The oldest first (a Map iterates in insertion order, and a use re-inserts).
+    for (const [k, v] of this.map) {
+      if (this.weight <= this.cap || k === key) break;
+      this.map.delete(k);
+      this.weight -= this.weigh(v);
+    }
+  }
+
+  /** The entries' summed weight (their number without `weigh`). */
+  get total(): number {
+    return this.weight;
+  }
+
+  get size(): number {
+    return this.map.size;
   }
 
   delete(key: K): boolean {
+    const v = this.map.get(key);
+    if (v === undefined) return false;
+    this.weight -= this.weigh(v);
     return this.map.delete(key);
   }
 }
