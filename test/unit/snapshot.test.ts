@@ -357,3 +357,26 @@ test('related figures: built ahead once the snapshot is written (or once indexed
     }
   }
 });
+
+test('snapshot writer: the first entity list after a link pass (every entity sorted at once) waits for a pause with no request coming in', async () => {
+  const live = new WorkspaceIndex();
+  for (const d of corpus()) live.update(d);
+  assert.equal(live.entitiesListed, false, 'not listed yet');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-snapshot-'));
+  try {
+    const seen: boolean[] = [];
+    let pauses = 0;
+    const ok = await writeIndexSnapshot(path.join(dir, 'index.bin'), FINGERPRINT, live, info, () => true, async () => {
+      seen.push(live.entitiesListed);
+      return ++pauses <= 3; // requests keep coming through the first three pauses
+    });
+    assert.equal(ok, true);
+    assert.deepEqual(seen.slice(0, 4), [false, false, false, false], 'not sorted while requests came, nor before the quiet pause ended');
+    assert.equal(live.entitiesListed, true);
+    // Listed already: no wait (a pause that never ends quietly does not hold the write).
+    const again = await writeIndexSnapshot(path.join(dir, 'again.bin'), FINGERPRINT, live, info, () => true, async () => true);
+    assert.equal(again, true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

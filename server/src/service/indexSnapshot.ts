@@ -406,6 +406,13 @@ export async function writeIndexSnapshot(
   isCurrent: () => boolean = () => true,
   pause: () => Promise<boolean | void> = () => nextTurn(),
 ): Promise<boolean> {
+  // The first list after a link pass sorts every entity in one go (0.3 s at 10,000 articles, in
+  // the middle of a stream of requests in the bench's latency section): only once a pause ends
+  // with no request coming in.
+  if (!index.entitiesListed) {
+    while ((await pause()) === true) if (!isCurrent()) return false;
+    if (!isCurrent()) return false;
+  }
   const entities = index.entities();
   const docs = [...index.documents()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   const docIdx = new Map<string, number>();

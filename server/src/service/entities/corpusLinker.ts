@@ -445,6 +445,14 @@ export class CorpusLinker {
 
   // ---- queries -----------------------------------------------------------------------------
 
+  /**
+   * Whether `entities()` has its sorted list (kept up to date after edits) rather than sorting
+   * every entity in one go, as its first call after a bulk link does (0.3 s at 10,000 articles).
+   */
+  get listed(): boolean {
+    return this.sorted !== null && this.rest === null;
+  }
+
   /** All entities, sorted by id (exactly `linkCorpus` over the current documents). */
   entities(): Entity[] {
     this.flush();
