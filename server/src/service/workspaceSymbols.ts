@@ -67,21 +67,34 @@ export interface EntityMatch {
 interface SearchRow {
   forms: string[];
   lower: string[];
-  /** Per form: which characters it contains (`charMask`), to skip forms that cannot match. */
-  masks: Uint32Array;
 }
 
-/** Names and aliases of each entity, lower-cased and masked once per entity list (the list is rebuilt only after changes). */
-const searchForms = new WeakMap<readonly Entity[], SearchRow[]>();
+/**
+ * Every entity's names and aliases, lower-cased, and one flat array of their character sets
+ * (`charMask`): the forms of entity i are masks[starts[i]] .. masks[starts[i + 1] - 1]. The scan
+ * tests the masks in order and reads an entity's row only when one of its forms can match.
+ */
+interface SearchTable {
+  rows: SearchRow[];
+  masks: Uint32Array;
+  starts: Uint32Array;
+}
 
-function formsOf(entities: readonly Entity[]): SearchRow[] {
+/** Built once per entity list (the list is rebuilt only after changes). */
+const searchForms = new WeakMap<readonly Entity[], SearchTable>();
+
+function formsOf(entities: readonly Entity[]): SearchTable {
   let table = searchForms.get(entities);
   if (!table) {
-    table = entities.map((e) => {
+    const rows = entities.map((e) => {
       const forms = [e.name, ...e.aliases.filter((a) => a !== e.name)];
-      const lower = forms.map((f) => f.toLowerCase());
-      return { forms, lower, masks: Uint32Array.from(lower, charMask) };
+      return { forms, lower: forms.map((f) => f.toLowerCase()) };
     });
+    const starts = new Uint32Array(rows.length + 1);
+    for (let i = 0; i < rows.length; i++) starts[i + 1] = starts[i] + rows[i].forms.length;
+    const masks = new Uint32Array(starts[rows.length]);
+    for (let i = 0; i < rows.length; i++) rows[i].lower.forEach((l, j) => (masks[starts[i] + j] = charMask(l)));
+    table = { rows, masks, starts };
     searchForms.set(entities, table);
   }
   return table;
@@ -110,13 +123,20 @@ export function searchEntities(entities: readonly Entity[], query: string, limit
   let out: EntityMatch[] = [];
   const q = normaliseQuery(query);
   const qmask = charMask(q);
-  const table = formsOf(entities);
+  const { rows, masks, starts } = formsOf(entities);
   for (let i = 0; i < entities.length; i++) {
-    const { forms, lower, masks } = table[i];
+    // The character sets first, in one array: an entity none of whose forms can match ends here,
+    // its row unread.
+    const a = starts[i];
+    const b = starts[i + 1];
+    let k = a;
+    while (k < b && (masks[k] & qmask) !== qmask) k++;
+    if (k === b) continue;
+    const { forms, lower } = rows[i];
     let best: number | undefined;
     let matched = '';
-    for (let j = 0; j < forms.length; j++) {
-      if ((masks[j] & qmask) !== qmask) continue;
+    for (let j = k - a; j < forms.length; j++) {
+      if ((masks[a + j] & qmask) !== qmask) continue;
       const s = fuzzyScoreLower(q, lower[j]);
       if (s !== undefined && (best === undefined || s > best)) {
         best = s;
