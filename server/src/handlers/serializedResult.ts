@@ -48,7 +48,7 @@ export class SerializedResult<T = unknown> {
  * collections fell into requests (bench/README.md, item 33). Lists shorter than BIG_LIST_FROM
  * are cheap to build and serialise; keeping their bytes would cost more than it saves.
  */
-export const KEPT_LIST_BYTES = 24 * 2 ** 20;
+const KEPT_LIST_BYTES = 24 * 2 ** 20;
 const recent = new RecentMap<string, SerializedResult<Location[]>>(KEPT_LIST_BYTES, (r) => r.json.byteLength);
 const keys = new WeakMap<Entity, string>();
 let nextKey = 0;
@@ -72,11 +72,6 @@ export function entityReferencesOnce(service: LanguageService, entity: Entity, i
   const s = new SerializedResult<Location[]>(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   recent.set(key, s);
   return s;
-}
-
-/** The bytes of big lists kept now (tests). */
-export function keptListBytes(): number {
-  return recent.total;
 }
 
 /** Whether the JSON of `entity`'s list is kept (tests). */

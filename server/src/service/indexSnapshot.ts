@@ -409,8 +409,8 @@ export async function writeIndexSnapshot(
   // The first list after a link pass sorts every entity in one go (0.3 s at 10,000 articles, in
   // the middle of a stream of requests in the bench's latency section): only once a pause ends
   // with no request coming in.
-  if (!index.entitiesListed) {
-    while ((await pause()) === true) if (!isCurrent()) return false;
+  for (let busy = !index.entitiesListed; busy; ) {
+    busy = (await pause()) === true;
     if (!isCurrent()) return false;
   }
   const entities = index.entities();

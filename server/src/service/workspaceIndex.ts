@@ -386,12 +386,12 @@ export class WorkspaceIndex implements TextSource {
     return id.startsWith(PROVISIONAL);
   }
 
-  /** All entities sorted by id (built lazily; an edit does not rebuild it until someone asks). */
   /** Whether `entities()` answers from a sorted list it keeps (see CorpusLinker.listed). */
   get entitiesListed(): boolean {
     return this.provisional || this.linker.listed;
   }
 
+  /** All entities sorted by id (built lazily; an edit does not rebuild it until someone asks). */
   entities(): readonly Entity[] {
     if (this.provisional) return this.snapshot?.data.entities() ?? [];
     return this.linker.entities();
