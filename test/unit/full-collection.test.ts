@@ -36,8 +36,41 @@ describe('fullCollector', () => {
     assert.equal(runs, 1);
     assert.equal(logs.length, 1);
     assert.match(logs[0], /full collection \(link pass, components\): heap 300 MB -> 260 MB in \d+ ms/);
+    heap = 400 * 2 ** 20;
     collect('pass');
-    assert.match(logs[1], /full collection \(indexing pass, 90% sent\): heap 260 MB -> 220 MB/);
+    assert.match(logs[1], /full collection \(indexing pass, 90% sent\): heap 400 MB -> 360 MB/);
+  });
+
+  it('forces nothing when the heap is below what the last forced collection left (V8 collected on its own since)', () => {
+    const MB = 2 ** 20;
+    let heap = 600 * MB;
+    let runs = 0;
+    const logs: string[] = [];
+    const collect = fullCollector({ gc: () => (runs++, (heap -= 100 * MB)), heapUsed: () => heap, minHeap: 256 * MB, log: (m) => logs.push(m) })!;
+    collect('pass');
+    assert.equal(runs, 1, 'the first one always, past the threshold');
+    heap = 480 * MB; // below the 500 MB it left
+    collect('start');
+    assert.equal(runs, 1);
+    assert.match(logs[1], /^\[memory\] no full collection \(link pass, start\): heap 480 MB, below the 500 MB the last one left$/);
+    heap = 500 * MB; // not below: it may hold garbage that was alive then (a released table, say)
+    collect('components');
+    assert.equal(runs, 2);
+    assert.match(logs[2], /^\[memory\] full collection \(link pass, components\): heap 500 MB -> 400 MB/);
+    heap = 399 * MB;
+    collect('end');
+    assert.equal(runs, 2, 'measured against what the last one left (400 MB)');
+  });
+
+  it('with its threshold at 0 (SOURCELENS_FULL_GC_MIN_MB=0, for tests) forces every collection', () => {
+    let runs = 0;
+    let heap = 10;
+    const collect = fullCollector({ gc: () => (runs++, (heap = 5)), heapUsed: () => heap, minHeap: 0 })!;
+    collect('pass');
+    heap = 4;
+    collect('start');
+    collect('components');
+    assert.equal(runs, 3);
   });
 
   it('takes its threshold from SOURCELENS_FULL_GC_MIN_MB when that is a number of megabytes', () => {
@@ -87,7 +120,7 @@ describe('the server forces them where it should', () => {
       const ready = await c.waitFor((n) => n.method === 'window/logMessage' && /Related figures ready/.test(n.params?.message), 60_000);
       assert.ok(ready, 'the related figures were built');
       const lines = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
-      const points = lines.map((l) => /full collection \(([^)]*)\)/.exec(l)?.[1]).filter(Boolean);
+      const points = lines.map((l) => /^\[memory\] full collection \(([^)]*)\)/.exec(l)?.[1]).filter(Boolean);
       assert.deepEqual(points, ['indexing pass, 90% sent', 'link pass, start', 'link pass, components', 'link pass, end', 'related figures, first build']);
       const sent = lines.findIndex((l) => l.includes('90% sent'));
       assert.ok(sent < lines.findIndex((l) => /^Indexed \d+ articles/.test(l)), 'during the pass');
