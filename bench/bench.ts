@@ -440,6 +440,14 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     env: { SOURCELENS_MEMPROBE: probe },
   });
   const t0 = c.spawnedAt;
+  // The server's resident memory every 250 ms, to tell which phase the peak falls in (see `phases` below).
+  const rssSamples: Array<{ at: number; mb: number }> = [];
+  const sampler = setInterval(() => {
+    const m = c.memory();
+    if (m) rssSamples.push({ at: performance.now() - t0, mb: m.rssKB / 1024 });
+  }, 250);
+  let probeAt: number | null = null;
+  let claimAt: number | null = null;
   try {
     await c.initialize(corpus.dir, { cacheDir });
     const initMs = performance.now() - t0;
@@ -505,6 +513,7 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     );
     const relatedReadyMs = relatedReady ? relatedReady.at - t0 : null;
     // Memory: the index's share of the heap (memprobe, after full GCs) and the peak RSS.
+    probeAt = performance.now() - t0;
     process.kill(c.pid, 'SIGUSR2');
     let probed: any;
     // Two full GCs of a multi-GB heap on a loaded machine can take a while: wait up to 90 s.
@@ -517,6 +526,8 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       }
     }
     const mem = c.memory();
+    const resident = c.residentByMapping();
+    claimAt = performance.now() - t0;
     // 6. A fact-checker's first hover on a figure: it builds the related-figures index over every
     //    claim of the corpus. Timed, and the peak RSS with it reported beside the one above.
     let claimHoverMs: number | null = null;
@@ -532,6 +543,26 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       log(`index ${label}: claim hover failed: ${String(err)}`);
     }
     const memAfterClaim = c.memory();
+    clearInterval(sampler);
+    // The highest RSS sample of each phase, from the server's own log lines and the steps above.
+    const logAt = (re: RegExp) => c.notifications.find((n) => n.method === 'window/logMessage' && re.test(n.params?.message ?? '') && n.at >= t0)?.at;
+    const bounds: Array<[string, number | null | undefined]> = [
+      ['pass', (logAt(/^Indexed \d+ articles/) ?? NaN) - t0],
+      ['link', (logAt(/^Linked \d+ entities/) ?? NaN) - t0],
+      ['snapshot', snapshotWrittenMs],
+      ['related', probeAt],
+      ['probe', claimAt],
+      ['claimHover', Infinity],
+    ];
+    const phases: Record<string, number | null> = {};
+    let from = 0;
+    for (const [name, to] of bounds) {
+      const end = to === null || to === undefined || Number.isNaN(to) ? from : to;
+      const inPhase = rssSamples.filter((x) => x.at >= from && x.at < end);
+      phases[name] = inPhase.length ? round(Math.max(...inPhase.map((x) => x.mb)), 0) : null;
+      from = Math.max(from, end);
+    }
+    const peakSample = rssSamples.reduce((a, b) => (b.mb > a.mb ? b : a), { at: 0, mb: 0 });
     const heapDelta = probed ? probed.now.heapUsed - probed.baseline.heapUsed : null;
     const extDelta = probed ? probed.now.external + probed.now.arrayBuffers - (probed.baseline.external + probed.baseline.arrayBuffers) : null;
     const res = {
@@ -553,10 +584,19 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       heapAfterIndexMB: probed ? round(probed.now.heapUsed / 2 ** 20, 1) : null,
       indexHeapMB: heapDelta === null ? null : round(heapDelta / 2 ** 20, 1),
       indexExternalMB: extDelta === null ? null : round(extDelta / 2 ** 20, 1),
+      // Where the memory was (diagnostics, no target): the highest RSS sample (every 250 ms) in
+      // each phase and when the highest of all came; after the probe's full collections, the
+      // heap V8 had committed, the process's threads and its resident memory by kind of mapping.
+      rssByPhaseMB: phases,
+      rssPeakSampleAtMs: round(peakSample.at, 0),
+      heapCommittedAfterProbeMB: probed ? round(probed.now.heapTotal / 2 ** 20, 1) : null,
+      threadsAfterProbe: mem ? mem.threads : null,
+      residentByMappingMB: resident ?? null,
     };
     log(`index ${label}: ${JSON.stringify(res)}`);
     return res;
   } finally {
+    clearInterval(sampler);
     await c.stop(120_000).catch(() => c.kill());
     fs.rmSync(probe, { force: true });
   }

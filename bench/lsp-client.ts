@@ -150,15 +150,40 @@ export class LspClient {
     });
   }
 
-  /** VmHWM and VmRSS of the server process, in KB (Linux). */
-  memory(): { hwmKB: number; rssKB: number } | undefined {
+  /** VmHWM and VmRSS of the server process, in KB, and its number of threads (Linux). */
+  memory(): { hwmKB: number; rssKB: number; threads: number } | undefined {
     try {
       const s = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
       const num = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
-      return { hwmKB: num('VmHWM'), rssKB: num('VmRSS') };
+      return { hwmKB: num('VmHWM'), rssKB: num('VmRSS'), threads: num('Threads') };
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The server's resident memory by kind of mapping, in MB (Linux, /proc/PID/smaps): files,
+   * anonymous mappings of 64 or 128 MB (glibc's per-thread malloc arenas), other anonymous ones
+   * (V8's heap pages, the main malloc heap, large allocations), the rest by name ([heap], [stack]).
+   */
+  residentByMapping(): Record<string, number> | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${this.pid}/smaps`, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const kb = new Map<string, number>();
+    let cur = '';
+    for (const line of text.split('\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (m) {
+        const size = (parseInt(m[2], 16) - parseInt(m[1], 16)) / 1024;
+        cur = m[3] ? (m[3].startsWith('/') ? 'file' : m[3]) : size === 65536 || size === 131072 ? 'malloc arenas' : 'anon';
+        if (!kb.has(cur)) kb.set(cur, 0);
+      } else if (line.startsWith('Rss:') && cur) kb.set(cur, kb.get(cur)! + Number(line.split(/\s+/)[1]));
+    }
+    return Object.fromEntries([...kb].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / 1024)]));
   }
 
   /** shutdown + exit, then kill if it does not leave within `timeoutMs`. */

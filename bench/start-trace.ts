@@ -188,19 +188,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--smaps')) {
     // Where the resident memory is: V8's heap (mmapped pages), malloc's heaps (the main one and
     // one per thread: worker threads, libuv's pool), files.
-    const kinds = new Map<string, { kb: number; n: number }>();
-    let cur = '';
-    for (const line of fs.readFileSync(`/proc/${c.pid}/smaps`, 'utf8').split('\n')) {
-      const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-      if (m) {
-        const size = (parseInt(m[2], 16) - parseInt(m[1], 16)) / 1024;
-        cur = m[3] ? (m[3].startsWith('/') ? 'file' : m[3]) : size === 65536 || size === 131072 ? 'anon 64/128 MB (malloc arena)' : 'anon';
-        const k = kinds.get(cur) ?? { kb: 0, n: 0 };
-        k.n++;
-        kinds.set(cur, k);
-      } else if (line.startsWith('Rss:')) kinds.get(cur)!.kb += Number(line.split(/\s+/)[1]);
-    }
-    console.log(`resident by mapping: ${[...kinds].sort((a, b) => b[1].kb - a[1].kb).map(([k, v]) => `${k} ${Math.round(v.kb / 1024)} MB (${v.n})`).join('; ')}`);
+    const byKind = c.residentByMapping() ?? {};
+    console.log(`resident by mapping: ${Object.entries(byKind).map(([k, v]) => `${k} ${v} MB`).join('; ')}; threads ${c.memory()?.threads ?? '?'}`);
   }
   if (heapDir) {
     const before = new Set(fs.readdirSync(heapDir));
