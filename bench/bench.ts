@@ -446,8 +446,6 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     const m = c.memory();
     if (m) rssSamples.push({ at: performance.now() - t0, mb: m.rssKB / 1024 });
   }, 250);
-  let probeAt: number | null = null;
-  let claimAt: number | null = null;
   try {
     await c.initialize(corpus.dir, { cacheDir });
     const initMs = performance.now() - t0;
@@ -513,7 +511,7 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     );
     const relatedReadyMs = relatedReady ? relatedReady.at - t0 : null;
     // Memory: the index's share of the heap (memprobe, after full GCs) and the peak RSS.
-    probeAt = performance.now() - t0;
+    const probeAt = performance.now() - t0;
     process.kill(c.pid, 'SIGUSR2');
     let probed: any;
     // Two full GCs of a multi-GB heap on a loaded machine can take a while: wait up to 90 s.
@@ -527,7 +525,7 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     }
     const mem = c.memory();
     const resident = c.residentByMapping();
-    claimAt = performance.now() - t0;
+    const claimAt = performance.now() - t0;
     // 6. A fact-checker's first hover on a figure: it builds the related-figures index over every
     //    claim of the corpus. Timed, and the peak RSS with it reported beside the one above.
     let claimHoverMs: number | null = null;
@@ -545,10 +543,13 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     const memAfterClaim = c.memory();
     clearInterval(sampler);
     // The highest RSS sample of each phase, from the server's own log lines and the steps above.
-    const logAt = (re: RegExp) => c.notifications.find((n) => n.method === 'window/logMessage' && re.test(n.params?.message ?? '') && n.at >= t0)?.at;
-    const bounds: Array<[string, number | null | undefined]> = [
-      ['pass', (logAt(/^Indexed \d+ articles/) ?? NaN) - t0],
-      ['link', (logAt(/^Linked \d+ entities/) ?? NaN) - t0],
+    const logAt = (re: RegExp) => {
+      const n = c.notifications.find((x) => x.method === 'window/logMessage' && re.test(x.params?.message ?? '') && x.at >= t0);
+      return n ? n.at - t0 : null;
+    };
+    const bounds: Array<[string, number | null]> = [
+      ['pass', logAt(/^Indexed \d+ articles/)],
+      ['link', logAt(/^Linked \d+ entities/)],
       ['snapshot', snapshotWrittenMs],
       ['related', probeAt],
       ['probe', claimAt],
@@ -557,7 +558,7 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     const phases: Record<string, number | null> = {};
     let from = 0;
     for (const [name, to] of bounds) {
-      const end = to === null || to === undefined || Number.isNaN(to) ? from : to;
+      const end = to ?? from;
       const inPhase = rssSamples.filter((x) => x.at >= from && x.at < end);
       phases[name] = inPhase.length ? round(Math.max(...inPhase.map((x) => x.mb)), 0) : null;
       from = Math.max(from, end);

@@ -46,9 +46,8 @@ export interface FullCollectorOptions {
   gc?: () => void;
   /** Default: V8's used heap size. */
   heapUsed?: () => number;
+  /** 0 forces every collection, even with the heap below what the last forced one left. */
   minHeap?: number;
-  /** Force nothing when the heap is below what the last forced collection left. Default: when `minHeap` > 0. */
-  skipWhenSmaller?: boolean;
   log?: (message: string) => void;
 }
 
@@ -72,7 +71,7 @@ export function fullCollector(opts: FullCollectorOptions = {}): ((at: Collection
   if (typeof gc !== 'function') return undefined;
   const heapUsed = opts.heapUsed ?? (() => getHeapStatistics().used_heap_size);
   const minHeap = opts.minHeap ?? FULL_GC_MIN_HEAP;
-  const skipWhenSmaller = opts.skipWhenSmaller ?? minHeap > 0;
+  const skipWhenSmaller = minHeap > 0;
   const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
   /** The heap the last forced collection left. */
   let left = -Infinity;

@@ -49,14 +49,14 @@ export class SerializedResult<T = unknown> {
  * are cheap to build and serialise; keeping their bytes would cost more than it saves.
  */
 const KEPT_LIST_BYTES = 24 * 2 ** 20;
-const recent = new RecentMap<string, SerializedResult<Location[]>>(KEPT_LIST_BYTES, (r) => r.json.byteLength);
-const keys = new WeakMap<Entity, string>();
-let nextKey = 0;
-/** One key per entity object and includeDeclaration (the Map holds strings, so it never keeps an entity alive: see below). */
-function keyOf(entity: Entity, includeDeclaration: boolean): string {
-  let k = keys.get(entity);
-  if (k === undefined) keys.set(entity, (k = String(nextKey++)));
-  return includeDeclaration ? `${k}+` : k;
+const recent = new RecentMap<number, SerializedResult<Location[]>>(KEPT_LIST_BYTES, (r) => r.json.byteLength);
+const numbers = new WeakMap<Entity, number>();
+let nextNumber = 0;
+/** One key per entity object and includeDeclaration: a number, so the kept lists never keep an entity alive. */
+function keyOf(entity: Entity, includeDeclaration: boolean): number {
+  let n = numbers.get(entity);
+  if (n === undefined) numbers.set(entity, (n = nextNumber++));
+  return 2 * n + (includeDeclaration ? 1 : 0);
 }
 
 /**
