@@ -463,10 +463,15 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
     //    else once indexing has ended. Polled until then, or until indexing ends.
     let firstLinkedMs: number | null = isLinkedHover(r) ? firstAnswerMs : null;
     const indexedAt = () => c.notifications.find((n) => isIndexChanged(n.method) && n.params?.indexing === false && (n.params.articles ?? 0) + (n.params.skipped?.length ?? 0) >= corpus.manifest.files && n.at >= t0);
+    // The longest any of those hovers waited for its answer, and when it was sent: how long the
+    // server was deaf to an editor while it indexed.
+    let longestWait = { ms: firstAnswerMs, sentAt: 0 };
     while (firstLinkedMs === null && !indexedAt() && performance.now() - t0 < INDEX_TIMEOUT_MS) {
       await delay(50);
+      const sent = performance.now();
       r = await c.request('textDocument/hover', hoverParams);
       hovers++;
+      if (performance.now() - sent > longestWait.ms) longestWait = { ms: performance.now() - sent, sentAt: sent - t0 };
       if (isLinkedHover(r)) firstLinkedMs = performance.now() - t0;
     }
     // 3. The indexing-finished notification (it may already have arrived).
@@ -572,6 +577,8 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       firstHoverAnswerMs: round(firstAnswerMs, 0),
       firstHoverWithContentAfterIndexingMs: firstContentMs === null ? null : round(firstContentMs, 0),
       firstCorpusWideHoverMs: firstLinkedMs === null ? null : round(firstLinkedMs, 0),
+      longestHoverWaitMs: round(longestWait.ms, 0),
+      longestHoverWaitSentAtMs: round(longestWait.sentAt, 0),
       snapshotWrittenMs: snapshotWrittenMs === null ? null : round(snapshotWrittenMs, 0),
       relatedFiguresReadyMs: relatedReadyMs === null ? null : round(relatedReadyMs, 0),
       hoverRequests: hovers,
@@ -778,11 +785,11 @@ function printTable(r: any) {
   }
   if (r.index) {
     const x = r.index;
-    row(`start, ${x.articles - 1} articles`, '1st hover (s)', 'corpus hover (s)', 'indexed (s)', 'peak RSS MB', 'index heap MB', '1st claim hover (s)', 'peak with it MB');
+    row(`start, ${x.articles - 1} articles`, '1st hover (s)', 'corpus hover (s)', 'longest hover wait (s)', 'indexed (s)', 'peak RSS MB', 'index heap MB', '1st claim hover (s)', 'peak with it MB');
     for (const k of ['cold', 'warm'] as const) {
       const s = x[k];
       const sec = (ms: number | null | undefined) => (ms == null ? null : round(ms / 1000, 2));
-      if (s) row(k, sec(s.firstHoverAnswerMs), sec(s.firstCorpusWideHoverMs), sec(s.indexedMs), s.peakRssMB, s.indexHeapMB, sec(s.firstClaimHoverMs), s.peakRssWithClaimHoverMB);
+      if (s) row(k, sec(s.firstHoverAnswerMs), sec(s.firstCorpusWideHoverMs), sec(s.longestHoverWaitMs), sec(s.indexedMs), s.peakRssMB, s.indexHeapMB, sec(s.firstClaimHoverMs), s.peakRssWithClaimHoverMB);
       else row(k, `missing: ${(k === 'cold' ? x.coldError : x.warmMissing) ?? x.error ?? ''}`.slice(0, 300));
     }
     lines.push(`  cache file ${x.cacheFileMB} MB`, '');

@@ -30,6 +30,9 @@
  *                      20 ms steps), with every K-th article's components linked first
  *                      (mentionsOfFirst, default K = 997); checks that those articles got the
  *                      entities the whole link gives them, and that the hash is unchanged
+ *   --search-steps[=MS] the search for components in steps of about MS ms (default 20), as the
+ *                      server runs it (beginSearch, searchStep): how many steps, and the longest
+ *                      (the first holds the full collection that opens the build)
  *   --alloc=FILE       sampled allocations of the timed link pass still alive when it ends, by
  *                      allocating function (what the linker keeps: at 10,000 articles they add
  *                      up to the heap's growth through the pass after a full GC), to
@@ -63,6 +66,7 @@ const profFile = opt('prof');
 const heap = opt('heap') !== undefined;
 const allocFile = opt('alloc');
 const steps = opt('steps');
+const searchSteps = opt('search-steps');
 
 const corpus = ensureCorpus(20000, {});
 const model = ['ner-model.bin', 'ner-model-doc.bin', 'gazetteer.tsv'].map((f) => path.join(repoRoot, 'dist', f));
@@ -132,6 +136,23 @@ async function main(): Promise<void> {
     const u0 = process.cpuUsage();
     const t0 = performance.now();
     let firstChecks: Array<{ uri: string; got: ReturnType<typeof linker.mentionsOfFirst> }> = [];
+    if (searchSteps !== undefined) {
+      // The search for components in steps of about `searchSteps` ms, as the server runs it.
+      const budget = Number(searchSteps) || 20;
+      const times: number[] = [];
+      if (linker.beginSearch()) {
+        for (let done = false; !done; ) {
+          const ts = performance.now();
+          done = linker.searchStep(budget);
+          times.push(performance.now() - ts);
+        }
+      }
+      const later = times.slice(1).sort((a, b) => b - a);
+      console.log(
+        `  the search for components in ${times.length} steps of ${budget} ms: the first ${Math.round(times[0] ?? 0)} ms, ` +
+          `the longest after it ${Math.round(later[0] ?? 0)} ms, ${later.filter((t) => t > 2 * budget).length} over ${2 * budget} ms`,
+      );
+    }
     if (steps !== undefined) {
       // The link in steps, as the server runs it: every `steps`-th article's components first.
       linker.startLink();

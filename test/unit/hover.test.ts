@@ -190,3 +190,28 @@ test('while the corpus is linked in steps, a hover links its own article first a
   assert.equal(index.linked, true);
   assert.equal(hoverText(service.doHover(uri('a.txt'), at(c.offsets[0]))), early);
 });
+
+test('while the search for the link\'s components runs in steps, a hover is answered from its article alone and the search goes on', () => {
+  const corpus = new InMemoryCorpus();
+  const uri = (name: string) => `file:///corpus/${name}`;
+  const c = carets(ARTICLES['a.txt']);
+  for (const [name, text] of Object.entries(ARTICLES)) corpus.set(uri(name), name === 'a.txt' ? c.text : text.replace(/\^/g, ''), 1);
+  const index = new WorkspaceIndex({ analyse: fakeAnalyse(), searchCheck: 1 });
+  index.deferLinking(true);
+  index.fill(corpus);
+  assert.equal(index.beginLinkSearch(), true);
+  assert.equal(index.linkSearchStep(0), false);
+  const service = createLanguageService({ index, settings: () => ({}) });
+  const at = (o: number) => positionAt(c.text, o);
+  const during = hoverText(service.doHover(uri('a.txt'), at(c.offsets[0])));
+  assert.match(plain(during), /other articles are not linked yet/);
+  assert.equal(index.linked, false);
+  assert.equal(index.linkSearchStep(0), false, 'the hover left the search to its steps');
+  while (!index.linkSearchStep(0));
+  index.deferLinking(false);
+  assert.equal(index.startLink(), true, 'the components are found; they are linked in steps');
+  const linked = hoverText(service.doHover(uri('a.txt'), at(c.offsets[0])));
+  assert.match(plain(linked), /3 mentions\*\* in 2 articles/);
+  while (!index.linkRest(0));
+  assert.equal(hoverText(service.doHover(uri('a.txt'), at(c.offsets[0]))), linked);
+});

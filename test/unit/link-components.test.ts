@@ -57,6 +57,18 @@ function check(linker: CorpusLinker, model: Map<string, LocalResult>): void {
 
 const uri = (i: number) => `file:///c/${String(i).padStart(2, '0')}.txt`;
 
+/** Document i of the pool's docs as uri(i), or its removal (null), in the linker and in the model. */
+function applyEdit(linker: CorpusLinker, model: Map<string, LocalResult>, i: number, d: [number, number][] | null): void {
+  if (d === null) {
+    linker.remove(uri(i));
+    model.delete(uri(i));
+  } else {
+    const l = build(uri(i), d);
+    linker.add(l);
+    model.set(l.uri, l);
+  }
+}
+
 describe('CorpusLinker components (pruned decisions, lone groups) equal linkCorpus', () => {
   it('built in one go, then edited, removed and re-added document by document', () => {
     fc.assert(
@@ -73,14 +85,7 @@ describe('CorpusLinker components (pruned decisions, lone groups) equal linkCorp
           });
           check(linker, model);
           for (const [i, d] of edits) {
-            if (d === null) {
-              linker.remove(uri(i));
-              model.delete(uri(i));
-            } else {
-              const l = build(uri(i), d);
-              linker.add(l);
-              model.set(l.uri, l);
-            }
+            applyEdit(linker, model, i, d);
             check(linker, model);
           }
         },
@@ -164,6 +169,103 @@ describe('CorpusLinker in steps (startLink, mentionsOfFirst, linkRest)', () => {
     check(linker, model);
     // Linked already: nothing is left for steps.
     assert.equal(linker.startLink(), false);
+  });
+});
+
+describe('CorpusLinker search for components in steps (beginSearch, searchStep)', () => {
+  /** Runs the search one item per step (no time left, a look at the clock after every item); the number of steps. */
+  const stepThrough = (linker: CorpusLinker, between: (step: number) => void = () => {}): number => {
+    let steps = 0;
+    while (!linker.searchStep(0)) between(++steps);
+    return steps + 1;
+  };
+
+  /** Adds document i of `docs` as uri(i); what was added, by uri. */
+  const fill = (linker: CorpusLinker, docs: [number, number][][]): Map<string, LocalResult> => {
+    const model = new Map<string, LocalResult>();
+    docs.forEach((d, i) => {
+      const l = build(uri(i), d);
+      linker.add(l);
+      model.set(l.uri, l);
+    });
+    return model;
+  };
+
+  it('ends as the search in one go does, however it is cut, and stays dirty until then', () => {
+    fc.assert(
+      fc.property(fc.array(docArb, { minLength: 5, maxLength: 30 }), fc.integer({ min: 1, max: 12 }), (docs, batch) => {
+        const linker = new CorpusLinker(undefined, { linkBatch: batch, searchCheck: 1 });
+        const model = fill(linker, docs);
+        assert.equal(linker.beginSearch(), true);
+        assert.equal(linker.beginSearch(), true, 'a search under way is continued');
+        const steps = stepThrough(linker, () => {
+          assert.equal(linker.dirty, true);
+          assert.equal(linker.searching, true);
+          for (const u of model.keys()) assert.equal(linker.has(u), true);
+        });
+        // One step per document at least (the first phase), and one more per phase.
+        assert.ok(steps > docs.length, `${steps} steps for ${docs.length} documents`);
+        assert.equal(linker.searching, false);
+        assert.equal(linker.linking, true, 'the search stops before the components are linked');
+        assert.equal(linker.startLink(), true);
+        while (!linker.linkRest(0));
+        check(linker, model);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('edits, removals and additions made during the search are linked after it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(docArb, { minLength: 5, maxLength: 25 }),
+        fc.array(fc.tuple(fc.nat(60), fc.nat(29), fc.option(docArb, { nil: null })), { minLength: 1, maxLength: 8 }),
+        (docs, edits) => {
+          const linker = new CorpusLinker(undefined, { searchCheck: 1 });
+          const model = fill(linker, docs);
+          assert.equal(linker.beginSearch(), true);
+          const sorted = [...edits].sort((a, b) => a[0] - b[0]);
+          let k = 0;
+          const apply = (step: number) => {
+            for (; k < sorted.length && sorted[k][0] <= step; k++) {
+              const [, i, d] = sorted[k];
+              applyEdit(linker, model, i, d);
+              for (const u of model.keys()) assert.equal(linker.has(u), true);
+              if (d === null) assert.equal(linker.has(uri(i)), false);
+            }
+          };
+          stepThrough(linker, apply);
+          apply(Infinity);
+          check(linker, model);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('is finished by any query (then linked whole), and searchStep after that has nothing to do', () => {
+    const docs = Array.from({ length: 30 }, (_, i) => build(uri(i), [[16 + (i % 3), 0], [21 + (i % 3), 1], [i % 9, 3], [9 + (i % 4), 0]]));
+    const model = new Map(docs.map((l) => [l.uri, l]));
+    for (const query of [(l: CorpusLinker) => l.entities(), (l: CorpusLinker) => l.mentionsOfFirst(uri(3)), (l: CorpusLinker) => l.startLink()]) {
+      const linker = new CorpusLinker(undefined, { searchCheck: 1 });
+      for (const l of docs) linker.add(l);
+      assert.equal(linker.beginSearch(), true);
+      for (let i = 0; i < 40; i++) assert.equal(linker.searchStep(0), false);
+      query(linker);
+      assert.equal(linker.searching, false);
+      assert.equal(linker.searchStep(0), true);
+      check(linker, model);
+    }
+  });
+
+  it('is not begun when there is no first build to do', () => {
+    const linker = new CorpusLinker();
+    assert.equal(linker.beginSearch(), false, 'no documents');
+    linker.add(build(uri(0), [[0, 0]]));
+    linker.entities();
+    linker.add(build(uri(1), [[1, 0]]));
+    assert.equal(linker.beginSearch(), false, 'linked already: an edit is an incremental flush');
+    assert.equal(linker.searchStep(10), true);
   });
 });
 

@@ -48,10 +48,11 @@ export const HELP_MAX_BYTES = 64 * 1024;
 
 /**
  * Runs `step` until it returns true (done) or `go` turns false, with a turn of the event loop
- * between two steps. The caller has just held the thread for seconds (the search for
- * components: 11-17 s at 20,000 articles), and a request sent meanwhile waits in its pipe; the
- * first step begins with a full collection (1.4-3.2 s there), which must not come between that
- * request and its answer. So the first step waits until the thread has been free for `quietMs`
+ * between two steps. The first step begins with a full collection (1.4-3.2 s at 20,000
+ * articles), which must not come between a request and its answer: a request sent while the
+ * caller held the thread waits in its pipe, and one sent right after the search for components
+ * (whose steps answered requests from their articles alone) is the first to get the linked
+ * answer. So the first step waits until the thread has been free for `quietMs`
  * and no request has started or ended for as long (`sinceRequest`, see
  * `BackgroundPause.sinceLastRequest`), at most `maxWaitMs`, checking after a turn of the event
  * loop. A fixed few milliseconds were not enough: vscode-jsonrpc 8.2 takes several immediates
@@ -66,19 +67,27 @@ export async function inSteps(
   quietMs = 20,
   maxWaitMs = 2000,
 ): Promise<void> {
+  if (!(await quietSpell(go, sinceRequest, quietMs, maxWaitMs))) return;
+  while (!step()) {
+    await nextTurn();
+    if (!go()) return;
+  }
+}
+
+/**
+ * Waits until the thread has been free for `quietMs` and no request has started or ended for
+ * as long, at most `maxWaitMs` (see `inSteps`); false if `go` turned false meanwhile.
+ */
+export async function quietSpell(go: () => boolean, sinceRequest: () => number, quietMs: number, maxWaitMs: number): Promise<boolean> {
   const start = performance.now();
   for (;;) {
     // After a turn: whatever the connection had queued before this check has run.
     await nextTurn();
-    if (!go()) return;
+    if (!go()) return false;
     const waited = performance.now() - start;
     const quiet = Math.min(waited, sinceRequest());
-    if (quiet >= quietMs || waited >= maxWaitMs) break;
+    if (quiet >= quietMs || waited >= maxWaitMs) return true;
     await sleep(Math.min(quietMs - quiet, maxWaitMs - waited) + 1);
-  }
-  while (!step()) {
-    await nextTurn();
-    if (!go()) return;
   }
 }
 
@@ -87,6 +96,8 @@ type ArticleRead = { ok: true; text: string; size: number } | { ok: false; reaso
 
 /** How long one step of the link's last stage runs before requests are answered (see indexAll). */
 const LINK_STEP_MS = 30;
+/** How long one step of the search for the link's components runs before requests are answered (see indexAll). */
+const SEARCH_STEP_MS = 20;
 
 export interface Settings {
   include: string[];
@@ -434,20 +445,42 @@ export class Workspace {
       this.releaseGate();
       this.activePool?.dispose();
       this.activePool = undefined;
-      if (gen === this.generation) {
+      const linkStart = performance.now();
+      // The search for the link's components, in steps between which requests are answered as
+      // during the pass (article-local cards, or the snapshot's): it took 13-16 s in one go at
+      // 20,000 articles, and the server answered nothing meanwhile.
+      let searched = false;
+      if (gen === this.generation && !this.disposed && this.index.beginLinkSearch()) {
+        searched = true;
+        progress?.report(100, 'Finding what to link across articles');
+        // Superseded: the next pass's link finishes this search (any query would, too).
+        const go = () => !this.disposed && gen === this.generation;
+        // Requests that came while the end of the pass held the thread (the analysis cache is
+        // saved then) are answered before the full collection that opens the search.
+        if (await quietSpell(go, () => this.background.sinceLastRequest(), 20, 2000)) {
+          while (!this.index.linkSearchStep(SEARCH_STEP_MS)) {
+            await nextTurn();
+            if (!go()) break;
+          }
+        }
+      }
+      // (Shut down meanwhile: the rest of the link is not worth finishing.)
+      if (gen === this.generation && !this.disposed) {
         this.indexing = false;
         this.index.deferLinking(false);
-        const linkStart = performance.now();
         // The corpus-wide link pass. Its last stage, linking each component, runs in steps that
         // yield to requests: a hover on an article links that article's components first.
         if (this.index.startLink()) {
           this.log.info(`Found what to link in ${Math.round(performance.now() - linkStart)} ms; linking it in steps (the articles asked about first).`);
           progress?.report(100, 'Linking entities across articles');
-          // Requests that waited for the components come first (see inSteps).
+          // Requests come first (see inSteps). Those that came during the search got their
+          // articles' own entities: the next ones get linked answers before the collection that
+          // opens the first step (a quiet of REQUEST_QUIET_MS, at most 2 s, after a search in steps).
           await inSteps(
             () => this.index.linkRest(LINK_STEP_MS),
             () => !this.disposed && gen === this.generation,
             () => this.background.sinceLastRequest(),
+            searched ? REQUEST_QUIET_MS : undefined,
           );
         }
         // (Shut down meanwhile: the rest of the link is not worth finishing.)

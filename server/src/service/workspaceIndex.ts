@@ -55,6 +55,8 @@ export interface IndexOptions {
   readText?: (uri: string) => string | undefined;
   /** Passed to the corpus linker (LinkerOptions.collectGarbage): forces a full collection between the phases of its first, bulk build. */
   collectGarbage?: LinkerOptions['collectGarbage'];
+  /** Passed to the corpus linker (LinkerOptions.searchCheck; tests). */
+  searchCheck?: LinkerOptions['searchCheck'];
 }
 
 export interface IndexChange {
@@ -97,7 +99,7 @@ export class WorkspaceIndex implements TextSource {
     this.dictionary = opts.dictionary;
     this.cache = opts.cache;
     this.readText = opts.readText;
-    this.linker = new CorpusLinker(opts.dictionary, { collectGarbage: opts.collectGarbage });
+    this.linker = new CorpusLinker(opts.dictionary, { collectGarbage: opts.collectGarbage, searchCheck: opts.searchCheck });
   }
 
   /** Analyses every document of the corpus (documents already indexed at the same version are kept). */
@@ -532,6 +534,24 @@ export class WorkspaceIndex implements TextSource {
    */
   startLink(): boolean {
     return !this.provisional && this.linker.startLink();
+  }
+
+  /**
+   * Starts the search for components of the first corpus-wide link, to be run in steps
+   * (`linkSearchStep`) while linking is still deferred: until `deferLinking(false)` queries are
+   * answered as during the pass (article-local entities, or the snapshot), and the server stays
+   * responsive instead of spending the whole search (13-16 s at 20,000 articles) in one go.
+   * False when there is no first link to search for (then `startLink` does what is left).
+   */
+  beginLinkSearch(): boolean {
+    if (!this.linker.beginSearch()) return false;
+    releaseInternPool(); // the bulk load is over (see releaseInternPool), before the link's growth
+    return true;
+  }
+
+  /** Searches for about `budgetMs` (see beginLinkSearch); true when the search has ended. */
+  linkSearchStep(budgetMs: number): boolean {
+    return this.linker.searchStep(budgetMs);
   }
 
   /** Links for about `budgetMs` (see startLink); true when the link is complete. */

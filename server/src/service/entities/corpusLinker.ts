@@ -361,7 +361,65 @@ export interface LinkerOptions {
   collectGarbage?: (phase: 'start' | 'components' | 'end') => void;
   /** Clusters per batch of the first build's last stage (tests: small, for many batches). */
   linkBatch?: number;
+  /**
+   * Items the search for components handles between looks at the clock, a power of two
+   * (default SEARCH_CHECK; tests: 1, so that a step with no time left ends after one item).
+   */
+  searchCheck?: number;
 }
+
+/** How many items a step of the search for components handles between looks at the clock. */
+const SEARCH_CHECK = 256;
+
+/**
+ * The first build's search for components while it runs in steps (`CorpusLinker.beginSearch`):
+ * its phase and the position in it, and what each phase leaves for the next.
+ */
+interface Search {
+  /** Stop before the components are linked (see `startLink`). */
+  lazy: boolean;
+  phase: number;
+  i: number;
+  /** The pending documents when the search began, in the order they came. */
+  todo: Array<[string, LocalResult | null]>;
+  /** Every cluster in corpus order; a cluster's number (its `mark` until the end) is its index. */
+  clusters: CCluster[];
+  /** Union-find over the cluster numbers. */
+  parent: Int32Array;
+  /** The key index's node bags, for the walk over them. */
+  bags: Array<Bag<CNode>>;
+  groupList: Group[];
+  regs: Array<Reg | null>;
+  /** Per group (by number): its representative's cluster number. */
+  gc: Int32Array;
+  flipped: Set<string>;
+  decisions: number[];
+  blockList: Array<Bag<Group>>;
+  /** The decisions of the current round, those left ambiguous in it, and whether it united anything. */
+  round: number[];
+  still: number[];
+  changed: boolean;
+  compIndex: Int32Array;
+  comps: Comp[];
+  batchOf: Int32Array;
+  lists: CCluster[][];
+}
+
+function find(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+function union(parent: Int32Array, a: number, b: number): boolean {
+  const ra = find(parent, a);
+  const rb = find(parent, b);
+  if (ra === rb) return false;
+  parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+  return true;
+}
+
+/** Corpus order of two nodes while the search numbers clusters by `mark`. */
+const corpusOrder = (a: CNode, b: CNode): number => a.cl.mark - b.cl.mark || a.i - b.i;
 
 export class CorpusLinker {
   private pd: PreparedDictionary;
@@ -407,6 +465,8 @@ export class CorpusLinker {
    * before the components are linked is still to come.
    */
   private rest: { lists: CCluster[][]; next: number; comps: Comp[]; early: Set<Comp>; collect: boolean } | null = null;
+  /** The first build's search for components while it runs in steps (see `beginSearch`). */
+  private search: Search | null = null;
   /** Incremented whenever entities change (consumers cache per-document views by it). */
   version = 0;
 
@@ -652,11 +712,12 @@ export class CorpusLinker {
 
   /** True while changes wait to be linked (the next query pays for them). */
   get dirty(): boolean {
-    return this.pending.size > 0 || this.rest !== null;
+    return this.pending.size > 0 || this.rest !== null || this.search !== null;
   }
 
   /** Applies pending changes; re-links the components they touch. */
   flush(): void {
+    if (this.search) this.finishSearch();
     if (this.rest) this.linkRest(Infinity);
     if (this.pending.size === 0) return;
     if (this.docs.size === 0) return this.build();
@@ -947,200 +1008,340 @@ export class CorpusLinker {
    * groups are filled in corpus order (no sorted inserts), each registration is computed once,
    * and components come from a union-find over the relations of the header, testing each
    * related pair once, then the decisions to a fixpoint. `lazy`: stops before the components are
-   * linked (see `startLink`).
+   * linked (see `startLink`). The search for the components can also run in steps
+   * (`beginSearch`, `searchStep`); this runs it in one.
    */
   private build(lazy = false): void {
+    this.search = this.newSearch(lazy);
+    this.searchStep(Infinity);
+  }
+
+  /**
+   * Starts the first build's search for components, to be run in steps (`searchStep`) between
+   * which the caller may answer requests: until it ends the linker is `dirty`, and any query
+   * finishes it first. True while such a search runs (also when it had started already); false
+   * when there is no first build to do.
+   */
+  beginSearch(): boolean {
+    if (this.search) return true;
+    if (this.rest || this.pending.size === 0 || this.docs.size > 0) return false;
+    this.search = this.newSearch(true);
+    return true;
+  }
+
+  /** Whether a search started by `beginSearch` is still running. */
+  get searching(): boolean {
+    return this.search !== null;
+  }
+
+  private finishSearch(): void {
+    if (this.search) this.searchStep(Infinity);
+  }
+
+  private newSearch(lazy: boolean): Search {
     this.dropSorted();
-    const locals: LocalResult[] = [];
-    for (const l of this.pending.values()) if (l) locals.push(l);
-    this.pending.clear();
-    this.opts.collectGarbage?.('start');
-    for (const local of locals) {
-      const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true, ord: -1 };
-      const prepared = prepareDocument(local, this.pd);
-      doc.clusters = new Array(prepared.length);
-      for (let idx = 0; idx < prepared.length; idx++) doc.clusters[idx] = this.cluster(doc, idx, prepared[idx]);
-      this.docs.set(local.uri, doc);
-    }
-
-    // Clusters in corpus order, numbered by `mark` (reset below).
-    const docs = [...this.docs.values()].sort((a, b) => cmp(a.uri, b.uri));
-    docs.forEach((d, i) => (d.ord = i));
-    this.docOrder = docs;
-    let nc = 0;
-    for (const d of docs) nc += d.clusters.length;
-    const clusters: CCluster[] = new Array(nc);
-    nc = 0;
-    for (const d of docs) for (const cl of d.clusters) ((cl.mark = nc), (clusters[nc++] = cl));
-
-    // Components: union-find over cluster numbers.
-    const parent = new Int32Array(nc);
-    for (let i = 0; i < nc; i++) parent[i] = i;
-    const find = (i: number): number => {
-      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-      return i;
+    // The documents as they stand now, in the order they came. One that changes or goes before
+    // its turn stays pending instead, for the next flush (see `searchStep`).
+    return {
+      lazy,
+      phase: 0,
+      i: 0,
+      todo: [...this.pending],
+      clusters: [],
+      parent: new Int32Array(0),
+      bags: [],
+      groupList: [],
+      regs: [],
+      gc: new Int32Array(0),
+      flipped: new Set(),
+      decisions: [],
+      blockList: [],
+      round: [],
+      still: [],
+      changed: false,
+      compIndex: new Int32Array(0),
+      comps: [],
+      batchOf: new Int32Array(0),
+      lists: [],
     };
-    const union = (a: number, b: number): boolean => {
-      const ra = find(a);
-      const rb = find(b);
-      if (ra === rb) return false;
-      parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
-      return true;
-    };
+  }
 
-    // Key groups, key by key: one type vote per key, and the nodes of a key usually share one
-    // join key (one group look-up). Members are put in corpus order below.
-    const groupList: Group[] = [];
-    const joinNode = (n: CNode, votes: number[] | undefined, last: Group | null): Group => {
-      const join = votedJoin(n, votes);
-      let g = last && last.join === join ? last : this.groups.get(join);
-      if (!g) {
-        // Most groups stay one node: held without a list (see Group.members).
-        this.groups.set(join, (g = { join, t: joinType(join, n.form), members: n, rep: null, reg: false, info: null, amb: false, mark: 0 }));
-        groupList.push(g);
-      } else if (Array.isArray(g.members)) g.members.push(n);
-      else g.members = [g.members, n];
-      n.group = g;
-      return g;
-    };
-    // (forEach: a for-of over a Map or Set allocated an iterator result per entry here.)
-    this.keyNodes.forEach((nodes) => {
-      if (!isMany(nodes)) {
-        if (joinable(nodes)) joinNode(nodes, undefined, null);
-        return;
-      }
-      const votes = votesOf(nodes);
-      let first = -1;
-      let last: Group | null = null;
-      each(nodes, (n) => {
-        first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
-        if (joinable(n)) last = joinNode(n, votes, last);
-      });
-    });
-    // Registrations, kept for the build only; a group's number is its `mark` (reset below) and
-    // `gc` the number of its representative's cluster.
-    const flipped = new Set<string>();
-    // Only the registrations of decisions are kept until the components are found (null for
-    // the rest: nothing below reads them).
-    const regs: Array<Reg | null> = new Array(groupList.length);
-    const gc = new Int32Array(groupList.length);
-    const corpusOrder = (a: CNode, b: CNode) => a.cl.mark - b.cl.mark || a.i - b.i;
-    for (let i = 0; i < groupList.length; i++) {
-      const g = groupList[i];
-      // Exact size (push left spare capacity), in corpus order (mostly already).
-      if (Array.isArray(g.members)) {
-        const ms = g.members.slice();
-        for (let j = 1; j < ms.length; j++) {
-          if (corpusOrder(ms[j - 1], ms[j]) > 0) {
-            ms.sort(corpusOrder);
-            break;
+  /**
+   * Runs the search for components for about `budgetMs` (the clock is read every
+   * SEARCH_CHECK items); true when it has ended. Its phases and their order are those of the
+   * one-pass build, so the result is the same however it is cut into steps.
+   */
+  searchStep(budgetMs: number): boolean {
+    const s = this.search;
+    if (!s) return true;
+    const deadline = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
+    let ops = 0;
+    const mask = (this.opts.searchCheck ?? SEARCH_CHECK) - 1;
+    const out = () => (++ops & mask) === 0 && performance.now() >= deadline;
+    for (;;) {
+      switch (s.phase) {
+        case 0:
+          // A step of its own (a full collection takes most of a second at 20,000 articles).
+          this.opts.collectGarbage?.('start');
+          break;
+        case 1: {
+          // The documents' clusters and nodes.
+          for (; s.i < s.todo.length; ) {
+            const [uri, local] = s.todo[s.i++];
+            // Unchanged since the search began (an edit meanwhile leaves it to the next flush).
+            if (!this.pending.has(uri) || this.pending.get(uri) !== local) continue;
+            this.pending.delete(uri);
+            if (!local) continue;
+            const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true, ord: -1 };
+            const prepared = prepareDocument(local, this.pd);
+            doc.clusters = new Array(prepared.length);
+            for (let idx = 0; idx < prepared.length; idx++) doc.clusters[idx] = this.cluster(doc, idx, prepared[idx]);
+            this.docs.set(local.uri, doc);
+            if (out()) return false;
           }
+          s.todo = [];
+          break;
         }
-        g.members = ms;
-      }
-      g.rep = listAt(g.members, 0)!;
-      g.mark = i;
-      gc[i] = g.rep.cl.mark;
-      const reg = this.register(g, flipped);
-      regs[i] = isDecision(reg) ? reg : null;
-    }
-
-    this.pd.keySets.forEach((set) => {
-      let first = -1;
-      for (const k of set) for (const n of items(this.keyNodes.get(k))) first < 0 ? (first = n.cl.mark) : union(n.cl.mark, first);
-    });
-    for (const cl of clusters) for (const def of cl.defs) for (const n of items(this.keyNodes.get(def.acrKey))) union(n.cl.mark, cl.mark);
-    const decisions: number[] = [];
-    for (let i = 0; i < groupList.length; i++) {
-      const g = groupList[i];
-      const c = gc[i];
-      const ms = g.members;
-      if (Array.isArray(ms)) for (let j = 1; j < ms.length; j++) union(ms[j].cl.mark, c);
-      // (A one-word group's acronym definitions, which `fixedNeighbours` follows for edits, are
-      // already united above: its members carry the defined key, and each defining cluster
-      // was united with every node of that key.)
-      if (regs[i]) decisions.push(i);
-    }
-    this.blocks.forEach((list) => {
-      const size = bagSize(list);
-      if (size < 2 || size > MAX_VARIANT_BLOCK) return;
-      const gs = [...items(list)];
-      const fs = gs.map((g) => this.repForm(g));
-      for (let i = 0; i < gs.length; i++) {
-        const ci = gc[gs[i].mark];
-        for (let j = i + 1; j < gs.length; j++) {
-          const cj = gc[gs[j].mark];
-          if (find(ci) !== find(cj) && (variantPair(fs[i], fs[j]) || variantPair(fs[j], fs[i]))) union(ci, cj);
+        case 2: {
+          // Clusters in corpus order, numbered by `mark` (reset below); union-find over their numbers.
+          const docs = [...this.docs.values()].sort((a, b) => cmp(a.uri, b.uri));
+          docs.forEach((d, i) => (d.ord = i));
+          this.docOrder = docs;
+          let nc = 0;
+          for (const d of docs) nc += d.clusters.length;
+          const clusters: CCluster[] = new Array(nc);
+          nc = 0;
+          for (const d of docs) for (const cl of d.clusters) ((cl.mark = nc), (clusters[nc++] = cl));
+          s.clusters = clusters;
+          s.parent = new Int32Array(nc);
+          for (let i = 0; i < nc; i++) s.parent[i] = i;
+          // (An array of the bags: a Map's forEach cannot stop between steps.)
+          s.bags = Array.from(this.keyNodes.values());
+          s.i = 0;
+          break;
+        }
+        case 3: {
+          // Key groups, key by key: one type vote per key, and the nodes of a key usually share one
+          // join key (one group look-up). Members are put in corpus order below.
+          const p = s.parent;
+          for (; s.i < s.bags.length; ) {
+            const nodes = s.bags[s.i++];
+            if (!isMany(nodes)) {
+              if (joinable(nodes)) this.joinNode(s, nodes, undefined, null);
+            } else {
+              const votes = votesOf(nodes);
+              let first = -1;
+              let last: Group | null = null;
+              each(nodes, (n) => {
+                first < 0 ? (first = n.cl.mark) : union(p, n.cl.mark, first);
+                if (joinable(n)) last = this.joinNode(s, n, votes, last);
+              });
+            }
+            if (out()) return false;
+          }
+          s.bags = [];
+          // Registrations, kept for the build only; a group's number is its `mark` (reset below)
+          // and `gc` the number of its representative's cluster. Only the registrations of
+          // decisions are kept until the components are found (null for the rest: nothing below
+          // reads them).
+          s.regs = new Array(s.groupList.length);
+          s.gc = new Int32Array(s.groupList.length);
+          s.i = 0;
+          break;
+        }
+        case 4: {
+          const { groupList, regs, gc } = s;
+          for (; s.i < groupList.length; ) {
+            const i = s.i++;
+            const g = groupList[i];
+            // Exact size (push left spare capacity), in corpus order (mostly already).
+            if (Array.isArray(g.members)) {
+              const ms = g.members.slice();
+              for (let j = 1; j < ms.length; j++) {
+                if (corpusOrder(ms[j - 1], ms[j]) > 0) {
+                  ms.sort(corpusOrder);
+                  break;
+                }
+              }
+              g.members = ms;
+            }
+            g.rep = listAt(g.members, 0)!;
+            g.mark = i;
+            gc[i] = g.rep.cl.mark;
+            const reg = this.register(g, s.flipped);
+            regs[i] = isDecision(reg) ? reg : null;
+            if (out()) return false;
+          }
+          const p = s.parent;
+          this.pd.keySets.forEach((set) => {
+            let first = -1;
+            for (const k of set) for (const n of items(this.keyNodes.get(k))) first < 0 ? (first = n.cl.mark) : union(p, n.cl.mark, first);
+          });
+          s.i = 0;
+          break;
+        }
+        case 5: {
+          const p = s.parent;
+          const clusters = s.clusters;
+          for (; s.i < clusters.length; ) {
+            const cl = clusters[s.i++];
+            for (const def of cl.defs) for (const n of items(this.keyNodes.get(def.acrKey))) union(p, n.cl.mark, cl.mark);
+            if (out()) return false;
+          }
+          s.i = 0;
+          break;
+        }
+        case 6: {
+          const p = s.parent;
+          const { groupList, regs, gc } = s;
+          for (; s.i < groupList.length; ) {
+            const i = s.i++;
+            const c = gc[i];
+            const ms = groupList[i].members;
+            if (Array.isArray(ms)) for (let j = 1; j < ms.length; j++) union(p, ms[j].cl.mark, c);
+            // (A one-word group's acronym definitions, which `fixedNeighbours` follows for edits,
+            // are already united above: its members carry the defined key, and each defining
+            // cluster was united with every node of that key.)
+            if (regs[i]) s.decisions.push(i);
+            if (out()) return false;
+          }
+          s.blockList = Array.from(this.blocks.values());
+          s.i = 0;
+          break;
+        }
+        case 7: {
+          const p = s.parent;
+          const gc = s.gc;
+          for (; s.i < s.blockList.length; ) {
+            const list = s.blockList[s.i++];
+            const size = bagSize(list);
+            if (size >= 2 && size <= MAX_VARIANT_BLOCK) {
+              const gs = [...items(list)];
+              const fs = gs.map((g) => this.repForm(g));
+              for (let i = 0; i < gs.length; i++) {
+                const ci = gc[gs[i].mark];
+                for (let j = i + 1; j < gs.length; j++) {
+                  const cj = gc[gs[j].mark];
+                  if (find(p, ci) !== find(p, cj) && (variantPair(fs[i], fs[j]) || variantPair(fs[j], fs[i]))) union(p, ci, cj);
+                }
+              }
+            }
+            if (out()) return false;
+          }
+          s.blockList = [];
+          s.round = s.decisions;
+          s.decisions = [];
+          s.i = 0;
+          break;
+        }
+        case 8: {
+          // Decisions, in rounds until none unites anything more: one whose candidates lie in one
+          // component besides its own joins it; what stays ambiguous is pruned. The scan of a
+          // decision stops at the second other component (hubs have hundreds of candidates).
+          const p = s.parent;
+          const { groupList, regs, gc } = s;
+          for (;;) {
+            for (; s.i < s.round.length; ) {
+              const i = s.round[s.i++];
+              const c = gc[i];
+              const own = regs[i]!.acr.length > 0 ? find(p, c) : -1;
+              let a = -1;
+              let amb = false;
+              this.candidates(groupList[i], regs[i]!, (h) => {
+                const r = find(p, gc[h.mark]);
+                if (r === own || r === a) return false;
+                if (a < 0) return (a = r), false;
+                return (amb = true);
+              });
+              if (amb) s.still.push(i);
+              else if (a >= 0 && union(p, a, c)) s.changed = true;
+              if (out()) return false;
+            }
+            if (!s.changed) break;
+            s.round = s.still;
+            s.still = [];
+            s.changed = false;
+            s.i = 0;
+          }
+          for (const i of s.still) groupList[i].amb = true;
+          s.round = [];
+          s.still = [];
+          s.compIndex = new Int32Array(s.clusters.length).fill(-1);
+          s.i = 0;
+          break;
+        }
+        case 9: {
+          // Components, numbered by their first cluster (corpus order).
+          const p = s.parent;
+          const { clusters, compIndex, comps } = s;
+          for (; s.i < clusters.length; ) {
+            const i = s.i++;
+            const r = find(p, i);
+            let k = compIndex[r];
+            if (k < 0) {
+              compIndex[r] = k = comps.length;
+              comps.push({ clusters: clusters[i] });
+            } else {
+              const comp = comps[k];
+              if (Array.isArray(comp.clusters)) comp.clusters.push(clusters[i]);
+              else comp.clusters = [comp.clusters, clusters[i]];
+            }
+            clusters[i].comp = comps[k];
+            if (out()) return false;
+          }
+          for (const g of s.groupList) g.mark = 0;
+          // Linked in batches of whole components (components do not interact), each in corpus
+          // order: the tables of a batch stay small and in cache, which the whole corpus's did not.
+          s.batchOf = new Int32Array(comps.length);
+          let batches = 0;
+          for (let i = 0, fill = 0; i < comps.length; i++) {
+            s.batchOf[i] = batches;
+            const c = comps[i].clusters;
+            fill += Array.isArray(c) ? c.length : 1;
+            if (fill >= (this.opts.linkBatch ?? LINK_BATCH)) ((batches++), (fill = 0));
+          }
+          s.lists = Array.from({ length: batches + 1 }, () => []);
+          s.i = 0;
+          break;
+        }
+        case 10: {
+          // Until the last batch is linked a cluster's mark is its batch number + 1 (see `mentionsOfFirst`).
+          const p = s.parent;
+          const { clusters, compIndex, batchOf, lists } = s;
+          for (; s.i < clusters.length; ) {
+            const cl = clusters[s.i++];
+            const b = batchOf[compIndex[find(p, cl.mark)]];
+            lists[b].push(cl);
+            cl.mark = b + 1;
+            if (out()) return false;
+          }
+          // (The registrations were needed only to find the components.)
+          this.search = null;
+          this.building = true;
+          // The collection before the components are linked comes with the first step (`linkRest`):
+          // in steps, after the requests that waited for the components were answered.
+          this.rest = { lists: s.lists, next: 0, comps: s.comps, early: new Set(), collect: true };
+          if (!s.lazy) this.linkRest(Infinity);
+          return true;
         }
       }
-    });
+      s.phase++;
+      if (deadline !== Infinity && performance.now() >= deadline) return false;
+    }
+  }
 
-    // Decisions, in rounds until none unites anything more: one whose candidates lie in one
-    // component besides its own joins it; what stays ambiguous is pruned. The scan of a
-    // decision stops at the second other component (hubs have hundreds of candidates).
-    let pending = decisions;
-    for (let changed = true; changed; ) {
-      changed = false;
-      const still: number[] = [];
-      for (const i of pending) {
-        const c = gc[i];
-        const own = regs[i]!.acr.length > 0 ? find(c) : -1;
-        let a = -1;
-        let amb = false;
-        this.candidates(groupList[i], regs[i]!, (h) => {
-          const r = find(gc[h.mark]);
-          if (r === own || r === a) return false;
-          if (a < 0) return (a = r), false;
-          return (amb = true);
-        });
-        if (amb) still.push(i);
-        else if (a >= 0 && union(a, c)) changed = true;
-      }
-      pending = still;
-    }
-    for (const i of pending) groupList[i].amb = true;
-
-    // Components, numbered by their first cluster (corpus order).
-    const compIndex = new Int32Array(nc).fill(-1);
-    const comps: Comp[] = [];
-    for (let i = 0; i < nc; i++) {
-      const r = find(i);
-      let k = compIndex[r];
-      if (k < 0) {
-        compIndex[r] = k = comps.length;
-        comps.push({ clusters: clusters[i] });
-      } else {
-        const comp = comps[k];
-        if (Array.isArray(comp.clusters)) comp.clusters.push(clusters[i]);
-        else comp.clusters = [comp.clusters, clusters[i]];
-      }
-      clusters[i].comp = comps[k];
-    }
-    for (const g of groupList) g.mark = 0;
-    // Linked in batches of whole components (components do not interact), each in corpus
-    // order: the tables of a batch stay small and in cache, which the whole corpus's did not.
-    const batchOf = new Int32Array(comps.length);
-    let batches = 0;
-    for (let i = 0, fill = 0; i < comps.length; i++) {
-      batchOf[i] = batches;
-      const c = comps[i].clusters;
-      fill += Array.isArray(c) ? c.length : 1;
-      if (fill >= (this.opts.linkBatch ?? LINK_BATCH)) ((batches++), (fill = 0));
-    }
-    const lists: CCluster[][] = Array.from({ length: batches + 1 }, () => []);
-    // Until the last batch is linked a cluster's mark is its batch number + 1 (see `mentionsOfFirst`).
-    for (const cl of clusters) {
-      const b = batchOf[compIndex[find(cl.mark)]];
-      lists[b].push(cl);
-      cl.mark = b + 1;
-    }
-    // The registrations were needed only to find the components.
-    regs.length = 0;
-    this.building = true;
-    // The collection before the components are linked comes with the first step (`linkRest`):
-    // in steps, after the requests that waited for the components were answered.
-    this.rest = { lists, next: 0, comps, early: new Set(), collect: true };
-    if (!lazy) this.linkRest(Infinity);
+  /** Puts a joinable node into the key group of its (voted) join key during the search. */
+  private joinNode(s: Search, n: CNode, votes: number[] | undefined, last: Group | null): Group {
+    const join = votedJoin(n, votes);
+    let g = last && last.join === join ? last : this.groups.get(join);
+    if (!g) {
+      // Most groups stay one node: held without a list (see Group.members).
+      this.groups.set(join, (g = { join, t: joinType(join, n.form), members: n, rep: null, reg: false, info: null, amb: false, mark: 0 }));
+      s.groupList.push(g);
+    } else if (Array.isArray(g.members)) g.members.push(n);
+    else g.members = [g.members, n];
+    n.group = g;
+    return g;
   }
 
   // ---- the build's last stage, in steps ------------------------------------------------------
@@ -1152,6 +1353,7 @@ export class CorpusLinker {
    * first. False when there is nothing left for `linkRest` (the link was incremental or done).
    */
   startLink(): boolean {
+    if (this.search) this.finishSearch();
     if (this.rest) return true;
     if (this.pending.size > 0 && this.docs.size === 0) this.build(true);
     else this.flush();
@@ -1168,6 +1370,7 @@ export class CorpusLinker {
    * the last one (renumbering, the memos let go). True when nothing is left.
    */
   linkRest(budgetMs: number): boolean {
+    if (this.search) this.finishSearch();
     const r = this.rest;
     if (!r) return true;
     if (r.collect) {
@@ -1208,6 +1411,7 @@ export class CorpusLinker {
    * (`renumber`): for answers about the entities, not for ids to keep. Otherwise `mentionsOf`.
    */
   mentionsOfFirst(uri: string): { mention: EntityMentionRef; entity: Entity }[] {
+    if (this.search) this.finishSearch();
     const r = this.rest;
     if (!r || this.pending.size > 0) return this.mentionsOf(uri);
     const d = this.docs.get(uri);
