@@ -161,29 +161,13 @@ export class LspClient {
     }
   }
 
-  /**
-   * The server's resident memory by kind of mapping, in MB (Linux, /proc/PID/smaps): files,
-   * anonymous mappings of 64 or 128 MB (glibc's per-thread malloc arenas), other anonymous ones
-   * (V8's heap pages, the main malloc heap, large allocations), the rest by name ([heap], [stack]).
-   */
+  /** The server's resident memory by kind of mapping, in MB (Linux; see `residentByKind`). */
   residentByMapping(): Record<string, number> | undefined {
-    let text: string;
     try {
-      text = fs.readFileSync(`/proc/${this.pid}/smaps`, 'utf8');
+      return residentByKind(fs.readFileSync(`/proc/${this.pid}/smaps`, 'utf8'));
     } catch {
       return undefined;
     }
-    const kb = new Map<string, number>();
-    let cur = '';
-    for (const line of text.split('\n')) {
-      const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-      if (m) {
-        const size = (parseInt(m[2], 16) - parseInt(m[1], 16)) / 1024;
-        cur = m[3] ? (m[3].startsWith('/') ? 'file' : m[3]) : size === 65536 || size === 131072 ? 'malloc arenas' : 'anon';
-        if (!kb.has(cur)) kb.set(cur, 0);
-      } else if (line.startsWith('Rss:') && cur) kb.set(cur, kb.get(cur)! + Number(line.split(/\s+/)[1]));
-    }
-    return Object.fromEntries([...kb].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / 1024)]));
   }
 
   /** shutdown + exit, then kill if it does not leave within `timeoutMs`. */
@@ -253,4 +237,34 @@ export function decodeSemanticTokens(data: number[] | undefined): Array<{ line: 
     out.push({ line, char, length: data[i + 2], type: data[i + 3] });
   }
   return out;
+}
+
+/** The size of glibc's per-thread malloc heaps (HEAP_MAX_SIZE on 64-bit systems): each is mapped at a multiple of it. */
+const ARENA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Resident memory by kind of mapping, in MB, from the text of /proc/PID/smaps: files;
+ * glibc's per-thread malloc arenas ("malloc arenas": an anonymous read-write mapping that starts
+ * at a multiple of 64 MB and, with the inaccessible rest reserved right after it, spans exactly
+ * 64 MB, which is how glibc reserves one and grows it); other anonymous mappings ("anon": V8's
+ * heap pages, large allocations); the rest by name ([heap], the main malloc heap; [stack]).
+ */
+export function residentByKind(smaps: string): Record<string, number> {
+  const maps: Array<{ start: number; end: number; perms: string; name: string; kb: number }> = [];
+  for (const line of smaps.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) maps.push({ start: parseInt(m[1], 16), end: parseInt(m[2], 16), perms: m[3], name: m[4], kb: 0 });
+    else if (line.startsWith('Rss:') && maps.length > 0) maps[maps.length - 1].kb += Number(line.split(/\s+/)[1]);
+  }
+  const kb = new Map<string, number>();
+  maps.forEach((x, i) => {
+    let kind = x.name ? (x.name.startsWith('/') ? 'file' : x.name) : 'anon';
+    if (kind === 'anon' && x.perms.startsWith('rw') && x.start % ARENA_BYTES === 0) {
+      const next = maps[i + 1];
+      const reservedEnd = next && !next.name && next.start === x.end && next.perms.startsWith('---') ? next.end : x.end;
+      if (reservedEnd - x.start === ARENA_BYTES) kind = 'malloc arenas';
+    }
+    kb.set(kind, (kb.get(kind) ?? 0) + x.kb);
+  });
+  return Object.fromEntries([...kb].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v / 1024)]));
 }
