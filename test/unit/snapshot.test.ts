@@ -190,6 +190,34 @@ test('snapshot: read from the open file (not held in memory), it answers the sam
   }
 });
 
+test('snapshot: let go as the search for the link\'s components begins; its articles are then answered from themselves until the link', async () => {
+  const { docs, live, file, dir } = await written();
+  try {
+    const src = await openSnapshotFile(file);
+    let closed = 0;
+    const spy = { size: src.size, crc32: src.crc32, read: (pos: number, len: number) => src.read(pos, len), close: () => (closed++, src.close()) };
+    const snap = (await IndexSnapshot.fromFile(spy, file, FINGERPRINT, () => undefined))!;
+    const index = new WorkspaceIndex({ searchCheck: 1 });
+    index.deferLinking(true);
+    index.useSnapshot(snap, (uri) => docs.find((d) => d.uri === uri)?.text);
+    for (const d of docs) index.update(d);
+    assert.equal(index.answeringFromSnapshot, true);
+    assert.deepEqual(index.mentionsIn(docs[1].uri), live.mentionsIn(docs[1].uri));
+    assert.equal(index.beginLinkSearch(), true);
+    assert.equal(closed, 1);
+    assert.equal(index.answeringFromSnapshot, false);
+    const during = index.mentionsIn(docs[1].uri);
+    assert.ok(during.length > 0 && during.every((m) => index.isProvisional(m.entityId)), 'article-local entities during the search');
+    while (!index.linkSearchStep(0));
+    index.deferLinking(false);
+    assert.equal(index.startLink(), true);
+    while (!index.linkRest(0));
+    assert.deepEqual(index.entities(), live.entities());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('snapshot: an article indexed with other text is answered from itself, never from the snapshot', async () => {
   const { docs, file, dir } = await written();
   try {

@@ -545,6 +545,11 @@ export class WorkspaceIndex implements TextSource {
    */
   beginLinkSearch(): boolean {
     if (!this.linker.beginSearch()) return false;
+    // The previous session's index (a second start) is let go now, as the end of deferral would
+    // let it go: kept through the search, it stood beside the link's growing tables (peak RSS
+    // 1,490 and 1,525 MB at 20,000 articles, against 1,454 and 1,485 with it dropped first).
+    // Requests are answered from their own articles meanwhile, as in a cold start.
+    this.dropSnapshot();
     releaseInternPool(); // the bulk load is over (see releaseInternPool), before the link's growth
     return true;
   }
