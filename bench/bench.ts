@@ -471,7 +471,8 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       const sent = performance.now();
       r = await c.request('textDocument/hover', hoverParams);
       hovers++;
-      if (performance.now() - sent > longestWait.ms) longestWait = { ms: performance.now() - sent, sentAt: sent - t0 };
+      const waited = performance.now() - sent;
+      if (waited > longestWait.ms) longestWait = { ms: waited, sentAt: sent - t0 };
       if (isLinkedHover(r)) firstLinkedMs = performance.now() - t0;
     }
     // 3. The indexing-finished notification (it may already have arrived).

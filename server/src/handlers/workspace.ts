@@ -64,8 +64,8 @@ export async function inSteps(
   step: () => boolean,
   go: () => boolean,
   sinceRequest: () => number = () => Infinity,
-  quietMs = 20,
-  maxWaitMs = 2000,
+  quietMs?: number,
+  maxWaitMs?: number,
 ): Promise<void> {
   if (!(await quietSpell(go, sinceRequest, quietMs, maxWaitMs))) return;
   while (!step()) {
@@ -78,7 +78,7 @@ export async function inSteps(
  * Waits until the thread has been free for `quietMs` and no request has started or ended for
  * as long, at most `maxWaitMs` (see `inSteps`); false if `go` turned false meanwhile.
  */
-export async function quietSpell(go: () => boolean, sinceRequest: () => number, quietMs: number, maxWaitMs: number): Promise<boolean> {
+export async function quietSpell(go: () => boolean, sinceRequest: () => number, quietMs = 20, maxWaitMs = 2000): Promise<boolean> {
   const start = performance.now();
   for (;;) {
     // After a turn: whatever the connection had queued before this check has run.
@@ -446,26 +446,26 @@ export class Workspace {
       this.activePool?.dispose();
       this.activePool = undefined;
       const linkStart = performance.now();
+      // Superseded: the next pass's link finishes what is left (any query would, too). Shut down:
+      // the rest of the link is not worth finishing.
+      const go = () => !this.disposed && gen === this.generation;
       // The search for the link's components, in steps between which requests are answered as
       // during the pass (article-local cards, or the snapshot's): it took 13-16 s in one go at
       // 20,000 articles, and the server answered nothing meanwhile.
       let searched = false;
-      if (gen === this.generation && !this.disposed && this.index.beginLinkSearch()) {
+      if (go() && this.index.beginLinkSearch()) {
         searched = true;
         progress?.report(100, 'Finding what to link across articles');
-        // Superseded: the next pass's link finishes this search (any query would, too).
-        const go = () => !this.disposed && gen === this.generation;
         // Requests that came while the end of the pass held the thread (the analysis cache is
         // saved then) are answered before the full collection that opens the search.
-        if (await quietSpell(go, () => this.background.sinceLastRequest(), 20, 2000)) {
+        if (await quietSpell(go, () => this.background.sinceLastRequest())) {
           while (!this.index.linkSearchStep(SEARCH_STEP_MS)) {
             await nextTurn();
             if (!go()) break;
           }
         }
       }
-      // (Shut down meanwhile: the rest of the link is not worth finishing.)
-      if (gen === this.generation && !this.disposed) {
+      if (go()) {
         this.indexing = false;
         this.index.deferLinking(false);
         // The corpus-wide link pass. Its last stage, linking each component, runs in steps that
@@ -478,7 +478,7 @@ export class Workspace {
           // opens the first step (a quiet of REQUEST_QUIET_MS, at most 2 s, after a search in steps).
           await inSteps(
             () => this.index.linkRest(LINK_STEP_MS),
-            () => !this.disposed && gen === this.generation,
+            go,
             () => this.background.sinceLastRequest(),
             searched ? REQUEST_QUIET_MS : undefined,
           );

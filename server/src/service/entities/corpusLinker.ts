@@ -393,9 +393,8 @@ interface Search {
   /** Per group (by number): its representative's cluster number. */
   gc: Int32Array;
   flipped: Set<string>;
-  decisions: number[];
   blockList: Array<Bag<Group>>;
-  /** The decisions of the current round, those left ambiguous in it, and whether it united anything. */
+  /** The decisions (filled as the groups are united), then those of the current round; those left ambiguous in it, and whether it united anything. */
   round: number[];
   still: number[];
   changed: boolean;
@@ -717,7 +716,7 @@ export class CorpusLinker {
 
   /** Applies pending changes; re-links the components they touch. */
   flush(): void {
-    if (this.search) this.finishSearch();
+    this.finishSearch();
     if (this.rest) this.linkRest(Infinity);
     if (this.pending.size === 0) return;
     if (this.docs.size === 0) return this.build();
@@ -1034,8 +1033,9 @@ export class CorpusLinker {
     return this.search !== null;
   }
 
+  /** Runs what is left of a search started by `beginSearch` (nothing without one). */
   private finishSearch(): void {
-    if (this.search) this.searchStep(Infinity);
+    this.searchStep(Infinity);
   }
 
   private newSearch(lazy: boolean): Search {
@@ -1054,7 +1054,6 @@ export class CorpusLinker {
       regs: [],
       gc: new Int32Array(0),
       flipped: new Set(),
-      decisions: [],
       blockList: [],
       round: [],
       still: [],
@@ -1089,7 +1088,8 @@ export class CorpusLinker {
           for (; s.i < s.todo.length; ) {
             const [uri, local] = s.todo[s.i++];
             // Unchanged since the search began (an edit meanwhile leaves it to the next flush).
-            if (!this.pending.has(uri) || this.pending.get(uri) !== local) continue;
+            // (A document gone from `pending` gives undefined, never a LocalResult or null.)
+            if (this.pending.get(uri) !== local) continue;
             this.pending.delete(uri);
             if (!local) continue;
             const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true, ord: -1 };
@@ -1202,7 +1202,7 @@ export class CorpusLinker {
             // (A one-word group's acronym definitions, which `fixedNeighbours` follows for edits,
             // are already united above: its members carry the defined key, and each defining
             // cluster was united with every node of that key.)
-            if (regs[i]) s.decisions.push(i);
+            if (regs[i]) s.round.push(i);
             if (out()) return false;
           }
           s.blockList = Array.from(this.blocks.values());
@@ -1229,8 +1229,6 @@ export class CorpusLinker {
             if (out()) return false;
           }
           s.blockList = [];
-          s.round = s.decisions;
-          s.decisions = [];
           s.i = 0;
           break;
         }
@@ -1353,7 +1351,7 @@ export class CorpusLinker {
    * first. False when there is nothing left for `linkRest` (the link was incremental or done).
    */
   startLink(): boolean {
-    if (this.search) this.finishSearch();
+    this.finishSearch();
     if (this.rest) return true;
     if (this.pending.size > 0 && this.docs.size === 0) this.build(true);
     else this.flush();
@@ -1370,7 +1368,7 @@ export class CorpusLinker {
    * the last one (renumbering, the memos let go). True when nothing is left.
    */
   linkRest(budgetMs: number): boolean {
-    if (this.search) this.finishSearch();
+    this.finishSearch();
     const r = this.rest;
     if (!r) return true;
     if (r.collect) {
@@ -1411,7 +1409,7 @@ export class CorpusLinker {
    * (`renumber`): for answers about the entities, not for ids to keep. Otherwise `mentionsOf`.
    */
   mentionsOfFirst(uri: string): { mention: EntityMentionRef; entity: Entity }[] {
-    if (this.search) this.finishSearch();
+    this.finishSearch();
     const r = this.rest;
     if (!r || this.pending.size > 0) return this.mentionsOf(uri);
     const d = this.docs.get(uri);
