@@ -46,6 +46,7 @@ import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { fingerprintFiles, openAnalysisCache } from '../server/src/service/analysisCache';
 import { CorpusLinker, resolveDocument, type LocalResult } from '../server/src/service/entities';
@@ -140,17 +141,41 @@ async function main(): Promise<void> {
       // The search for components in steps of about `searchSteps` ms, as the server runs it.
       const budget = Number(searchSteps) || 20;
       const times: number[] = [];
+      // The phase each step began and ended in (the linker's private search state, read for this report only).
+      const phaseOf = () => (linker as unknown as { search: { phase: number } | null }).search?.phase ?? 'end';
+      const phases: string[] = [];
+      // The collections V8 made, to tell a step's own work from the collections that fell into it.
+      const gcs: Array<{ at: number; ms: number }> = [];
+      const obs = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration });
+      });
+      obs.observe({ entryTypes: ['gc'] });
+      const spans: Array<[number, number]> = [];
       if (linker.beginSearch()) {
         for (let done = false; !done; ) {
+          const p0 = phaseOf();
           const ts = performance.now();
           done = linker.searchStep(budget);
-          times.push(performance.now() - ts);
+          const te = performance.now();
+          times.push(te - ts);
+          spans.push([ts, te]);
+          phases.push(`${p0}→${phaseOf()}`);
+          // (gc entries arrive a turn later: one turn between steps, as in the server)
+          await new Promise<void>((r) => setImmediate(r));
         }
       }
+      obs.disconnect();
+      const gcIn = (i: number) => gcs.filter((g) => g.at >= spans[i][0] && g.at < spans[i][1]).reduce((a, g) => a + g.ms, 0);
       const later = times.slice(1).sort((a, b) => b - a);
+      const slowest = times
+        .map((t, i) => ({ t, i }))
+        .slice(1)
+        .sort((a, b) => b.t - a.t)
+        .slice(0, 6)
+        .map((x) => `${Math.round(x.t)} ms (phase ${phases[x.i]}, collections ${Math.round(gcIn(x.i))} ms)`);
       console.log(
         `  the search for components in ${times.length} steps of ${budget} ms: the first ${Math.round(times[0] ?? 0)} ms, ` +
-          `the longest after it ${Math.round(later[0] ?? 0)} ms, ${later.filter((t) => t > 2 * budget).length} over ${2 * budget} ms`,
+          `the longest after it ${Math.round(later[0] ?? 0)} ms, ${later.filter((t) => t > 2 * budget).length} over ${2 * budget} ms; the slowest: ${slowest.join(', ')}`,
       );
     }
     if (steps !== undefined) {

@@ -193,8 +193,9 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
 
   it('ends as the search in one go does, however it is cut, and stays dirty until then', () => {
     fc.assert(
-      fc.property(fc.array(docArb, { minLength: 5, maxLength: 30 }), fc.integer({ min: 1, max: 12 }), (docs, batch) => {
-        const linker = new CorpusLinker(undefined, { linkBatch: batch, searchCheck: 1 });
+      // (slice: the nodes of a key walked per step; keys here have up to dozens of nodes)
+      fc.property(fc.array(docArb, { minLength: 5, maxLength: 30 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 6 }), (docs, batch, slice) => {
+        const linker = new CorpusLinker(undefined, { linkBatch: batch, searchCheck: 1, searchSlice: slice });
         const model = fill(linker, docs);
         assert.equal(linker.beginSearch(), true);
         assert.equal(linker.beginSearch(), true, 'a search under way is continued');
@@ -220,8 +221,9 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
       fc.property(
         fc.array(docArb, { minLength: 5, maxLength: 25 }),
         fc.array(fc.tuple(fc.nat(60), fc.nat(29), fc.option(docArb, { nil: null })), { minLength: 1, maxLength: 8 }),
-        (docs, edits) => {
-          const linker = new CorpusLinker(undefined, { searchCheck: 1 });
+        fc.integer({ min: 1, max: 6 }),
+        (docs, edits, slice) => {
+          const linker = new CorpusLinker(undefined, { searchCheck: 1, searchSlice: slice });
           const model = fill(linker, docs);
           assert.equal(linker.beginSearch(), true);
           const sorted = [...edits].sort((a, b) => a[0] - b[0]);
