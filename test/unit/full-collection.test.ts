@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { constants } from 'node:perf_hooks';
-import { FULL_GC_MIN_HEAP, fullCollector, MARKING_MAX_MS, minHeapFromEnv, RECENT_MS, V8Collections, type V8Collecting } from '../../server/src/handlers/fullCollection';
+import { FULL_GC_MIN_HEAP, fullCollector, MARKING_MAX_MS, minHeapFromEnv, RECENT_MS, V8Collections, watchingV8, type V8Collecting } from '../../server/src/handlers/fullCollection';
 import { SERVER_ENV_DEFAULTS, SERVER_EXEC_ARGV, serverEnv } from '../../server/src/launch';
 import { serverWorkspace } from '../helpers/serverWorkspace';
 
@@ -88,6 +88,24 @@ describe('fullCollector', () => {
     heap = 600 * MB;
     collect('start');
     assert.equal(runs, 3);
+  });
+
+  it("watches V8's collections only from the indexing pass's 90% point to the link pass's first collection", () => {
+    const MB = 2 ** 20;
+    let heap = 600 * MB;
+    const collect = fullCollector({ gc: () => (heap -= 100 * MB), heapUsed: () => heap, minHeap: 256 * MB })!;
+    assert.equal(watchingV8(), false);
+    collect('pass');
+    assert.equal(watchingV8(), true);
+    heap = 100 * MB; // below the threshold: nothing forced, but the watch ends all the same
+    collect('start');
+    assert.equal(watchingV8(), false);
+    heap = 600 * MB;
+    collect('components');
+    assert.equal(watchingV8(), false);
+    const withOwn = fullCollector({ gc: () => {}, heapUsed: () => heap, minHeap: 256 * MB, v8: () => null })!;
+    withOwn('pass');
+    assert.equal(watchingV8(), false, 'a collector given its own view of V8 starts no observer');
   });
 
   it('with its threshold at 0 (SOURCELENS_FULL_GC_MIN_MB=0, for tests) forces every collection', () => {

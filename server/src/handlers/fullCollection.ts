@@ -122,10 +122,25 @@ export class V8Collections {
 }
 
 let shared: V8Collections | undefined;
-/** What V8's own collector is doing now (one observer per thread, started on first use). */
+/** What V8's own collector is doing now: null when nothing watches it (see `watchV8`). */
 export function v8Collecting(): V8Collecting {
-  shared ??= new V8Collections();
-  return shared.state();
+  return shared?.state() ?? null;
+}
+/**
+ * Starts or stops watching V8's collections for `v8Collecting` (one observer per thread). Watched
+ * only from the indexing pass's 90% point to the link pass's first collection, the one point
+ * that asks: not a callback per collection for the rest of the session.
+ */
+/** Whether `watchV8` is on (tests). */
+export function watchingV8(): boolean {
+  return shared !== undefined;
+}
+export function watchV8(on: boolean): void {
+  if (on) shared ??= new V8Collections();
+  else {
+    shared?.dispose();
+    shared = undefined;
+  }
 }
 
 /**
@@ -159,19 +174,20 @@ export function fullCollector(opts: FullCollectorOptions = {}): ((at: Collection
   const minHeap = opts.minHeap ?? FULL_GC_MIN_HEAP;
   const skipWhenSmaller = minHeap > 0;
   const v8 = opts.v8 ?? v8Collecting;
-  // Started now, so that a marking that begins before the first boundary is seen.
-  if (skipWhenSmaller && !opts.v8) v8Collecting();
+  const watch = skipWhenSmaller && !opts.v8 ? watchV8 : () => {};
   const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
   /** The heap the last forced collection left. */
   let left = -Infinity;
   return (at) => {
+    if (at === 'pass') watch(true);
+    const busy = skipWhenSmaller && WHEN_V8_IDLE.has(at) ? v8() : null;
+    if (at === 'start') watch(false);
     const before = heapUsed();
     if (before < minHeap) return;
     if (skipWhenSmaller && before < left) {
       opts.log?.(`[memory] no full collection (${WHERE[at]}): heap ${mb(before)}, below the ${mb(left)} the last one left`);
       return;
     }
-    const busy = skipWhenSmaller && WHEN_V8_IDLE.has(at) ? v8() : null;
     if (busy) {
       opts.log?.(`[memory] no full collection (${WHERE[at]}): heap ${mb(before)}, ${busy === 'marking' ? 'V8 is collecting already' : 'V8 has just collected'}`);
       return;
