@@ -6,8 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
-import { constants } from 'node:perf_hooks';
-import { FULL_GC_MIN_HEAP, fullCollector, MARKING_MAX_MS, minHeapFromEnv, RECENT_MS, V8Collections, watchingV8, type V8Collecting } from '../../server/src/handlers/fullCollection';
+import { FULL_GC_MIN_HEAP, fullCollector, minHeapFromEnv } from '../../server/src/handlers/fullCollection';
 import { SERVER_ENV_DEFAULTS, SERVER_EXEC_ARGV, serverEnv } from '../../server/src/launch';
 import { serverWorkspace } from '../helpers/serverWorkspace';
 
@@ -28,7 +27,7 @@ describe('fullCollector', () => {
     let heap = 100;
     let runs = 0;
     const logs: string[] = [];
-    const collect = fullCollector({ gc: () => (runs++, (heap -= 40 * 2 ** 20)), heapUsed: () => heap, minHeap: 64 * 2 ** 20, log: (m) => logs.push(m), v8: () => null })!;
+    const collect = fullCollector({ gc: () => (runs++, (heap -= 40 * 2 ** 20)), heapUsed: () => heap, minHeap: 64 * 2 ** 20, log: (m) => logs.push(m) })!;
     collect('start');
     assert.equal(runs, 0);
     assert.deepEqual(logs, []);
@@ -47,7 +46,7 @@ describe('fullCollector', () => {
     let heap = 600 * MB;
     let runs = 0;
     const logs: string[] = [];
-    const collect = fullCollector({ gc: () => (runs++, (heap -= 100 * MB)), heapUsed: () => heap, minHeap: 256 * MB, log: (m) => logs.push(m), v8: () => null })!;
+    const collect = fullCollector({ gc: () => (runs++, (heap -= 100 * MB)), heapUsed: () => heap, minHeap: 256 * MB, log: (m) => logs.push(m) })!;
     collect('pass');
     assert.equal(runs, 1, 'the first one always, past the threshold');
     heap = 480 * MB; // below the 500 MB it left
@@ -63,55 +62,10 @@ describe('fullCollector', () => {
     assert.equal(runs, 2, 'measured against what the last one left (400 MB)');
   });
 
-  it('forces nothing at the link pass\'s start while V8 is marking the heap on its own (gc() would then collect twice), nor just after it collected', () => {
-    const MB = 2 ** 20;
-    let heap = 600 * MB;
-    let runs = 0;
-    let v8: V8Collecting = 'marking';
-    const logs: string[] = [];
-    const collect = fullCollector({ gc: () => (runs++, (heap -= 100 * MB)), heapUsed: () => heap, minHeap: 256 * MB, log: (m) => logs.push(m), v8: () => v8 })!;
-    collect('start');
-    assert.equal(runs, 0);
-    assert.deepEqual(logs, ['[memory] no full collection (link pass, start): heap 600 MB, V8 is collecting already']);
-    v8 = 'collected';
-    collect('start');
-    assert.equal(runs, 0);
-    assert.equal(logs[1], '[memory] no full collection (link pass, start): heap 600 MB, V8 has just collected');
-    collect('components');
-    assert.equal(runs, 1, 'only the link pass\'s first one waits for V8 (the others come before the memory peak)');
-    assert.match(logs[2], /^\[memory\] full collection \(link pass, components\): heap 600 MB -> 500 MB/);
-    v8 = 'marking';
-    heap = 600 * MB;
-    collect('related');
-    assert.equal(runs, 2);
-    v8 = null;
-    heap = 600 * MB;
-    collect('start');
-    assert.equal(runs, 3);
-  });
-
-  it("watches V8's collections only from the indexing pass's 90% point to the link pass's first collection", () => {
-    const MB = 2 ** 20;
-    let heap = 600 * MB;
-    const collect = fullCollector({ gc: () => (heap -= 100 * MB), heapUsed: () => heap, minHeap: 256 * MB })!;
-    assert.equal(watchingV8(), false);
-    collect('pass');
-    assert.equal(watchingV8(), true);
-    heap = 100 * MB; // below the threshold: nothing forced, but the watch ends all the same
-    collect('start');
-    assert.equal(watchingV8(), false);
-    heap = 600 * MB;
-    collect('components');
-    assert.equal(watchingV8(), false);
-    const withOwn = fullCollector({ gc: () => {}, heapUsed: () => heap, minHeap: 256 * MB, v8: () => null })!;
-    withOwn('pass');
-    assert.equal(watchingV8(), false, 'a collector given its own view of V8 starts no observer');
-  });
-
   it('with its threshold at 0 (SOURCELENS_FULL_GC_MIN_MB=0, for tests) forces every collection', () => {
     let runs = 0;
     let heap = 10;
-    const collect = fullCollector({ gc: () => (runs++, (heap = 5)), heapUsed: () => heap, minHeap: 0, v8: () => 'marking' })!;
+    const collect = fullCollector({ gc: () => (runs++, (heap = 5)), heapUsed: () => heap, minHeap: 0 })!;
     collect('pass');
     heap = 4;
     collect('start');
@@ -135,72 +89,12 @@ describe('fullCollector', () => {
     let runs = 0;
     g.gc = () => runs++;
     try {
-      const collect = fullCollector({ heapUsed: () => FULL_GC_MIN_HEAP, v8: () => null })!;
+      const collect = fullCollector({ heapUsed: () => FULL_GC_MIN_HEAP })!;
       assert.equal(typeof collect, 'function');
       collect('start');
       assert.equal(runs, 1);
     } finally {
       g.gc = saved;
-    }
-  });
-});
-
-describe('V8Collections', () => {
-  const { NODE_PERFORMANCE_GC_MINOR: MINOR, NODE_PERFORMANCE_GC_MAJOR: MAJOR, NODE_PERFORMANCE_GC_INCREMENTAL: INCREMENTAL, NODE_PERFORMANCE_GC_FLAGS_FORCED: FORCED } = constants;
-
-  it('is marking from an incremental start until a full collection after it, then just collected for RECENT_MS', () => {
-    let now = 1000;
-    const t = new V8Collections(() => now);
-    try {
-      assert.equal(t.state(), null);
-      t.saw(MINOR, 0, 990, 2);
-      assert.equal(t.state(), null, 'a scavenge is no marking');
-      t.saw(INCREMENTAL, 0, 995, 1);
-      assert.equal(t.state(), 'marking');
-      t.saw(MINOR, 0, 998, 2);
-      assert.equal(t.state(), 'marking', 'scavenges run during a marking');
-      t.saw(MAJOR, 0, 999, 1);
-      assert.equal(t.state(), 'collected', 'the full collection that ends it');
-      now = 1000 + RECENT_MS - 1;
-      assert.equal(t.state(), 'collected');
-      now = 1000 + RECENT_MS;
-      assert.equal(t.state(), null);
-      t.saw(INCREMENTAL, 0, now, 1);
-      t.saw(MAJOR, 0, now - 500, 1);
-      assert.equal(t.state(), 'marking', 'a full collection from before the marking began does not end it');
-      t.saw(MAJOR, FORCED, now + 1, 300);
-      assert.equal(t.state(), null, 'a forced collection ends the marking, and is not V8 collecting on its own');
-      t.saw(INCREMENTAL, 0, now, 1);
-      now += MARKING_MAX_MS;
-      assert.equal(t.state(), null, 'a marking with no end reported is given up on');
-    } finally {
-      t.dispose();
-    }
-  });
-
-  it("follows this V8's own markings (perf_hooks' gc entries)", async () => {
-    const t = new V8Collections();
-    const kept: unknown[][] = [];
-    try {
-      // Grow the old generation until V8 starts marking it, then force a full collection.
-      let seen = false;
-      for (let i = 0; i < 4000 && !seen; i++) {
-        const a: unknown[] = [];
-        for (let k = 0; k < 5000; k++) a.push({ k, s: `x${k}` });
-        kept.push(a);
-        await new Promise<void>((r) => setImmediate(r));
-        seen = t.state() === 'marking';
-      }
-      assert.ok(seen, 'V8 began an incremental marking as the heap grew');
-      kept.length = 0;
-      const gc = (globalThis as { gc?: () => void }).gc;
-      if (gc) {
-        gc();
-        await new Promise<void>((r) => setTimeout(r, 20));
-        assert.equal(t.state(), null, 'the forced collection ended it');
-      }
-    } finally {
-      t.dispose();
     }
   });
 });

@@ -25,18 +25,7 @@
  * generation on its own since, and little is left to free. At 20,000 articles the link pass's
  * first collection once came with the heap at 517 MB, below the 568 MB that the one 90% into
  * the indexing pass had left, and took 735 ms to free 11 MB while the first hover waited.
- *
- * Nor is the link pass's first collection forced while V8 is marking the heap on its own
- * (incremental marking, begun when the old generation grew past its limit), or within a second
- * of a full collection of its own.
- * During a marking, `gc()` ends it with a full collection and makes a second, complete one at
- * once. At 20,000 articles the link pass's first collection came during such a marking in a
- * traced cold start (`--trace-gc`): the first collection took 78 ms and freed 174 MB, the second
- * 864 ms for 10 MB, while requests waited; in another, V8 had ended its own marking (freeing
- * 131 MB) a moment before, and the forced one took 610 ms for 55 MB. Left alone, V8 ends its own
- * marking within a second or two as the link pass allocates.
  */
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import type { LinkerOptions } from '../service/entities';
 
@@ -60,87 +49,6 @@ export interface FullCollectorOptions {
   /** 0 forces every collection, even with the heap below what the last forced one left. */
   minHeap?: number;
   log?: (message: string) => void;
-  /**
-   * What V8's own collector is doing (default: `v8Collecting`, from the collections perf_hooks
-   * reports). Not asked with `minHeap` 0.
-   */
-  v8?: () => V8Collecting;
-}
-
-/**
- * A marking that began this long ago with no full collection reported since is taken as over
- * (V8 finishes one in a few seconds at most while the program allocates; a missed report must
- * not stop every forced collection for the rest of the session).
- */
-export const MARKING_MAX_MS = 5000;
-/** A full collection of V8's own that ended less than this long ago leaves little for a forced one. */
-export const RECENT_MS = 1000;
-
-/** What V8's own collector is doing: marking the heap, or just done with a full collection. */
-export type V8Collecting = 'marking' | 'collected' | null;
-
-/**
- * Follows V8's own full collections through perf_hooks' `gc` entries: one of kind incremental
- * when a marking begins, one of kind major when a full collection (the one that ends a marking
- * included) is over; those `gc()` forced carry the forced flag and are left out. The entries
- * arrive a turn of the event loop after the fact, which is early enough for the phase
- * boundaries, each reached after requests were answered.
- */
-export class V8Collections {
-  private began = -1;
-  private ended = -Infinity;
-  private readonly observer: PerformanceObserver;
-
-  constructor(private readonly now: () => number = () => performance.now()) {
-    this.observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        const detail = (e as unknown as { detail?: { kind?: number; flags?: number } }).detail;
-        this.saw(detail?.kind, detail?.flags ?? 0, e.startTime, e.duration);
-      }
-    });
-    this.observer.observe({ entryTypes: ['gc'] });
-  }
-
-  /** One reported collection (exposed for tests): `kind` and `flags` as perf_hooks' constants, times as performance.now(). */
-  saw(kind: number | undefined, flags: number, at: number, ms: number): void {
-    if (kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL) this.began = at;
-    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR && at >= this.began) {
-      this.began = -1;
-      if (!(flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED)) this.ended = at + ms;
-    }
-  }
-
-  state(): V8Collecting {
-    const now = this.now();
-    if (this.began >= 0 && now - this.began < MARKING_MAX_MS) return 'marking';
-    return now - this.ended < RECENT_MS ? 'collected' : null;
-  }
-
-  dispose(): void {
-    this.observer.disconnect();
-  }
-}
-
-let shared: V8Collections | undefined;
-/** What V8's own collector is doing now: null when nothing watches it (see `watchV8`). */
-export function v8Collecting(): V8Collecting {
-  return shared?.state() ?? null;
-}
-/**
- * Starts or stops watching V8's collections for `v8Collecting` (one observer per thread). Watched
- * only from the indexing pass's 90% point to the link pass's first collection, the one point
- * that asks: not a callback per collection for the rest of the session.
- */
-/** Whether `watchV8` is on (tests). */
-export function watchingV8(): boolean {
-  return shared !== undefined;
-}
-export function watchV8(on: boolean): void {
-  if (on) shared ??= new V8Collections();
-  else {
-    shared?.dispose();
-    shared = undefined;
-  }
 }
 
 /**
@@ -157,15 +65,6 @@ const WHERE: Record<CollectionPoint, string> = {
   related: 'related figures, first build',
 };
 
-/**
- * The points skipped while V8 is collecting on its own (see the module comment): the link pass's
- * first, which the traces caught during or just after a collection of V8's own, as the indexing
- * pass ended. Not the others: what a marking under way leaves (it keeps whatever was allocated
- * since it began) would stay until V8's next full collection, and the later ones come before
- * the server's memory peak (the snapshot write, the related figures), whose margin is small.
- */
-const WHEN_V8_IDLE: ReadonlySet<CollectionPoint> = new Set<CollectionPoint>(['start']);
-
 /** A collector for those points, or undefined when no collection can be forced. */
 export function fullCollector(opts: FullCollectorOptions = {}): ((at: CollectionPoint) => void) | undefined {
   const gc = opts.gc ?? (globalThis as { gc?: unknown }).gc;
@@ -173,23 +72,14 @@ export function fullCollector(opts: FullCollectorOptions = {}): ((at: Collection
   const heapUsed = opts.heapUsed ?? (() => getHeapStatistics().used_heap_size);
   const minHeap = opts.minHeap ?? FULL_GC_MIN_HEAP;
   const skipWhenSmaller = minHeap > 0;
-  const v8 = opts.v8 ?? v8Collecting;
-  const watch = skipWhenSmaller && !opts.v8 ? watchV8 : () => {};
   const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
   /** The heap the last forced collection left. */
   let left = -Infinity;
   return (at) => {
-    if (at === 'pass') watch(true);
-    const busy = skipWhenSmaller && WHEN_V8_IDLE.has(at) ? v8() : null;
-    if (at === 'start') watch(false);
     const before = heapUsed();
     if (before < minHeap) return;
     if (skipWhenSmaller && before < left) {
       opts.log?.(`[memory] no full collection (${WHERE[at]}): heap ${mb(before)}, below the ${mb(left)} the last one left`);
-      return;
-    }
-    if (busy) {
-      opts.log?.(`[memory] no full collection (${WHERE[at]}): heap ${mb(before)}, ${busy === 'marking' ? 'V8 is collecting already' : 'V8 has just collected'}`);
       return;
     }
     const t0 = performance.now();
