@@ -252,9 +252,9 @@ export class AnalysisCache {
   /**
    * Writes pending changes now, synchronously, unless a background write is in flight (then
    * nothing: that write, or the next, saves them). For a moment when the process can block
-   * briefly and wants the memory back at once: the server calls it as its first pass ends, before
-   * the link pass, so that rewriting the file (which reads the old one whole: 86 MB at 20,000
-   * articles) does not add to the memory the link pass leaves behind. Returns whether it wrote.
+   * briefly and wants the memory back at once. (The server called it as its first pass ended,
+   * before the link pass; it now awaits `flush` there, which frees the same memory at the same
+   * point and answers requests during the write: see Workspace.indexAll.) Returns whether it wrote.
    */
   flushSync(): boolean {
     if (this.closed || this.writing) return false;
