@@ -64,30 +64,22 @@ export async function inSteps(
   step: () => boolean,
   go: () => boolean,
   sinceRequest: () => number = () => Infinity,
-  quietMs?: number,
-  maxWaitMs?: number,
+  quietMs = 20,
+  maxWaitMs = 2000,
 ): Promise<void> {
-  if (!(await quietSpell(go, sinceRequest, quietMs, maxWaitMs))) return;
-  while (!step()) {
-    await nextTurn();
-    if (!go()) return;
-  }
-}
-
-/**
- * Waits until the thread has been free for `quietMs` and no request has started or ended for
- * as long, at most `maxWaitMs` (see `inSteps`); false if `go` turned false meanwhile.
- */
-export async function quietSpell(go: () => boolean, sinceRequest: () => number, quietMs = 20, maxWaitMs = 2000): Promise<boolean> {
   const start = performance.now();
   for (;;) {
     // After a turn: whatever the connection had queued before this check has run.
     await nextTurn();
-    if (!go()) return false;
+    if (!go()) return;
     const waited = performance.now() - start;
     const quiet = Math.min(waited, sinceRequest());
-    if (quiet >= quietMs || waited >= maxWaitMs) return true;
+    if (quiet >= quietMs || waited >= maxWaitMs) break;
     await sleep(Math.min(quietMs - quiet, maxWaitMs - waited) + 1);
+  }
+  while (!step()) {
+    await nextTurn();
+    if (!go()) return;
   }
 }
 
@@ -460,12 +452,7 @@ export class Workspace {
         progress?.report(100, 'Finding what to link across articles');
         // Requests that came while the end of the pass held the thread (the analysis cache is
         // saved then) are answered before the full collection that opens the search.
-        if (await quietSpell(go, () => this.background.sinceLastRequest())) {
-          while (!this.index.linkSearchStep(SEARCH_STEP_MS)) {
-            await nextTurn();
-            if (!go()) break;
-          }
-        }
+        await inSteps(() => this.index.linkSearchStep(SEARCH_STEP_MS), go, () => this.background.sinceLastRequest());
       }
       if (go()) {
         this.indexing = false;

@@ -396,9 +396,9 @@ interface Search {
   /** The key index's node bags, for the walk over them. */
   bags: Array<Bag<CNode>>;
   /**
-   * A key with more than BAG_SLICE nodes, walked BAG_SLICE nodes a step (a common key has
-   * thousands at 20,000 articles: one walk held requests for up to 150-450 ms), from `bagAt`,
-   * with its vote, its first cluster and its last key group so far.
+   * The key whose nodes are being walked, from `bagAt`, with its vote, its first cluster and its
+   * last key group so far. One with more than BAG_SLICE nodes is walked BAG_SLICE nodes a step
+   * (a common key has thousands at 20,000 articles: one walk held requests for up to 150-450 ms).
    */
   bag: CNode[] | null;
   bagAt: number;
@@ -1166,41 +1166,34 @@ export class CorpusLinker {
           const p = s.parent;
           const slice = this.opts.searchSlice ?? BAG_SLICE;
           for (;;) {
-            if (s.bag) {
-              const bag = s.bag;
-              const end = Math.min(bag.length, s.bagAt + slice);
-              for (let j = s.bagAt; j < end; j++) {
-                const n = bag[j];
-                s.bagFirst < 0 ? (s.bagFirst = n.cl.mark) : union(p, n.cl.mark, s.bagFirst);
-                if (joinable(n)) s.bagLast = this.joinNode(s, n, s.bagVotes, s.bagLast);
+            if (!s.bag) {
+              if (s.i >= s.bags.length) break;
+              const nodes = s.bags[s.i++];
+              if (!isMany(nodes)) {
+                if (joinable(nodes)) this.joinNode(s, nodes, undefined, null);
+                if (out()) return false;
+                continue;
               }
-              s.bagAt = end;
-              if (end === bag.length) ((s.bag = null), (s.bagLast = null), (s.bagVotes = undefined));
-              if (deadline !== Infinity && performance.now() >= deadline) return false;
-              continue;
-            }
-            if (s.i >= s.bags.length) break;
-            const nodes = s.bags[s.i++];
-            if (!isMany(nodes)) {
-              if (joinable(nodes)) this.joinNode(s, nodes, undefined, null);
-            } else if (bagSize(nodes) > slice) {
-              // In the same order as `each` (a Set's insertion order), the vote over all of it.
-              s.bag = Array.from(nodes);
+              // The key's nodes in `each`'s order (a Set's insertion order; a bag's array is never
+              // mutated), and its vote over all of them.
+              s.bag = Array.isArray(nodes) ? nodes : Array.from(nodes);
               s.bagAt = 0;
               s.bagVotes = votesOf(nodes);
               s.bagFirst = -1;
               s.bagLast = null;
-              continue;
-            } else {
-              const votes = votesOf(nodes);
-              let first = -1;
-              let last: Group | null = null;
-              each(nodes, (n) => {
-                first < 0 ? (first = n.cl.mark) : union(p, n.cl.mark, first);
-                if (joinable(n)) last = this.joinNode(s, n, votes, last);
-              });
             }
-            if (out()) return false;
+            const bag = s.bag;
+            const whole = s.bagAt === 0 && bag.length <= slice;
+            const end = Math.min(bag.length, s.bagAt + slice);
+            for (let j = s.bagAt; j < end; j++) {
+              const n = bag[j];
+              s.bagFirst < 0 ? (s.bagFirst = n.cl.mark) : union(p, n.cl.mark, s.bagFirst);
+              if (joinable(n)) s.bagLast = this.joinNode(s, n, s.bagVotes, s.bagLast);
+            }
+            s.bagAt = end;
+            if (end === bag.length) ((s.bag = null), (s.bagLast = null), (s.bagVotes = undefined));
+            // A key walked whole counts as one item; a big one's slices look at the clock each.
+            if (whole ? out() : deadline !== Infinity && performance.now() >= deadline) return false;
           }
           s.bags = [];
           // Registrations, kept for the build only; a group's number is its `mark` (reset below)
