@@ -9,10 +9,14 @@
  *   node dist/job-time.js 4000
  *   node --expose-gc dist/job-time.js 10000 --heap   # and the heap the job keeps (one worker's share at 20,000)
  *   node dist/job-time.js 4000 --heap-snapshot=FILE   # a heap snapshot of it at the end
+ *   node dist/job-time.js 4000 --main   # as the server's own thread runs it: strings interned, nothing packed
  *
  * Stages, timed separately per article (the same calls as runAnalysisJob, in its order):
  * `analyse` (the tagger, the claims), `encode` (the analysis cache's payload), `resolve` (the
- * article's own entity resolution), `pack` (what crosses to the main thread). The first 200
+ * article's own entity resolution), `pack` (what crosses to the main thread). In the indexing
+ * pass a worker now runs only `analyse` and `encode` for a fresh article (AnalysisJob.analyseOnly)
+ * and the server's thread decodes and resolves it; the whole job is what an edit worker, or a
+ * worker given a cached payload, still runs. The first 200
  * articles warm the code up and are not counted. Prints ms per article for each stage and in all,
  * per 1,000 articles and over the whole run.
  */
@@ -37,7 +41,9 @@ function main(): void {
   const corpus = ensureCorpus(20000, {});
   const total = Math.min(n + WARM_UP, corpus.files.length);
   const texts = corpus.files.slice(0, total).map((f) => fs.readFileSync(path.join(corpus.dir, f), 'utf8'));
-  limitWorkerCaches(); // as an analysis worker does
+  // `--main`: as the server's own thread analyses its share (strings interned, nothing packed)
+  const mainThread = process.argv.includes('--main');
+  if (!mainThread) limitWorkerCaches(); // as an analysis worker does
   const state = new PackState();
   const sum = { analyse: 0, encode: 0, resolve: 0, pack: 0 };
   const block = { analyse: 0, encode: 0, resolve: 0, pack: 0 };
@@ -55,7 +61,7 @@ function main(): void {
     const t2 = performance.now();
     const local = resolveDocument({ uri, text, mentions: withDictionaryMentions(text, analysis.mentions, undefined) });
     const t3 = performance.now();
-    packArticle(text, local, analysis.claims, state);
+    if (!mainThread) packArticle(text, local, analysis.claims, state);
     const t4 = performance.now();
     if (i < WARM_UP) continue;
     const d = { analyse: t1 - t0, encode: t2 - t1, resolve: t3 - t2, pack: t4 - t3 };

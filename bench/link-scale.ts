@@ -173,6 +173,18 @@ async function main(): Promise<void> {
         .sort((a, b) => b.t - a.t)
         .slice(0, 6)
         .map((x) => `${Math.round(x.t)} ms (phase ${phases[x.i]}, collections ${Math.round(gcIn(x.i))} ms)`);
+      // Time by the phase a step began in (a step that crosses into the next phase counts for the first).
+      const byPhase = new Map<string, { ms: number; gc: number }>();
+      phases.forEach((ph, i) => {
+        const k = ph.split('→')[0];
+        const e = byPhase.get(k) ?? { ms: 0, gc: 0 };
+        e.ms += times[i];
+        e.gc += gcIn(i);
+        byPhase.set(k, e);
+      });
+      console.log(
+        `  by phase (the phase a step began in): ${[...byPhase].map(([k, e]) => `${k} ${Math.round(e.ms)} ms (collections ${Math.round(e.gc)})`).join(', ')}`,
+      );
       console.log(
         `  the search for components in ${times.length} steps of ${budget} ms: the first ${Math.round(times[0] ?? 0)} ms, ` +
           `the longest after it ${Math.round(later[0] ?? 0)} ms, ${later.filter((t) => t > 2 * budget).length} over ${2 * budget} ms; the slowest: ${slowest.join(', ')}`,

@@ -11,13 +11,14 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { AnalysisPool, EDIT_WORKER_YOUNG_MB } from '../../server/src/handlers/analysisPool';
-import { AnalysisCache } from '../../server/src/service/analysisCache';
+import { AnalysisCache, decode } from '../../server/src/service/analysisCache';
+import { analyseText } from '../../server/src/service/analyse';
 import { receiveArticle } from '../../server/src/service/indexedDocument';
 import { parseDictionary } from '../../server/src/service/entities';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { LineIndex, lineStartsOf } from '../../server/src/service/position';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
-import { runAnalysisJob } from '../../server/src/worker/analysisJob';
+import { runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from '../../server/src/worker/analysisJob';
 import { repoRoot, sharedCorpusDir } from '../helpers/paths';
 import { plainClaim } from '../helpers/claims';
 
@@ -57,26 +58,32 @@ function ensureBuilt(): string {
   return dist;
 }
 
-test('pool: worker results give the same index as analysing in process', async () => {
+/**
+ * The corpus's articles run as jobs (`job` adds to each) in a pool of two workers; each result,
+ * in reverse order (the linked result must not depend on arrival order), applied by `apply` to a
+ * fresh index, which must then equal the index of analysing in process.
+ */
+async function sameAsInProcess(job: Partial<AnalysisJob>, apply: (index: WorkspaceIndex, doc: ReturnType<typeof corpus>[number], res: AnalysisJobResult) => boolean): Promise<void> {
   const docs = corpus();
   const inProcess = new WorkspaceIndex();
   for (const d of docs) inProcess.update(d);
-
   const pool = AnalysisPool.create(() => undefined, 2, ensureBuilt());
   assert.ok(pool, 'the pool starts from dist/');
   try {
     const viaPool = new WorkspaceIndex();
-    const results = await Promise.all(docs.map((d) => pool.run({ uri: d.uri, text: d.text })));
-    // Applied in reverse order: the linked result must not depend on arrival order.
+    const results = await Promise.all(docs.map((d) => pool.run({ uri: d.uri, text: d.text, ...job })));
     for (let i = docs.length - 1; i >= 0; i--) {
-      const ok = viaPool.applyAnalysed({ ...docs[i], payload: results[i].payload, local: results[i].local, fresh: results[i].fresh, dictionaryVersion: 0 });
-      assert.ok(ok, `applied ${docs[i].uri}`);
       assert.equal(results[i].fresh, true);
+      assert.ok(apply(viaPool, docs[i], results[i]), `applied ${docs[i].uri}`);
     }
     assert.deepEqual(snapshot(viaPool), snapshot(inProcess));
   } finally {
     pool.dispose();
   }
+}
+
+test('pool: worker results give the same index as analysing in process', async () => {
+  await sameAsInProcess({}, (index, d, res) => index.applyAnalysed({ ...d, payload: res.payload, local: res.local!, fresh: res.fresh, dictionaryVersion: 0 }));
 });
 
 test('pool: the edit worker runs with a small young generation, the indexing workers with the default', async () => {
@@ -103,6 +110,7 @@ test('pool: a cached payload is decoded, not recomputed, and gives the same resu
   });
   assert.equal(second.fresh, false);
   assert.deepEqual(second.local, first.local);
+  assert.ok(first.local, 'a job that is not analyse-only resolves and packs');
   // An unreadable payload (a damaged cache) is recomputed.
   const third = runAnalysisJob({ ...d, cached: new TextEncoder().encode('{"m":[oops') });
   assert.equal(third.fresh, true);
@@ -113,7 +121,7 @@ test('pool: a result made under an older dictionary, or for another text, is ref
   const [d] = corpus();
   const index = new WorkspaceIndex();
   const job = runAnalysisJob(d);
-  const res = { ...job, local: receiveArticle(job.local, d.uri) };
+  const res = { ...job, local: receiveArticle(job.local!, d.uri) };
   const parsed = parseDictionary('{ "version": 1, "entities": [{ "name": "Qazaq Example Board", "type": "organization" }] }');
   assert.ok(parsed.ok);
   index.setDictionary(parsed.dictionary);
@@ -123,7 +131,8 @@ test('pool: a result made under an older dictionary, or for another text, is ref
   assert.equal(index.applyAnalysed({ ...d, uri: 'file:///elsewhere.txt', payload: res.payload, local: res.local, fresh: res.fresh, dictionaryVersion: index.dictionaryVersion }), false);
   assert.equal(index.size, 0);
   // A damaged packed article cannot be rebuilt.
-  assert.throws(() => receiveArticle({ ...job.local, data: job.local.data.slice(0, job.local.data.length - 3) }, d.uri), /ends early/);
+  const packed = job.local!;
+  assert.throws(() => receiveArticle({ ...packed, data: packed.data.slice(0, packed.data.length - 3) }, d.uri), /ends early/);
 });
 
 test('pool: no bundle means no pool; a disposed pool rejects jobs', async () => {
@@ -201,13 +210,58 @@ test('pool: a fresh worker result is stored in the cache, and a later job gets i
     const [d] = corpus();
     const index = new WorkspaceIndex({ cache });
     const fresh = runAnalysisJob(d);
-    assert.ok(index.applyAnalysed({ ...d, payload: fresh.payload, local: receiveArticle(fresh.local, d.uri), fresh: fresh.fresh, dictionaryVersion: 0 }));
+    assert.ok(index.applyAnalysed({ ...d, payload: fresh.payload, local: receiveArticle(fresh.local!, d.uri), fresh: fresh.fresh, dictionaryVersion: 0 }));
     assert.equal(cache.stats.stored, 1);
     const cached = cache.payloadOf(d.text, d.uri);
     assert.ok(cached, 'the fresh payload is in the cache');
     const again = runAnalysisJob({ ...d, cached: new Uint8Array(cached) });
     assert.equal(again.fresh, false);
     assert.deepEqual(again.local, fresh.local);
+    cache.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('pool: an analyse-only job sends the analysis alone, and resolving it here gives the same index as analysing in process', async () => {
+  await sameAsInProcess({ analyseOnly: true }, (index, d, res) => {
+    assert.equal(res.local, undefined, 'nothing resolved in the worker');
+    return index.applyPayload(d, res.payload, res.fresh);
+  });
+});
+
+test('pool: an analyse-only job decodes nothing on a cache hit; a payload that does not fit is refused', () => {
+  const [d] = corpus();
+  const first = runAnalysisJob({ ...d, analyseOnly: true });
+  assert.equal(first.local, undefined);
+  assert.deepEqual(decode(Buffer.from(first.payload), d.text), analyseText(d.text));
+  const again = runAnalysisJob({ ...d, cached: first.payload, analyseOnly: true }, () => {
+    throw new Error('the analyser must not run on a cache hit');
+  });
+  assert.equal(again.fresh, false);
+  assert.equal(again.payload, first.payload);
+
+  const index = new WorkspaceIndex();
+  assert.equal(index.applyPayload(d, new TextEncoder().encode('{"m":[oops'), true), false);
+  // (The payload's offsets are all it can be checked by: a worker's result comes back to the job that carried the text.)
+  assert.equal(index.applyPayload({ ...d, text: d.text.slice(0, 200) }, first.payload, true), false, 'offsets past the end of the text');
+  assert.equal(index.size, 0);
+  assert.ok(index.applyPayload(d, first.payload, true));
+  assert.equal(index.size, 1);
+});
+
+test('pool: an analysis resolved here goes into the cache when fresh, and only then', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-pool-cache-'));
+  try {
+    const cache = new AnalysisCache(dir, { log: () => undefined });
+    const [d, e] = corpus();
+    const index = new WorkspaceIndex({ cache });
+    assert.ok(index.applyPayload(d, runAnalysisJob({ ...d, analyseOnly: true }).payload, true));
+    assert.equal(cache.stats.stored, 1);
+    assert.ok(cache.payloadOf(d.text, d.uri), 'the fresh payload is in the cache');
+    // Kept out (unsaved editor text, or a payload that came from the cache): not stored again.
+    assert.ok(index.applyPayload(e, runAnalysisJob({ ...e, analyseOnly: true }).payload, false));
+    assert.equal(cache.stats.stored, 1);
     cache.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -128,8 +128,8 @@ export class AnalysisPool {
         // Every result is rebuilt, even one its caller will discard: later ones refer to its strings.
         // What is kept (line starts, a new payload until the cache is written) is copied into
         // this thread's memory, and the worker's buffers are garbage at once (see service/ownedBytes.ts).
-        const local = slot.receiver.receive(msg.result.local, p.uri);
-        local.lineStarts = ownCopy(local.lineStarts);
+        const local = msg.result.local ? slot.receiver.receive(msg.result.local, p.uri) : undefined;
+        if (local) local.lineStarts = ownCopy(local.lineStarts);
         const payload = msg.result.fresh ? this.payloads.copy(msg.result.payload) : msg.result.payload;
         result = { ...msg.result, payload, local };
       } catch (err) {

@@ -40,6 +40,15 @@ import type { CollectionPoint } from './fullCollection';
 import type { Logger } from './guard';
 
 /**
+ * Jobs queued per analysis worker in the indexing pass while this thread helps (see indexAll).
+ * With two, the worker waited for work whenever this thread was busy with an article of its
+ * own and the results that came in meanwhile: at 20,000 generated articles on two cores the pass
+ * took 69-78 s with two, 52-65 s with four and 45-56 s with six (bench/README.md, item 41; six
+ * had gained nothing in item 30, when the worker still resolved and packed every article).
+ */
+export const QUEUED_PER_WORKER = 6;
+
+/**
  * The largest article (in bytes on disk) this thread analyses itself while it helps the workers
  * (see indexAll): news articles are a few kilobytes; at about 3.5 MB/s one of 64 KB holds the
  * thread for some 20 ms.
@@ -375,15 +384,13 @@ export class Workspace {
             this.loadFromDisk(uri);
             continue;
           }
-          // Two jobs queued per worker keep them busy without holding many texts at once. Then a
-          // helping thread analyses the next article itself, in process (its result crosses no
-          // thread), and yields: the workers' results and requests are handled between its articles.
-          // (Six queued while it helps kept the worker from waiting but gained no time on two
-          // cores and raised a second start's peak: bench/README.md, item 30.)
+          // QUEUED_PER_WORKER jobs queued per worker keep them busy. Then a helping thread analyses
+          // the next article itself, in process (its result crosses no thread), and yields: the
+          // workers' results and requests are handled between its articles.
           // A long article (over HELP_MAX_BYTES) goes to the workers all the same: analysed here,
           // it would hold up the requests for as long (a 5 MB file, the largest read, takes seconds).
           let read: ArticleRead | undefined;
-          if (helps && inFlight.size >= 2 * pool.size && !this.documents().get(uri)) {
+          if (helps && inFlight.size >= QUEUED_PER_WORKER * pool.size && !this.documents().get(uri)) {
             read = this.readArticle(uri);
             if (!read.ok || read.size <= HELP_MAX_BYTES) {
               this.loadFromDisk(uri, read);
@@ -398,7 +405,7 @@ export class Workspace {
             () => void inFlight.delete(p),
           );
           inFlight.add(p);
-          if (inFlight.size >= 2 * Math.max(1, pool.size) + (helps ? 1 : 0)) await Promise.race(inFlight);
+          if (inFlight.size >= QUEUED_PER_WORKER * Math.max(1, pool.size) + (helps ? 1 : 0)) await Promise.race(inFlight);
         }
         if (!collected && i >= collectAt) {
           collected = true;
@@ -523,7 +530,9 @@ export class Workspace {
     if (!this.index.needsUpdate(doc)) return undefined;
     const cached = this.opts.cache?.payloadOf(r.text, uri);
     // A copy: the cached payload is a view into the whole cache file, which must not be cloned.
-    const job = { uri, text: r.text, cached: cached ? new Uint8Array(cached) : undefined, dictionary: this.index.getDictionary() };
+    // A fresh article's analysis comes back to be resolved here (see AnalysisJob.analyseOnly); a
+    // cached one is decoded and resolved in the worker.
+    const job = { uri, text: r.text, cached: cached ? new Uint8Array(cached) : undefined, dictionary: this.index.getDictionary(), analyseOnly: !cached };
     return this.runInWorker(pool, job, doc, true);
   }
 
@@ -549,6 +558,8 @@ export class Workspace {
     return pool.run(job).then(
       (res) => {
         if (!current()) return;
+        // An `analyseOnly` job: the analysis is resolved here.
+        if (!res.local) return this.safeUpdate(doc.uri, doc.text, doc.version, { payload: res.payload, fresh: cache && res.fresh });
         try {
           if (!this.index.applyAnalysed({ ...doc, payload: res.payload, local: res.local, fresh: cache && res.fresh, dictionaryVersion })) inProcess();
         } catch (err) {
@@ -601,14 +612,20 @@ export class Workspace {
    * Analyses one document into the index. A failing analysis (a bug, a broken model) skips that
    * article with a logged reason instead of aborting the indexing pass.
    */
-  private safeUpdate(uri: string, text: string, version: number): void {
+  private safeUpdate(uri: string, text: string, version: number, analysed?: { payload: Uint8Array; fresh: boolean }): void {
     // Anything loaded here is newer than a worker result still on its way.
     this.tickets.delete(uri);
-    if (this.analyserReleased && this.index.needsUpdate({ uri, text, version })) {
-      this.analyserReleased = false;
-      this.log.info(`Analysing ${uri} on this thread: its analyser is loaded again.`);
-    }
     try {
+      // An analysis from a worker (an `analyseOnly` job) is resolved here; one that cannot be read is redone.
+      if (analysed && this.index.applyPayload({ uri, text, version }, analysed.payload, analysed.fresh)) {
+        if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);
+        return;
+      }
+      if (analysed) this.log.warn(`Worker analysis of ${uri} could not be read; analysing in process.`);
+      if (this.analyserReleased && this.index.needsUpdate({ uri, text, version })) {
+        this.analyserReleased = false;
+        this.log.info(`Analysing ${uri} on this thread: its analyser is loaded again.`);
+      }
       // Version 0 is text read from disk; editors count from 1 (their text may be unsaved).
       this.index.update({ uri, text, version }, { cache: version === 0 });
       if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);

@@ -5,7 +5,7 @@
  * (lazily, on the next query), and the sorted entity list is rebuilt only when asked for.
  */
 import { analyseText } from './analyse';
-import type { AnalysisCache } from './analysisCache';
+import { decode, type AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
 import { contentKey, type IndexSnapshot } from './indexSnapshot';
 import { packClaim, StoredDocument, storedClaim, type ArticleData, type IndexedDocument, type TextSource } from './indexedDocument';
@@ -119,7 +119,7 @@ export class WorkspaceIndex implements TextSource {
    * (unsaved editor text: worth nothing at the next start, and each burst of typing would
    * otherwise rewrite the cache file).
    */
-  update(doc: CorpusDocument, opts: { cache?: boolean } = {}): boolean {
+  update(doc: CorpusDocument, opts: { cache?: boolean; analysis?: DocumentAnalysis } = {}): boolean {
     const prev = this.docs.get(doc.uri);
     if (prev && this.sameText(prev, doc.text)) {
       // Same text under a new version (an editor opening a file indexed from disk): keep the
@@ -130,7 +130,7 @@ export class WorkspaceIndex implements TextSource {
       }
       return false;
     }
-    const analysis = this.analyseWithDictionary(doc.text, doc.uri, opts.cache !== false);
+    const analysis = opts.analysis ? this.withDictionary(doc.text, opts.analysis) : this.analyseWithDictionary(doc.text, doc.uri, opts.cache !== false);
     const local = resolveDocument({ uri: doc.uri, text: doc.text, mentions: analysis.mentions });
     const keep = this.keepsText(doc.version);
     const stored = new StoredDocument(this, doc.uri, doc.version, local, lineStartsOf(doc.text), doc.text.length, {
@@ -139,6 +139,21 @@ export class WorkspaceIndex implements TextSource {
     });
     stored.claims = analysis.claims.map((c) => storedClaim(stored, packClaim(c, doc.text), intern));
     this.store(stored);
+    return true;
+  }
+
+  /**
+   * `update` with an analysis made elsewhere (an analysis worker's `analyseOnly` job), in the
+   * cache's encoding: decoded, stored in the cache when `fresh` (unless the caller keeps it out),
+   * then resolved and indexed here as `update` does. False, and nothing changed, when the payload
+   * cannot be read or does not fit the text: the caller analyses in process.
+   */
+  applyPayload(doc: CorpusDocument, payload: Uint8Array, fresh: boolean): boolean {
+    const raw = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const analysis = decode(raw, doc.text);
+    if (!analysis) return false;
+    if (fresh) this.cache?.storePayload(doc.text, raw, doc.uri);
+    this.update(doc, { analysis });
     return true;
   }
 
@@ -616,7 +631,11 @@ export class WorkspaceIndex implements TextSource {
   }
 
   private analyseWithDictionary(text: string, uri?: string, useCache = true): DocumentAnalysis {
-    const analysis = this.cache && useCache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text);
+    return this.withDictionary(text, this.cache && useCache ? this.cache.getOrCompute(text, this.analyse, uri) : this.analyse(text));
+  }
+
+  /** The analysis with the project dictionary's mentions merged in. */
+  private withDictionary(text: string, analysis: DocumentAnalysis): DocumentAnalysis {
     const mentions = withDictionaryMentions(text, analysis.mentions, this.dictionary);
     return mentions === analysis.mentions ? analysis : { ...analysis, mentions };
   }

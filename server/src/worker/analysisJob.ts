@@ -5,6 +5,12 @@
  * thread boundary is plain data: the encoded analysis (the cache's format, stored as is by the
  * main thread) and what the index keeps of the article, packed (`packArticle`): the main thread
  * neither decodes the analysis again nor keeps the text.
+ *
+ * A job marked `analyseOnly` (the indexing pass's fresh articles) stops after the analysis: only
+ * the encoded analysis crosses, and the main thread decodes and resolves it itself
+ * (WorkspaceIndex.applyPayload). Resolving and packing in the worker and unpacking and interning
+ * in the main thread cost more CPU than resolving once where the result is kept
+ * (bench/README.md, item 41).
  */
 import { analyseText } from '../service/analyse';
 import { decode, encode } from '../service/analysisCache';
@@ -21,6 +27,11 @@ export interface AnalysisJob {
   /** The cache's payload for this text, if it had one. */
   cached?: Uint8Array;
   dictionary?: Dictionary;
+  /**
+   * Analyse (or take `cached`) and encode only: no resolution, nothing packed; the result has no
+   * `local`. A cached payload is then sent back as it is, undecoded.
+   */
+  analyseOnly?: boolean;
 }
 
 /** A job's result as the worker sends it. */
@@ -29,13 +40,13 @@ export interface WorkerResult {
   payload: Uint8Array;
   /** Whether `payload` was computed now (the caller stores it in its cache). */
   fresh: boolean;
-  /** The article's local entity resolution and claims, its content key and line starts, packed. */
-  local: PackedArticle;
+  /** The article's local entity resolution and claims, its content key and line starts, packed (absent for an `analyseOnly` job). */
+  local?: PackedArticle;
 }
 
 /** A job's result as the pool hands it on (AnalysisPool.run): the article rebuilt in the main thread, for WorkspaceIndex.applyAnalysed. */
 export interface AnalysisJobResult extends Omit<WorkerResult, 'local'> {
-  local: ArticleData;
+  local?: ArticleData;
 }
 
 /**
@@ -50,6 +61,10 @@ export function limitWorkerCaches(): void {
 
 /** `state`: the worker's PackState for the main thread (see transfer.ts); without it the result stands alone. */
 export function runAnalysisJob(job: AnalysisJob, analyse: (text: string) => DocumentAnalysis = analyseText, state?: PackState): WorkerResult {
+  if (job.analyseOnly) {
+    if (job.cached) return { payload: job.cached, fresh: false };
+    return { payload: encode(analyse(job.text), job.text), fresh: true };
+  }
   let analysis: DocumentAnalysis | undefined;
   let payload: Uint8Array | undefined;
   if (job.cached) {

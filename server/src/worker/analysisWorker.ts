@@ -19,8 +19,9 @@ if (port) {
       let payload = result.payload;
       if (payload.byteOffset !== 0 || payload.byteLength !== payload.buffer.byteLength) payload = new Uint8Array(payload);
       // The packed article's arrays own their buffers (made for this message): moved, not copied.
-      const { data, lineStarts } = result.local;
-      port.postMessage({ id: msg.id, result: { ...result, payload } }, [payload.buffer as ArrayBuffer, data.buffer as ArrayBuffer, lineStarts.buffer as ArrayBuffer]);
+      const moved: ArrayBuffer[] = [payload.buffer as ArrayBuffer];
+      if (result.local) moved.push(result.local.data.buffer as ArrayBuffer, result.local.lineStarts.buffer as ArrayBuffer);
+      port.postMessage({ id: msg.id, result: { ...result, payload } }, moved);
     } catch (err) {
       // What this job's result registered as sent never arrived: start over with the next one.
       sent.reset();
