@@ -42,9 +42,10 @@ import type { Logger } from './guard';
 /**
  * Jobs queued per analysis worker in the indexing pass while this thread helps (see indexAll).
  * With two, the worker waited for work whenever this thread was busy with an article of its
- * own and the results that came in meanwhile: at 20,000 generated articles on two cores the pass
- * took 69-78 s with two, 52-65 s with four and 45-56 s with six (bench/README.md, item 41; six
- * had gained nothing in item 30, when the worker still resolved and packed every article).
+ * own and the results that came in meanwhile. At 20,000 generated articles on two cores, with
+ * the worker analysing only (AnalysisJob.analyseOnly), the pass took 67-71 s with two, 55-63 s
+ * with four and 45-56 s with six, in runs interleaved over half an hour (bench/README.md, item
+ * 41; six had gained nothing in item 30, when the worker still resolved and packed).
  */
 export const QUEUED_PER_WORKER = 6;
 
