@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       // The phase each step began and ended in (the linker's private search state, read for this report only).
       const phaseOf = () => (linker as unknown as { search: { phase: number } | null }).search?.phase ?? 'end';
       const phases: string[] = [];
+      const startPhases: string[] = [];
       // The collections V8 made, to tell a step's own work from the collections that fell into it.
       const gcs: Array<{ at: number; ms: number }> = [];
       const obs = new PerformanceObserver((list) => {
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
           times.push(te - ts);
           spans.push([ts, te]);
           phases.push(`${p0}→${phaseOf()}`);
+          startPhases.push(String(p0));
           // (gc entries arrive a turn later: one turn between steps, as in the server)
           await new Promise<void>((r) => setImmediate(r));
         }
@@ -175,8 +177,7 @@ async function main(): Promise<void> {
         .map((x) => `${Math.round(x.t)} ms (phase ${phases[x.i]}, collections ${Math.round(gcIn(x.i))} ms)`);
       // Time by the phase a step began in (a step that crosses into the next phase counts for the first).
       const byPhase = new Map<string, { ms: number; gc: number }>();
-      phases.forEach((ph, i) => {
-        const k = ph.split('→')[0];
+      startPhases.forEach((k, i) => {
         const e = byPhase.get(k) ?? { ms: 0, gc: 0 };
         e.ms += times[i];
         e.gc += gcIn(i);

@@ -618,17 +618,16 @@ export class Workspace {
     this.tickets.delete(uri);
     try {
       // An analysis from a worker (an `analyseOnly` job) is resolved here; one that cannot be read is redone.
-      if (analysed && this.index.applyPayload({ uri, text, version }, analysed.payload, analysed.fresh)) {
-        if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);
-        return;
+      const applied = !!analysed && this.index.applyPayload({ uri, text, version }, analysed.payload, analysed.fresh);
+      if (!applied) {
+        if (analysed) this.log.warn(`Worker analysis of ${uri} could not be read; analysing in process.`);
+        if (this.analyserReleased && this.index.needsUpdate({ uri, text, version })) {
+          this.analyserReleased = false;
+          this.log.info(`Analysing ${uri} on this thread: its analyser is loaded again.`);
+        }
+        // Version 0 is text read from disk; editors count from 1 (their text may be unsaved).
+        this.index.update({ uri, text, version }, { cache: version === 0 });
       }
-      if (analysed) this.log.warn(`Worker analysis of ${uri} could not be read; analysing in process.`);
-      if (this.analyserReleased && this.index.needsUpdate({ uri, text, version })) {
-        this.analyserReleased = false;
-        this.log.info(`Analysing ${uri} on this thread: its analyser is loaded again.`);
-      }
-      // Version 0 is text read from disk; editors count from 1 (their text may be unsaved).
-      this.index.update({ uri, text, version }, { cache: version === 0 });
       if (this.skipped.get(uri)?.startsWith('analysis failed')) this.skipped.delete(uri);
     } catch (err) {
       const reason = `analysis failed (${err instanceof Error ? err.message : String(err)})`;
