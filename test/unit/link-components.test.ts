@@ -260,6 +260,27 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
     }
   });
 
+  it('leaves every bag of the key index in its usual form (an array of 2-8 entries, or a Set past that), in steps or in one go', () => {
+    // (The first phase grows the bags in place; phase 3 settles them: see addNew, settleBag.)
+    const docs = Array.from({ length: 40 }, (_, i) => build(uri(i), [[i % 4, 0], [9 + (i % 2), 1], [16, 3], [21 + (i % 3), 0], [i % 27, 2]]));
+    for (const stepped of [false, true]) {
+      const linker = new CorpusLinker(undefined, { searchCheck: 1, searchSlice: 3 });
+      for (const l of docs) linker.add(l);
+      if (stepped) {
+        assert.equal(linker.beginSearch(), true);
+        while (!linker.searchStep(0));
+      }
+      check(linker, new Map(docs.map((l) => [l.uri, l])));
+      const bags = [...(linker as unknown as { keyNodes: Map<string, unknown> }).keyNodes.values()];
+      let sets = 0;
+      for (const bag of bags) {
+        if (Array.isArray(bag)) assert.ok(bag.length >= 2 && bag.length <= 8, `an array bag of ${bag.length}`);
+        else if (bag instanceof Set) (assert.ok(bag.size > 8, `a Set bag of ${bag.size}`), sets++);
+      }
+      assert.ok(sets > 0, 'some keys have more than eight nodes');
+    }
+  });
+
   it('is not begun when there is no first build to do', () => {
     const linker = new CorpusLinker();
     assert.equal(linker.beginSearch(), false, 'no documents');

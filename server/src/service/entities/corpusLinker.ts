@@ -271,7 +271,8 @@ function nodeAt(cl: CCluster, i: number): CNode {
  * (insertion order, no duplicates: the same iteration order as a Set) and become a Set past
  * SMALL_BAG entries; a Set per key cost ~150 bytes even for one entry, an array 56.
  * Arrays are replaced, never mutated, so an iteration in progress sees a snapshot (nothing
- * here mutates a bag while iterating it).
+ * here mutates a bag while iterating it); the one exception is the first build's first phase,
+ * before anything reads them (`addNew`).
  */
 type Bag<V extends object> = V | V[] | Set<V>;
 const SMALL_BAG = 8;
@@ -300,6 +301,27 @@ const del = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
     return;
   }
   if (s === v) m.delete(k);
+};
+/**
+ * `add` for the first build's first phase, where every entry is new: nothing reads the bags
+ * until that phase ends, so a list grows in place and never becomes a Set there (`add` copies a
+ * small bag's array for every entry, so that an iteration in progress sees a snapshot, and looks
+ * for a duplicate first). `settleBag` gives each bag its usual form afterwards.
+ */
+const addNew = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
+  const s = m.get(k);
+  if (s === undefined) m.set(k, v);
+  else if (Array.isArray(s)) s.push(v);
+  else if (s instanceof Set) s.add(v);
+  else m.set(k, [s, v]);
+};
+/**
+ * The usual form of a bag grown by `addNew` (SMALL_BAG entries or fewer: an exact-size array; more:
+ * a Set), put back under `k` when it changes; its entries in the same order.
+ */
+const settleBag = <K, V extends object>(m: Map<K, Bag<V>>, k: K, s: Bag<V>): void => {
+  if (!Array.isArray(s) || s.length <= 2) return; // (a pair was made at its size)
+  m.set(k, s.length > SMALL_BAG ? new Set(s) : s.slice());
 };
 const bagSize = <V extends object>(s: Bag<V> | undefined): number => (s === undefined ? 0 : Array.isArray(s) ? s.length : s instanceof Set ? s.size : 1);
 /** Calls `fn` on each entry of a bag (no iterator objects). */
@@ -1125,7 +1147,8 @@ export class CorpusLinker {
             const doc: CDoc = { uri: local.uri, local, clusters: [], alive: true, ord: -1 };
             const prepared = prepareDocument(local, this.pd);
             doc.clusters = new Array(prepared.length);
-            for (let idx = 0; idx < prepared.length; idx++) doc.clusters[idx] = this.cluster(doc, idx, prepared[idx]);
+            // (Bags grow in place in this phase: phase 3 settles them.)
+            for (let idx = 0; idx < prepared.length; idx++) doc.clusters[idx] = this.cluster(doc, idx, prepared[idx], true);
             this.docs.set(local.uri, doc);
             // The clock after every document: 256 of them took 60-80 ms at 20,000 articles.
             if (out(SEARCH_CHECK)) return false;
@@ -1174,9 +1197,12 @@ export class CorpusLinker {
                 if (out()) return false;
                 continue;
               }
-              // The key's nodes in `each`'s order (a Set's insertion order; a bag's array is never
-              // mutated), and its vote over all of them.
+              // The key's nodes in `each`'s order (a Set's insertion order; a bag's array is not
+              // mutated after the first phase), and its vote over all of them. The first phase grew
+              // the bag in place: its usual form goes into the index now (the array walked here is
+              // the one the first phase left, with the same entries in the same order).
               s.bag = Array.isArray(nodes) ? nodes : Array.from(nodes);
+              settleBag(this.keyNodes, s.bag[0].form.key, nodes);
               s.bagAt = 0;
               s.bagVotes = votesOf(nodes);
               s.bagFirst = -1;
@@ -1516,7 +1542,7 @@ export class CorpusLinker {
   }
 
   /** The linker's cluster for a prepared cluster, its nodes indexed (not yet in key groups). */
-  private cluster(doc: CDoc, idx: number, data: ClusterNodes): CCluster {
+  private cluster(doc: CDoc, idx: number, data: ClusterNodes, bulk = false): CCluster {
     const cl = { forms: data.forms, joinable: data.joinable, edges: data.edges, defs: data.defs, doc, idx, first: null as unknown as CNode, comp: null, mark: 0 } satisfies CCluster;
     let prev: CNode | null = null;
     const forms = data.forms;
@@ -1526,7 +1552,8 @@ export class CorpusLinker {
       if (prev) prev.next = n;
       else cl.first = n;
       prev = n;
-      add(this.keyNodes, form.key, n);
+      if (bulk) addNew(this.keyNodes, form.key, n);
+      else add(this.keyNodes, form.key, n);
     }
     for (const def of data.defs) add(this.defIdx, def.acrKey, nodeAt(cl, def.at));
     return cl;
