@@ -6,6 +6,17 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, sharedCorpusDir } from './paths';
 
+/** Notification predicate: the server's indexing pass is over with `articles` articles indexed. */
+export const indexedAll =
+  (articles: number) =>
+  (n: { method: string; params: any }): boolean =>
+    n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === articles;
+
+/** The server's log messages received so far (`window/logMessage`), in order. */
+export function logMessages(c: { notifications: ReadonlyArray<{ method: string; params: any }> }): string[] {
+  return c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params?.message));
+}
+
 /** The shared corpus and the samples, as documents read from disk (version 0). */
 export function corpus(): Array<{ uri: string; text: string; version: number }> {
   const out = [];

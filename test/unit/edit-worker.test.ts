@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { offsetOf, positionAt } from '../helpers/caret';
-import { serverWorkspace } from '../helpers/serverWorkspace';
+import { indexedAll, serverWorkspace } from '../helpers/serverWorkspace';
 
 const logged = (re: RegExp) => (n: { method: string; params: any }) => n.method === 'window/logMessage' && re.test(n.params?.message);
 const indexChanged = (uri: string) => (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && (n.params?.uris ?? []).includes(uri);
@@ -25,7 +25,7 @@ test('edit worker: a burst of edits ends at the last text, answered as an in-pro
     const c = new LspClient({ serverJs: ws.serverJs, env: { SOURCELENS_WORKERS: workers } });
     clients.push(c);
     await c.initialize(ws.work, {});
-    const done = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === ws.docs.length, 120_000);
+    const done = await c.waitFor(indexedAll(ws.docs.length), 120_000);
     assert.ok(done, `the server with ${workers} workers indexed the corpus`);
     return c;
   };

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { FULL_GC_MIN_HEAP, fullCollector, minHeapFromEnv } from '../../server/src/handlers/fullCollection';
 import { SERVER_ENV_DEFAULTS, SERVER_EXEC_ARGV, serverEnv } from '../../server/src/launch';
-import { serverWorkspace } from '../helpers/serverWorkspace';
+import { indexedAll, logMessages, serverWorkspace } from '../helpers/serverWorkspace';
 
 describe('fullCollector', () => {
   it('forces nothing without a gc function', () => {
@@ -115,11 +115,11 @@ describe('the server forces them where it should', () => {
     const c = new LspClient({ serverJs: ws.serverJs, env: { SOURCELENS_WORKERS: '2', SOURCELENS_FULL_GC_MIN_MB: '0' } });
     try {
       await c.initialize(ws.work, {});
-      const done = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === 10 * ws.docs.length, 120_000);
+      const done = await c.waitFor(indexedAll(10 * ws.docs.length), 120_000);
       assert.ok(done, 'indexed');
       const ready = await c.waitFor((n) => n.method === 'window/logMessage' && /Related figures ready/.test(n.params?.message), 60_000);
       assert.ok(ready, 'the related figures were built');
-      const lines = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params.message));
+      const lines = logMessages(c);
       const points = lines.map((l) => /^\[memory\] full collection \(([^)]*)\)/.exec(l)?.[1]).filter(Boolean);
       assert.deepEqual(points, ['indexing pass, 90% sent', 'link pass, start', 'link pass, components', 'link pass, end', 'related figures, first build']);
       const sent = lines.findIndex((l) => l.includes('90% sent'));

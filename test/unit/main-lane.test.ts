@@ -10,14 +10,13 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { HELP_MAX_BYTES } from '../../server/src/handlers/workspace';
-import { serverWorkspace } from '../helpers/serverWorkspace';
+import { indexedAll, logMessages, serverWorkspace } from '../helpers/serverWorkspace';
 
 const COPIES = 6;
 
 test('main lane: one worker with the server thread helping indexes what the worker alone indexes', async () => {
   const { serverJs, dir, work, docs, uri, text } = serverWorkspace('sl-lane-', COPIES);
   const total = docs.length * COPIES;
-  const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === total;
   const clients: LspClient[] = [];
   const mention = text.indexOf('Kazakhstan');
   assert.ok(mention > 0);
@@ -27,8 +26,8 @@ test('main lane: one worker with the server thread helping indexes what the work
     const c = new LspClient({ serverJs, env });
     clients.push(c);
     await c.initialize(work, { cacheDir: path.join(dir, cache) });
-    assert.ok(await c.waitFor(indexedAll, 120_000), 'indexed');
-    const logs = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params?.message));
+    assert.ok(await c.waitFor(indexedAll(total), 120_000), 'indexed');
+    const logs = logMessages(c);
     const out = {
       logs,
       entities: await c.request('sourcelens/entities', { sort: 'name' }),
@@ -76,9 +75,8 @@ test('main lane: a long article goes to the worker, not to the server thread (wh
   const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '1' } });
   try {
     await c.initialize(work, { cacheDir: path.join(dir, 'cache') });
-    const indexed = (m: { method: string; params: any }) => m.method === 'sourcelens/indexChanged' && m.params?.indexing === false && m.params.articles === n;
-    assert.ok(await c.waitFor(indexed, 120_000), 'indexed');
-    const logs = c.notifications.filter((m) => m.method === 'window/logMessage').map((m) => String(m.params?.message));
+    assert.ok(await c.waitFor(indexedAll(n), 120_000), 'indexed');
+    const logs = logMessages(c);
     assert.ok(logs.some((m) => /with 1 analysis worker and this thread/.test(m)), 'the server thread would help');
     assert.ok(logs.some((m) => /^Indexed \d+ articles in \d+ ms\.$/.test(m)), `no article analysed on the server thread: ${logs.find((m) => m.startsWith('Indexed'))}`);
     await c.stop(30_000);

@@ -14,7 +14,7 @@ import { LspClient } from '../../bench/lsp-client';
 import { contentKey, headerPieces, idTable, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type Header } from '../../server/src/service/indexSnapshot';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
-import { corpus, serverWorkspace } from '../helpers/serverWorkspace';
+import { corpus, indexedAll, serverWorkspace } from '../helpers/serverWorkspace';
 
 const FINGERPRINT = 'test-fingerprint';
 const info = () => ({ size: 1, mtimeMs: 2 });
@@ -277,14 +277,14 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
   const COPIES = 20;
   const { serverJs, dir, cacheDir, work, docs, uri, text } = serverWorkspace('sl-warm-', COPIES);
   const clients: LspClient[] = [];
-  const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length * COPIES;
+  const indexedCopies = indexedAll(docs.length * COPIES);
   try {
     // First start with two analysis workers, second in process (both paths through the server
     // must agree): index, then wait for the snapshot file.
     const first = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
     clients.push(first);
     await first.initialize(work, { cacheDir });
-    assert.ok(await first.waitFor(indexedAll, 120_000), 'first start indexed');
+    assert.ok(await first.waitFor(indexedCopies, 120_000), 'first start indexed');
     assert.ok(first.notifications.some((n) => n.method === 'window/logMessage' && /with 2 analysis workers/.test(n.params?.message)), 'the first start used the worker pool');
     const snapshotFile = path.join(cacheDir, 'index.bin');
     for (let i = 0; i < 600 && !fs.existsSync(snapshotFile); i++) await new Promise((r) => setTimeout(r, 100));
@@ -310,12 +310,12 @@ test('snapshot: a second start of the server answers a corpus-wide hover before 
       if (!card.includes('not linked yet') && card !== 'null') break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    const endedBefore = second.notifications.some(indexedAll);
+    const endedBefore = second.notifications.some(indexedCopies);
     assert.equal(card, liveCard);
     // Requests wait for the snapshot at start-up, so even the first one is answered from it.
     assert.equal(firstCard, liveCard, 'the very first hover is the corpus-wide card');
     assert.equal(endedBefore, false, 'the corpus-wide card came before the indexing pass ended');
-    assert.ok(await second.waitFor(indexedAll, 120_000));
+    assert.ok(await second.waitFor(indexedCopies, 120_000));
     assert.equal(JSON.stringify(await second.request('textDocument/hover', { textDocument: { uri }, position })), liveCard);
     await second.stop(30_000);
   } finally {
@@ -332,7 +332,7 @@ test('snapshot: not written while someone types (it would run the deferred link 
   const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
   try {
     await c.initialize(work, { cacheDir });
-    const indexed = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length, 120_000);
+    const indexed = await c.waitFor(indexedAll(docs.length), 120_000);
     assert.ok(indexed, 'indexed');
     await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'article', version: 1, text } });
     assert.ok(await c.waitFor(logged(/Edit worker ready/), 20_000, indexed.at), 'the edit worker was warmed up after the article opened');
@@ -366,7 +366,7 @@ test('related figures: built ahead once the snapshot is written (or once indexed
     const c = new LspClient({ serverJs, env: { SOURCELENS_WORKERS: '2' } });
     try {
       await c.initialize(work, withSnapshot ? { cacheDir } : {});
-      const indexed = await c.waitFor((n) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === docs.length, 120_000);
+      const indexed = await c.waitFor(indexedAll(docs.length), 120_000);
       assert.ok(indexed, 'indexed');
       const ready = await c.waitFor(logged(/Related figures ready/), 30_000, indexed.at);
       assert.ok(ready, `the related figures were built ahead (snapshot: ${withSnapshot})`);

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { LspClient } from '../../bench/lsp-client';
 import { WORKER_FILE } from '../../server/src/handlers/analysisPool';
-import { serverWorkspace } from '../helpers/serverWorkspace';
+import { indexedAll, logMessages, serverWorkspace } from '../helpers/serverWorkspace';
 
 /** Answers an analyse-only job with four bytes that decode to nothing; any other job fails. */
 const STAND_IN_WORKER = `
@@ -39,7 +39,6 @@ test('worker fallback: a worker analysis that cannot be read is redone on the se
   }
   fs.writeFileSync(path.join(fake, WORKER_FILE), STAND_IN_WORKER);
 
-  const indexedAll = (n: { method: string; params: any }) => n.method === 'sourcelens/indexChanged' && n.params?.indexing === false && n.params.articles === total;
   const clients: LspClient[] = [];
   // One worker and no help from the server's thread: every article's job goes to the worker.
   const env = { SOURCELENS_WORKERS: '1', SOURCELENS_MAIN_HELPS: '0' };
@@ -47,8 +46,8 @@ test('worker fallback: a worker analysis that cannot be read is redone on the se
     const c = new LspClient({ serverJs: js, env });
     clients.push(c);
     await c.initialize(work, { cacheDir: path.join(dir, cache) });
-    assert.ok(await c.waitFor(indexedAll, 120_000), 'indexed');
-    const logs = c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => String(n.params?.message));
+    assert.ok(await c.waitFor(indexedAll(total), 120_000), 'indexed');
+    const logs = logMessages(c);
     const out = { logs, entities: await c.request('sourcelens/entities', { sort: 'name' }), claims: await c.request('sourcelens/claims', {}) };
     await c.stop(30_000);
     return out;
