@@ -53,6 +53,24 @@ test('Memo: at most its cap; an entry in use outlives turnovers, one left unused
   assert.ok(held.length <= 4, `held ${held.length}`);
 });
 
+test('Memo.setCap: a lower cap holds from the next turnover on, and what is held still answers', () => {
+  const computed: string[] = [];
+  const m = new Memo<string>(100);
+  const get = (k: string) => m.get(k, (key) => (computed.push(key), key.toUpperCase()));
+  for (let i = 0; i < 10; i++) get(`a${i}`);
+  assert.equal(m.size, 10);
+  m.setCap(4); // two generations of two
+  assert.equal(get('a3'), 'A3'); // still held: not computed again
+  assert.equal(computed.length, 10);
+  for (let i = 0; i < 10; i++) get(`b${i}`);
+  assert.ok(m.size <= 4, `holds ${m.size}`);
+  m.setCap(100);
+  for (let i = 0; i < 30; i++) get(`c${i}`);
+  // The higher cap: no turnover while the newer generation fills up to 50, so both generations
+  // the lower cap left (two b's each) stay beside the thirty c's.
+  assert.equal(m.size, 2 + 2 + 30);
+});
+
 /** A full collection (node --expose-gc is not needed: the flag is set here). */
 function collector(): () => void {
   v8.setFlagsFromString('--expose-gc');

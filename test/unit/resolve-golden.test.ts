@@ -11,6 +11,7 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { clusterForms, isLoneForm, listOf, resolveDocument, type LocalResult } from '../../server/src/service/entities';
+import { releaseResolverMemos, setSurfaceMemoCap, SURFACE_MEMO_CAP, surfaceMemoSize } from '../../server/src/service/entities/local';
 import { loadGazetteer, tokenize } from '../../server/src/service/ner';
 import { toMentions } from '../../server/src/service/ner/postprocess';
 import type { TokenSpan } from '../../server/src/service/ner/tagger';
@@ -79,6 +80,23 @@ describe('resolveDocument output is pinned', () => {
   ];
   cases.forEach(([d, hash], i) => {
     it(`case ${i + 1}`, () => assert.equal(sha(listed(resolveDocument(d))), hash));
+  });
+
+  it('is the same with a surface memo of two entries a type (as small as the cap goes), which holds no more', () => {
+    // Every case resolved twice, the second time from what the first left in the memo, with
+    // turnovers in the middle of each article.
+    setSurfaceMemoCap(2);
+    releaseResolverMemos();
+    try {
+      for (let round = 0; round < 2; round++) {
+        for (const [d, hash] of cases) assert.equal(sha(listed(resolveDocument(d))), hash);
+        // Two generations of one entry, for each of the four types.
+        assert.ok(surfaceMemoSize() <= 8, `the memo holds ${surfaceMemoSize()} surfaces`);
+      }
+    } finally {
+      setSurfaceMemoCap(SURFACE_MEMO_CAP);
+      releaseResolverMemos();
+    }
   });
 
   it('splits a surname between the two full names it follows', () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { extractClaims } from '../../server/src/service/claims';
 import { intern } from '../../server/src/service/entities/memo';
-import { CLAIM_FIELDS, packClaim, StoredClaim, storedClaim, type IndexedDocument } from '../../server/src/service/indexedDocument';
+import { CLAIM_FIELDS, packClaim, packClaims, StoredClaim, storedClaim, type IndexedDocument } from '../../server/src/service/indexedDocument';
 import type { RawClaim } from '../../server/src/service/types';
 import { previousSentenceStart } from '../../server/src/service/text';
 import { plainClaim } from '../helpers/claims';
@@ -136,4 +136,32 @@ test('stored claim: it knows where the sentence before its own starts, made wher
   }
   // The form without the window (an older cache) is refused as malformed: the article is analysed again.
   assert.throws(() => storedClaim(docOf(TEXT), packed.slice(0, 10) as typeof packed, intern), /malformed claim/);
+});
+
+test('packClaims: the same as packClaim of each claim, the window found once per sentence', () => {
+  // The samples' claims (several to a sentence in places), and one with a field of its own.
+  const dir = path.join(repoRoot, 'samples');
+  let shared = 0;
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (!f.endsWith('.txt')) continue;
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    const claims: RawClaim[] = extractClaims(text);
+    claims.splice(1, 0, { ...claims[0], extra: true } as RawClaim);
+    assert.deepEqual(packClaims(claims, text), claims.map((c) => packClaim(c, text)), f);
+    for (let i = 1; i < claims.length; i++) if (claims[i].sentenceStart === claims[i - 1].sentenceStart) shared++;
+  }
+  assert.ok(shared > 0, 'some claims share a sentence');
+  // Claims of one sentence, then of another sentence, then of the first again: each gets its own sentence's window.
+  const text = 'Intro here. Exports rose 12% and imports 5%. Then 7% fell.';
+  const at = (t: string, from: number, sentence: string): RawClaim => {
+    const start = text.indexOf(t, from);
+    const sentenceStart = text.indexOf(sentence);
+    return claim({ start, end: start + t.length, text: t, value: Number.parseFloat(t), sentenceStart, sentenceEnd: sentenceStart + sentence.length, sentence });
+  };
+  const s1 = 'Exports rose 12% and imports 5%.';
+  const s2 = 'Then 7% fell.';
+  const list = [at('12%', 0, s1), at('5%', 0, s1), at('7%', 0, s2), at('5%', 0, s1)];
+  const windows = packClaims(list, text).map((p) => (Array.isArray(p) ? p[10] : undefined));
+  assert.deepEqual(windows, [0, 0, 12, 0]);
+  assert.deepEqual(windows, list.map((c) => previousSentenceStart(text, c.sentenceStart)));
 });

@@ -8,7 +8,7 @@ import { analyseText } from './analyse';
 import { decode, type AnalysisCache } from './analysisCache';
 import type { Corpus, CorpusDocument } from './corpus';
 import { contentKey, type IndexSnapshot } from './indexSnapshot';
-import { packClaim, StoredDocument, storedClaim, type ArticleData, type IndexedDocument, type TextSource } from './indexedDocument';
+import { packClaims, StoredDocument, storedClaim, type ArticleData, type IndexedDocument, type TextSource } from './indexedDocument';
 import { lineStartsOf } from './position';
 import {
   CorpusLinker,
@@ -137,7 +137,7 @@ export class WorkspaceIndex implements TextSource {
       text: keep ? doc.text : undefined,
       key: keep ? undefined : contentKey(doc.text),
     });
-    stored.claims = analysis.claims.map((c) => storedClaim(stored, packClaim(c, doc.text), intern));
+    stored.claims = packClaims(analysis.claims, doc.text).map((c) => storedClaim(stored, c, intern));
     this.store(stored);
     return true;
   }

@@ -15,6 +15,7 @@
 import { analyseText } from '../service/analyse';
 import { decode, encode } from '../service/analysisCache';
 import { resolveDocument, type Dictionary } from '../service/entities';
+import { setSurfaceMemoCap, WORKER_SURFACE_MEMO_CAP } from '../service/entities/local';
 import { setInterning } from '../service/entities/memo';
 import { packArticle, type ArticleData, type PackedArticle } from '../service/indexedDocument';
 import type { PackState } from '../service/transfer';
@@ -50,13 +51,15 @@ export interface AnalysisJobResult extends Omit<WorkerResult, 'local'> {
 }
 
 /**
- * Sets up the caches of an analysis worker (called once, when it starts): no string interning
- * (see setInterning). The worker keeps no result: its intern pool only ever saved the flat copies
- * of strings that come back, and even bounded to 50,000 strings it was emptied every 200 or so
- * generated articles, whose names are nearly all new.
+ * Sets up the caches of an analysis worker (called once, when it starts): a smaller surface memo
+ * (see WORKER_SURFACE_MEMO_CAP) and no string interning (see setInterning). The worker keeps no
+ * result: its intern pool only ever saved the flat copies of strings that come back, and even
+ * bounded to 50,000 strings it was emptied every 200 or so generated articles, whose names are
+ * nearly all new.
  */
 export function limitWorkerCaches(): void {
   setInterning(false);
+  setSurfaceMemoCap(WORKER_SURFACE_MEMO_CAP);
 }
 
 /** `state`: the worker's PackState for the main thread (see transfer.ts); without it the result stands alone. */

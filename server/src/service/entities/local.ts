@@ -16,7 +16,7 @@ import type { EntityMentionRef, EntityType, MergeReason, RawMention } from '../t
 import { acronymLetters, expansionWords, matchesAcronym } from './acronym';
 import { releaseCountryMemo, resolveCountry } from './countries';
 import { cleanSurface, cmp, keyTokens, looksLikeAcronym, matchKey } from './normalize';
-import { intern, Memo, NONE, orNone, releaseSharedLists, sharedList } from './memo';
+import { intern, internDelivered, Memo, NONE, orNone, releaseSharedLists, sharedList } from './memo';
 import { clusterForms, LINKER_VERSION, listAt, type LocalClusterEntry, type LinkerDocument, type LocalCluster, type LocalEdge, type LocalForm, type LocalResult } from './model';
 
 /**
@@ -653,7 +653,32 @@ interface Surface {
   possessive: boolean;
 }
 
-const surfaces: Memo<Surface>[] = [0, 1, 2, 3].map(() => new Memo<Surface>(50_000));
+/**
+ * Entries per type of the surface memo. At 20,000 generated articles the server's thread
+ * resolves every article of a cold start's pass (the workers only analyse, see
+ * `AnalysisJob.analyseOnly`): 50,000 a type missed about one look-up in nine, and each miss
+ * cleaned the surface again and took its five or six strings through the intern pool;
+ * with 200,000 resolving took about a fifth less (`bench/resolve-time.ts`), for about 60 MB
+ * more while the pass lasts (the tables are emptied after it, see `releaseAnalyser`).
+ */
+export const SURFACE_MEMO_CAP = 200_000;
+/**
+ * The same in an analysis worker (limitWorkerCaches, worker/analysisJob.ts): it resolves only for
+ * edits and for articles whose analysis was cached (a second start), and its heap counts in the
+ * server's peak.
+ */
+export const WORKER_SURFACE_MEMO_CAP = 50_000;
+const surfaces: Memo<Surface>[] = [0, 1, 2, 3].map(() => new Memo<Surface>(SURFACE_MEMO_CAP));
+
+/** Sets the surface memo's cap per type (from its next turnover on). */
+export function setSurfaceMemoCap(cap: number): void {
+  for (const m of surfaces) m.setCap(cap);
+}
+
+/** How many surfaces the memo holds, all types together (tests). */
+export function surfaceMemoSize(): number {
+  return surfaces.reduce((n, m) => n + m.size, 0);
+}
 
 function surfaceOf(text: string, type: EntityType): Surface {
   return surfaces[TYPE_ORDER[type]].get(text, (t) => {
@@ -668,7 +693,8 @@ function surfaceOf(text: string, type: EntityType): Surface {
       else dropped += `${dropped ? '; ' : ''}${x.kind} "${x.text}" dropped`;
     }
     if (dropped) dropped = intern(dropped);
-    const text = intern(t);
+    // (`t` is the memo's own flat copy of the mention's text: pooled as it is, not copied again.)
+    const text = internDelivered(t);
     return {
       text,
       surface: cleaned.surface === t ? text : intern(cleaned.surface),

@@ -9,9 +9,14 @@ export class Memo<V extends {} | null> {
   /** The entries made or used since the last turnover, and those of the generation before. */
   private map = new Map<string, V>();
   private old = new Map<string, V>();
-  private readonly half: number;
+  private half = 1;
   /** Holds at most `cap` entries: two generations of `cap / 2`. */
   constructor(cap: number) {
+    this.setCap(cap);
+  }
+
+  /** Changes the cap (from the next turnover on: entries held now stay until then). */
+  setCap(cap: number): void {
     this.half = Math.max(1, Math.ceil(cap / 2));
   }
   /**
@@ -43,6 +48,11 @@ export class Memo<V extends {} | null> {
   clear(): void {
     this.map = new Map();
     this.old = new Map();
+  }
+
+  /** How many entries it holds, both generations. */
+  get size(): number {
+    return this.map.size + this.old.size;
   }
 }
 
@@ -135,9 +145,10 @@ function pooled(s: string, copy: boolean): string {
 
 /**
  * `intern` for a string known to be flat and unshared: one that `postMessage` delivered (the
- * receiving thread's deserialiser builds each as a new sequential string). Put in the pool as it
- * is, with no copy: at 20,000 generated articles about 230 strings per article arrive that the
- * pool has not seen, and the copy was half of interning them.
+ * receiving thread's deserialiser builds each as a new sequential string), or the key a `Memo`
+ * copied for a new entry and passed to its `compute`. Put in the pool as it is, with no copy: at
+ * 20,000 generated articles about 230 strings per article arrive that the pool has not seen, and
+ * the copy was half of interning them.
  */
 export function internDelivered(s: string): string {
   return pooled(s, false);
