@@ -601,10 +601,10 @@ async function startOnce(corpus: CorpusOnDisk, cacheDir: string, target: Sample,
       heapCommittedAfterProbeMB: probed ? round(probed.now.heapTotal / 2 ** 20, 1) : null,
       threadsAfterProbe: mem ? mem.threads : null,
       residentByMappingMB: resident ?? null,
-      // The server's log lines about memory, snapshots, related figures and the edit worker, with
-      // their time in seconds since the server was spawned.
+      // The server's log lines about memory, snapshots, related figures, the analysis cache's save,
+      // the workers' waits and the edit worker, with their time in seconds since the server was spawned.
       serverLog: c.notifications
-        .filter((n) => n.method === 'window/logMessage' && n.at >= t0 && /\[memory\]|\[snapshot\] wrote|Related figures ready|Edit worker ready|^Indexed \d|^Linked \d/.test(n.params?.message ?? ''))
+        .filter((n) => n.method === 'window/logMessage' && n.at >= t0 && /\[memory\]|\[snapshot\] wrote|Related figures ready|Edit worker ready|^Indexed \d|^Linked \d|^Saved the analysis cache|waited \d+ ms for work/.test(n.params?.message ?? ''))
         .map((n) => `${((n.at - t0) / 1000).toFixed(1)} ${String(n.params.message).slice(0, 160)}`),
     };
     log(`index ${label}: ${JSON.stringify(res)}`);

@@ -267,3 +267,31 @@ test('pool: an analysis resolved here goes into the cache when fresh, and only t
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('pool: the workers report how long they waited for work, and a job queued behind another is no wait', async () => {
+  const pool = AnalysisPool.create(() => undefined, 1, ensureBuilt());
+  assert.ok(pool);
+  try {
+    const [a, b] = corpus();
+    // The first job loads the tagger; what the worker waited before it is its start-up's gap.
+    await pool.run({ uri: a.uri, text: a.text, analyseOnly: true });
+    const first = pool.waitedMs();
+    assert.ok(first >= 0);
+    // Nothing to do for a while: that time is waited.
+    const idle = 300;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, idle));
+    await pool.run({ uri: b.uri, text: b.text, analyseOnly: true });
+    const gap = performance.now() - t0;
+    const afterIdle = pool.waitedMs();
+    assert.ok(afterIdle - first >= idle - 20, `waited ${afterIdle - first} ms of an idle ${idle} ms`);
+    assert.ok(afterIdle - first <= gap + 20, `waited ${afterIdle - first} ms, longer than the ${gap} ms between the jobs`);
+    // Ten jobs sent at once: each after the first was queued when the one before it ended.
+    const jobs = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b));
+    await Promise.all(jobs.map((d) => pool.run({ uri: d.uri, text: d.text, analyseOnly: true })));
+    const queued = pool.waitedMs() - afterIdle;
+    assert.ok(queued < 100, `waited ${queued} ms with ten jobs queued`);
+  } finally {
+    pool.dispose();
+  }
+});

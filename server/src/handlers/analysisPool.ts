@@ -24,6 +24,8 @@ interface Slot {
   dead: boolean;
   /** Rebuilds the worker's packed articles, every one in the order sent (see transfer.ts). */
   receiver: ArticleReceiver;
+  /** How long the worker had waited for work as of its last answer (ms, see `waitedMs`). */
+  waitedMs: number;
 }
 
 export const WORKER_FILE = 'analysisWorker.js';
@@ -83,6 +85,14 @@ export class AnalysisPool {
     return this.slots.filter((s) => !s.dead).length;
   }
 
+  /**
+   * How long the workers have waited for work since they started, all together, as of their
+   * last answers (ms): the time between a worker's answer and its next job when none was queued.
+   */
+  waitedMs(): number {
+    return this.slots.reduce((sum, s) => sum + s.waitedMs, 0);
+  }
+
   run(job: AnalysisJob): Promise<AnalysisJobResult> {
     const live = this.slots.filter((s) => !s.dead);
     if (this.disposed || live.length === 0) return Promise.reject(new Error('no analysis worker'));
@@ -117,8 +127,9 @@ export class AnalysisPool {
     const worker = new Worker(this.file, { resourceLimits: { maxOldGenerationSizeMb: 1024, ...young }, stdout: true });
     worker.stdout.pipe(process.stderr, { end: false });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver() };
-    worker.on('message', (msg: { id: number; result?: WorkerResult; error?: string }) => {
+    const slot: Slot = { worker, pending: new Map(), dead: false, receiver: new ArticleReceiver(), waitedMs: 0 };
+    worker.on('message', (msg: { id: number; result?: WorkerResult; error?: string; waitedMs?: number }) => {
+      if (typeof msg.waitedMs === 'number' && Number.isFinite(msg.waitedMs)) slot.waitedMs = msg.waitedMs;
       const p = slot.pending.get(msg.id);
       if (!p || slot.dead) return;
       slot.pending.delete(msg.id);

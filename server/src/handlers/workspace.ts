@@ -421,6 +421,12 @@ export class Workspace {
         await nextTurn();
       }
       await Promise.all(inFlight);
+      if (pool) {
+        // While a worker has no job, its core does nothing for the pass: what is left to balance.
+        const waited = pool.waitedMs();
+        const passMs = performance.now() - passStart;
+        this.log.info(`The analysis ${pool.size === 1 ? 'worker' : 'workers'} waited ${Math.round(waited)} ms for work during the pass (${((100 * waited) / Math.max(1, passMs * Math.max(1, pool.size))).toFixed(1)}% of it).`);
+      }
       pool?.dispose();
       if (gen !== this.generation) return;
       // Open articles the disk pass did not see (unsaved, or outside every folder).
