@@ -124,6 +124,12 @@ describe('the server forces them where it should', () => {
       assert.deepEqual(points, ['indexing pass, 90% sent', 'link pass, start', 'link pass, components', 'link pass, end', 'related figures, first build']);
       const sent = lines.findIndex((l) => l.includes('90% sent'));
       assert.ok(sent < lines.findIndex((l) => /^Indexed \d+ articles/.test(l)), 'during the pass');
+      // The workers were given the rest of the pass's articles just before it (COLLECTION_TOP_UP),
+      // so as not to wait through it.
+      const gave = lines.findIndex((l) => /^Gave the analysis workers \d+ more articles ahead of a full collection\.$/.test(l));
+      assert.ok(gave >= 0 && gave < sent, `the workers' extra work before the collection: ${lines.slice(0, sent + 1).join(' | ')}`);
+      const extra = Number(/(\d+) more/.exec(lines[gave])![1]);
+      assert.ok(extra > 0 && extra <= Math.ceil(ws.docs.length), `${extra} articles: those left after the 90% point`);
     } finally {
       c.kill();
       fs.rmSync(ws.dir, { recursive: true, force: true });

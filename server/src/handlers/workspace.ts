@@ -45,9 +45,21 @@ import type { Logger } from './guard';
  * own and the results that came in meanwhile. At 20,000 generated articles on two cores, with
  * the worker analysing only (AnalysisJob.analyseOnly), the pass took 67-71 s with two, 55-63 s
  * with four and 45-56 s with six, in runs interleaved over half an hour (bench/README.md, item
- * 41; six had gained nothing in item 30, when the worker still resolved and packed).
+ * 41; six had gained nothing in item 30, when the worker still resolved and packed). With six
+ * the worker still waited 3.1-3.3 s of a pass (the server logs its waits as the pass ends), with
+ * twelve 1.5-2.3 s; the pass's own time was within the machine's spread.
  */
-export const QUEUED_PER_WORKER = 6;
+export const QUEUED_PER_WORKER = 12;
+
+/**
+ * Jobs given to each worker just before the full collection 90% into the pass (see indexAll):
+ * the collection holds this thread for about half a second at 20,000 articles, and a worker with
+ * its usual QUEUED_PER_WORKER jobs ran out of work within a few dozen milliseconds of it and
+ * waited through the rest (its waits are logged as the pass ends). An article takes a worker
+ * 3-4 ms here, so this is about that half second's work; this thread helps with the articles
+ * after them while the worker works through them.
+ */
+export const COLLECTION_TOP_UP = 160;
 
 /**
  * The largest article (in bytes on disk) this thread analyses itself while it helps the workers
@@ -370,6 +382,13 @@ export class Workspace {
       let here = 0;
       if (pool) this.log.info(`Indexing ${files.length} articles with ${pool.size} analysis ${pool.size === 1 ? 'worker' : 'workers'}${helps ? ' and this thread' : ''}.`);
       const inFlight = new Set<Promise<void>>();
+      const track = (job: Promise<void>) => {
+        const p = job.then(
+          () => void inFlight.delete(p),
+          () => void inFlight.delete(p),
+        );
+        inFlight.add(p);
+      };
       let lastReport = 0;
       const collectAt = Math.ceil(files.length * 0.9);
       let collected = false;
@@ -377,7 +396,8 @@ export class Workspace {
         if (gen !== this.generation) return; // superseded
         const sliceStart = Date.now();
         let n = 0;
-        while (i < files.length && n < this.batchSize && Date.now() - sliceStart < 30) {
+        // (A slice stops at the 90% point: the collection and the workers' extra work come there.)
+        while (i < files.length && n < this.batchSize && Date.now() - sliceStart < 30 && (collected || i < collectAt)) {
           const uri = files[i];
           i++;
           n++;
@@ -401,15 +421,20 @@ export class Workspace {
           }
           const job = this.loadForPool(uri, pool, read);
           if (!job) continue;
-          const p = job.then(
-            () => void inFlight.delete(p),
-            () => void inFlight.delete(p),
-          );
-          inFlight.add(p);
+          track(job);
           if (inFlight.size >= QUEUED_PER_WORKER * Math.max(1, pool.size) + (helps ? 1 : 0)) await Promise.race(inFlight);
         }
         if (!collected && i >= collectAt) {
           collected = true;
+          // The workers get the collection's length of work first (see COLLECTION_TOP_UP).
+          if (pool && this.opts.collectGarbage) {
+            let queued = 0;
+            for (let k = 0; k < COLLECTION_TOP_UP * pool.size && i < files.length; k++) {
+              const job = this.loadForPool(files[i++], pool);
+              if (job) (track(job), queued++);
+            }
+            if (queued > 0) this.log.info(`Gave the analysis ${pool.size === 1 ? 'worker' : 'workers'} ${queued} more articles ahead of a full collection.`);
+          }
           this.opts.collectGarbage?.('pass');
         }
         if (Date.now() - lastReport > 100 || i === files.length) {
