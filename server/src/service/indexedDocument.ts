@@ -240,8 +240,12 @@ export function isPlainClaim(c: object): c is RawClaim {
  */
 export type PackedClaim = [number, number, string, ClaimKind, number | string, string | null, Qualifier, boolean, number, number, number, string?] | RawClaim;
 
-export function packClaim(c: RawClaim, text: string, window = windowStartOf(c, text)): PackedClaim {
-  if (!isPlainClaim(c)) return c;
+export function packClaim(c: RawClaim, text: string): PackedClaim {
+  return isPlainClaim(c) ? packPlain(c, text, windowStartOf(c, text)) : c;
+}
+
+/** `packClaim` of a claim known to be plain (`isPlainClaim`), its window's start given. */
+function packPlain(c: RawClaim, text: string, window: number): PackedClaim {
   const t: PackedClaim = [c.start, c.end, c.text, c.kind, c.value, c.unit, c.qualifier, c.checkworthy, c.sentenceStart, c.sentenceEnd, window];
   if (text.slice(c.sentenceStart, c.sentenceEnd) !== c.sentence) t.push(c.sentence);
   return t;
@@ -268,7 +272,7 @@ export function packClaims(claims: readonly RawClaim[], text: string): PackedCla
       continue;
     }
     if (c.sentenceStart !== sentenceStart) ((sentenceStart = c.sentenceStart), (window = windowStartOf(c, text)));
-    out[i] = packClaim(c, text, window);
+    out[i] = packPlain(c, text, window);
   }
   return out;
 }
