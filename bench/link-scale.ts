@@ -44,15 +44,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { fingerprintFiles, openAnalysisCache } from '../server/src/service/analysisCache';
 import { CorpusLinker, resolveDocument, type LocalResult } from '../server/src/service/entities';
 import { fullCollector } from '../server/src/handlers/fullCollection';
 import type { Entity, RawMention } from '../server/src/service/types';
-import { ensureCorpus, repoRoot } from './generate';
+import { ensureCorpus } from './generate';
+import { startTraceCache } from './trace-cache';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -70,10 +69,7 @@ const steps = opt('steps');
 const searchSteps = opt('search-steps');
 
 const corpus = ensureCorpus(20000, {});
-const model = ['ner-model.bin', 'ner-model-doc.bin', 'gazetteer.tsv'].map((f) => path.join(repoRoot, 'dist', f));
-const cacheDir = path.join(os.tmpdir(), 'sourcelens-start-trace-20000'); // start-trace's folder
-const cache = openAnalysisCache(cacheDir, { fingerprint: fingerprintFiles(model) });
-if (!cache) throw new Error(`no analysis cache in ${cacheDir}: run bench/start-trace.ts 20000 first`);
+const cache = startTraceCache();
 const locals: LocalResult[] = [];
 const sources: { uri: string; text: string; mentions: RawMention[] }[] = [];
 let missing = 0;

@@ -16,25 +16,21 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fingerprintFiles, openAnalysisCache } from '../server/src/service/analysisCache';
 import { resolveDocument } from '../server/src/service/entities';
 import { intern, releaseInternPool } from '../server/src/service/entities/memo';
 import { releaseResolverMemos } from '../server/src/service/entities/local';
 import { clusterForms, forEachOf } from '../server/src/service/entities/model';
 import { packClaims, storedClaim, type IndexedDocument } from '../server/src/service/indexedDocument';
-import { ensureCorpus, repoRoot } from './generate';
+import { ensureCorpus } from './generate';
+import { startTraceCache } from './trace-cache';
 
 const args = process.argv.slice(2);
 const n = Number(args.find((a) => !a.startsWith('--')) ?? 20000);
 const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 1);
 const corpus = ensureCorpus(20000, {});
-const model = ['ner-model.bin', 'ner-model-doc.bin', 'gazetteer.tsv'].map((f) => path.join(repoRoot, 'dist', f));
-const cacheDir = path.join(os.tmpdir(), 'sourcelens-start-trace-20000');
-const cache = openAnalysisCache(cacheDir, { fingerprint: fingerprintFiles(model) });
-if (!cache) throw new Error(`no analysis cache in ${cacheDir}: run bench/start-trace.ts 20000 first`);
+const cache = startTraceCache();
 
 const files = corpus.files.slice(0, n).map((f) => ({ file: path.join(corpus.dir, f), uri: pathToFileURL(path.join(corpus.dir, f)).href }));
 // A stand-in for the stored document the claims belong to (storedClaim keeps a reference only).
