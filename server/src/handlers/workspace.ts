@@ -464,8 +464,8 @@ export class Workspace {
       // on libuv's thread pool and waited for, so requests are answered meanwhile (written
       // synchronously, at 20,000 articles, it held them for 0.8-1 s, 0.55 s of it the write).
       // Not written beside the search instead: each of its writes then waited for a step of the
-      // search, the write took 3.3 s, and the buffers it held raised the search's peak RSS by
-      // about 70 MB (a cold start at 20,000 articles, 2026-12-02).
+      // search, the write took 1.9-3.3 s, and the buffers it held raised the search's peak RSS by
+      // 70-106 MB (two cold starts at 20,000 articles, 2026-12-02, bench/README.md item 47).
       const savingSince = performance.now();
       await this.opts.cache?.flush();
       const savingMs = Math.round(performance.now() - savingSince);
