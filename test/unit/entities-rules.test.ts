@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { linkDocuments, type LinkerDocument } from '../../server/src/service/entities';
+import { clusterEdges, clusterForms, linkDocuments, listOf, resolveDocument, type LinkerDocument } from '../../server/src/service/entities';
 import type { Entity, EntityType, RawMention } from '../../server/src/service/types';
 
 function doc(uri: string, spans: [string, EntityType][]): LinkerDocument {
@@ -97,5 +97,40 @@ describe('family name first', () => {
   it('does not link when another full name has it as a whole word', () => {
     const es = linkDocuments([doc('file:///a', [['Hong Beom-do', 'person'], ['Ana Hong Silva', 'person'], ['Hong', 'person']])]);
     assert.equal(find(es, 'Hong')[0].mentions.length, 1);
+  });
+});
+
+describe('acronyms within an article (resolveDocument)', () => {
+  /** The surfaces in the article's cluster of `surface`, sorted. */
+  const clusterOf = (local: ReturnType<typeof resolveDocument>, surface: string): string[] => {
+    const c = local.clusters.find((cl) => listOf(clusterForms(cl)).some((f) => f.surface === surface));
+    assert.ok(c, `a cluster with "${surface}"`);
+    return listOf(clusterForms(c)).map((f) => f.surface).sort();
+  };
+
+  it('joins an acronym to the one same-type long form its letters match, whatever other types match', () => {
+    const local = resolveDocument(doc('file:///a', [['Velmor Trade Agency', 'organization'], ['Velmor Tin Archipelago', 'place'], ['VTA', 'organization']]));
+    assert.deepEqual(clusterOf(local, 'VTA'), ['VTA', 'Velmor Trade Agency']);
+    const c = local.clusters.find((cl) => listOf(clusterForms(cl)).some((f) => f.surface === 'VTA'))!;
+    assert.ok(clusterEdges(c).some((e) => e.rule === 'acronym' && /letters of "Velmor Trade Agency"/.test(e.detail ?? "")), JSON.stringify(clusterEdges(c)));
+  });
+
+  it('leaves an acronym alone when the letters of two same-type long forms match it', () => {
+    const local = resolveDocument(doc('file:///a', [['Velmor Trade Agency', 'organization'], ['Velmor Tariff Authority', 'organization'], ['VTA', 'organization']]));
+    assert.deepEqual(clusterOf(local, 'VTA'), ['VTA']);
+  });
+
+  it('checks every acronym of an article against the same long forms', () => {
+    const local = resolveDocument(
+      doc('file:///a', [
+        ['Velmor Trade Agency', 'organization'],
+        ['Orsk Port Board', 'organization'],
+        ['VTA', 'organization'],
+        ['OPB', 'organization'],
+        ['VTA', 'organization'],
+      ]),
+    );
+    assert.deepEqual(clusterOf(local, 'VTA'), ['VTA', 'Velmor Trade Agency']);
+    assert.deepEqual(clusterOf(local, 'OPB'), ['OPB', 'Orsk Port Board']);
   });
 });

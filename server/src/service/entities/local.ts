@@ -265,6 +265,7 @@ function explicitPairs(text: string, mentions: RawMention[], mentionDraft: Draft
 
 /** One-token non-person forms joined to the long form they abbreviate (explicit pair, else the one letter match or definition). */
 function acronymEdges(order: Draft[], explicitPair: Map<Draft, Draft>, defined: Map<Draft, string[]>, uf: UnionFind, edges: Edge[]): void {
+  let longs: LongForm[] | undefined;
   for (const d of order) {
     if (d.type === 'person' || d.tokens.length !== 1) continue;
     const explicit = explicitPair.get(d);
@@ -274,7 +275,7 @@ function acronymEdges(order: Draft[], explicitPair: Map<Draft, Draft>, defined: 
       target = explicit;
       detail = `defined in the article as "${explicit.surface} (${d.surface})"`;
     } else if (d.acronym) {
-      target = acronymTarget(order, d, defined);
+      target = acronymTarget((longs ??= longForms(order)), d, defined);
       if (target) {
         detail = isDefined(defined, target, d)
           ? `defined in the article as "${target.surface} (${d.surface})"`
@@ -289,16 +290,36 @@ function acronymEdges(order: Draft[], explicitPair: Map<Draft, Draft>, defined: 
   }
 }
 
+/** A form of two or more tokens, with its words for acronym matching once looked up (once per article). */
+interface LongForm {
+  d: Draft;
+  words: ReturnType<typeof expansionWords> | undefined;
+  looked: boolean;
+}
+
+/** The article's forms of two or more tokens, in `order`'s order: what an acronym may abbreviate. */
+function longForms(order: Draft[]): LongForm[] {
+  const out: LongForm[] = [];
+  for (const o of order) if (o.tokens.length >= 2) out.push({ d: o, words: undefined, looked: false });
+  return out;
+}
+
 /** The one same-type long form that acronym-looking `d` abbreviates or is defined for; null when none or several. */
-function acronymTarget(order: Draft[], d: Draft, defined: Map<Draft, string[]>): Draft | null {
+function acronymTarget(longs: LongForm[], d: Draft, defined: Map<Draft, string[]>): Draft | null {
   const letters = acronymLetters(d.surface);
-  const hits = order.filter((o) => {
-    if (o === d || o.type !== d.type || o.tokens.length < 2) return false;
-    const w = words(o.surface);
-    if (d.country && o.country) return false;
-    return (w && matchesAcronym(letters, w)) || isDefined(defined, o, d);
-  });
-  return hits.length === 1 ? hits[0] : null;
+  let hit: Draft | null = null;
+  for (const f of longs) {
+    const o = f.d;
+    if (o === d || o.type !== d.type) continue;
+    if (!f.looked) ((f.words = words(o.surface)), (f.looked = true));
+    if (d.country && o.country) continue;
+    const w = f.words;
+    if ((w && matchesAcronym(letters, w)) || isDefined(defined, o, d)) {
+      if (hit) return null;
+      hit = o;
+    }
+  }
+  return hit;
 }
 
 function isDefined(defined: Map<Draft, string[]>, long: Draft, short: Draft): boolean {
@@ -307,7 +328,7 @@ function isDefined(defined: Map<Draft, string[]>, long: Draft, short: Draft): bo
 
 /** One-token person forms joined to the full name they are the surname (or family name) of. */
 function surnameEdges(order: Draft[], uf: UnionFind, edges: Edge[], extraForms: Draft[]): void {
-  let longPersons: Draft[] | undefined;
+  let longPersons: LongPerson[] | undefined;
   const byLastToken = new Map<string, Draft[]>();
   for (const d of order) {
     if (d.type !== 'person' || d.tokens.length < 2) continue;
@@ -322,7 +343,7 @@ function surnameEdges(order: Draft[], uf: UnionFind, edges: Edge[], extraForms: 
     if (!cands) {
       // Family name first ("Koo" → "Koo Hong-seok"): the first token of exactly one full name,
       // and no other full name has it as a whole word. A last-token match (above) wins.
-      const full = familyNameOf(d.tokens[0], (longPersons ??= order.filter((o) => o.type === 'person' && o.tokens.length >= 2)));
+      const full = familyNameOf(d.tokens[0], (longPersons ??= order.filter((o) => o.type === 'person' && o.tokens.length >= 2).map((o) => ({ d: o, wordKeys: undefined }))));
       if (full) {
         d.role = 'surname';
         uf.union(d.index, full.index);
@@ -479,18 +500,25 @@ function refill<T>(a: T[], from: readonly T[]): void {
 }
 
 /** The one multi-token person form whose first token is `token` and no other has it as a whole word (family-name-first order). */
-function familyNameOf(token: string, persons: Draft[]): Draft | null {
+function familyNameOf(token: string, persons: LongPerson[]): Draft | null {
   let hit: Draft | null = null;
-  for (const o of persons) {
+  for (const p of persons) {
+    const o = p.d;
     if (o.tokens[0] === token) {
       if (hit) return null;
       hit = o;
       continue;
     }
     // "Hong" is not a word of "Koo Hong-seok" (the given name is "Hong-seok").
-    if (wordKeysOf(o.surface).includes(token)) return null;
+    if ((p.wordKeys ??= wordKeysOf(o.surface)).includes(token)) return null;
   }
   return hit;
+}
+
+/** A person form of two or more tokens, with the match keys of its words once looked up (once per article). */
+interface LongPerson {
+  d: Draft;
+  wordKeys: string[] | undefined;
 }
 
 /** Match keys of the whitespace-separated words of a surface (memoised). */
