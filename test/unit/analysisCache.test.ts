@@ -305,6 +305,46 @@ describe('analysis cache, after the first pass', () => {
   });
 });
 
+describe('analysis cache, the end of a first pass saved in steps', () => {
+  const texts = Array.from({ length: 12 }, (_, i) => `${TEXT} ${i}`);
+
+  it('completeAndFlush writes what the pass stored from memory, not read back from the file an earlier write of the pass made', async () => {
+    const c = open();
+    // The first half of the pass, saved by a write in the middle of it (maxWaitMs).
+    for (let i = 0; i < 6; i++) c.set(texts[i], fixture(texts[i]), `file:///${i}`);
+    await c.flush();
+    for (let i = 6; i < 12; i++) c.set(texts[i], fixture(texts[i]), `file:///${i}`);
+    // The file that write made is replaced meanwhile: a read back from it would lose the first half.
+    const other = new AnalysisCache(fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-other-')), { log: () => undefined });
+    other.set('Ana Lopez visited Lima.', { mentions: [], claims: [] });
+    other.close();
+    fs.copyFileSync(other.file, path.join(dir, CACHE_FILE_NAME));
+    fs.rmSync(other.dir, { recursive: true, force: true });
+    await c.completeAndFlush();
+    const d = open();
+    assert.equal(d.stats.loaded, 12);
+    for (let i = 0; i < 12; i++) assert.deepEqual(d.get(texts[i]), fixture(texts[i]), `entry ${i}`);
+    assert.deepEqual(logs, []);
+    // Let go after the write, as after markComplete: an entry is read from the file now.
+    assert.deepEqual(c.get(texts[2], 'file:///2'), fixture(texts[2]));
+    fs.rmSync(path.join(dir, CACHE_FILE_NAME));
+    assert.equal(c.get(texts[3], 'file:///3'), undefined, 'not held in memory any more');
+  });
+
+  it('completeAndFlush drops entries no document used, as markComplete does', async () => {
+    const w = open();
+    texts.forEach((t, i) => w.set(t, fixture(t), `file:///${i}`));
+    w.close();
+    const c = open();
+    for (let i = 0; i < 4; i++) assert.deepEqual(c.get(texts[i], `file:///${i}`), fixture(texts[i]));
+    await c.completeAndFlush();
+    const d = open();
+    assert.equal(d.stats.loaded, 4);
+    assert.deepEqual(d.get(texts[3]), fixture(texts[3]));
+    assert.equal(d.get(texts[4]), undefined);
+  });
+});
+
 describe('analysis cache, lazy', () => {
   it('reads its file on first use, not when opened, and closing unused writes nothing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cache-lazy-'));

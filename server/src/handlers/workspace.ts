@@ -459,15 +459,16 @@ export class Workspace {
         const uri = canonicalUri(doc.uri);
         if (this.isArticle(uri)) this.safeUpdate(uri, doc.getText(), doc.version);
       }
-      this.opts.cache?.markComplete();
       // Saved now, before the link pass: the rewrite's buffers are gone before it starts. Written
       // on libuv's thread pool and waited for, so requests are answered meanwhile (written
       // synchronously, at 20,000 articles, it held them for 0.8-1 s, 0.55 s of it the write).
       // Not written beside the search instead: each of its writes then waited for a step of the
       // search, the write took 1.9-3.3 s, and the buffers it held raised the search's peak RSS by
       // 70-106 MB (two cold starts at 20,000 articles, 2026-12-02, bench/README.md item 47).
+      // The first pass is complete: the save writes the payloads the cache still holds (see
+      // AnalysisCache.completeAndFlush), then lets them go.
       const savingSince = performance.now();
-      await this.opts.cache?.flush();
+      await this.opts.cache?.completeAndFlush();
       const savingMs = Math.round(performance.now() - savingSince);
       if (savingMs > 100) this.log.info(`Saved the analysis cache in ${savingMs} ms.`);
       // The workers analysed the corpus; an article opened meanwhile may have loaded the analyser
