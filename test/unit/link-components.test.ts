@@ -278,6 +278,42 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
         else if (bag instanceof Set) (assert.ok(bag.size > 8, `a Set bag of ${bag.size}`), sets++);
       }
       assert.ok(sets > 0, 'some keys have more than eight nodes');
+      // The key groups' indexes, grown in place by the registrations (addNewOnce) and settled.
+      let arrays = 0;
+      for (const name of ['blocks', 'acrIdx', 'longIdx', 'surLong', 'surShort']) {
+        for (const bag of (linker as unknown as Record<string, Map<string, unknown>>)[name].values()) {
+          if (Array.isArray(bag)) {
+            assert.ok(bag.length >= 2 && bag.length <= 8, `${name}: an array bag of ${bag.length}`);
+            assert.equal(new Set(bag).size, bag.length, `${name}: an entry twice`);
+            arrays++;
+          } else if (bag instanceof Set) assert.ok(bag.size > 8, `${name}: a Set bag of ${bag.size}`);
+        }
+      }
+      assert.ok(arrays > 0, 'some index keys have several groups');
+    }
+  });
+
+  it('gives an index key of more than eight key groups a Set after the registrations, and a group its key once, in steps or in one go', () => {
+    // Twelve full names ending in one surname: its key in the surname index has twelve groups.
+    const names = ['Arman', 'Bolat', 'Daniyar', 'Erlan', 'Gulnara', 'Ilyas', 'Kairat', 'Laura', 'Marat', 'Nurlan', 'Olzhas', 'Serik'];
+    // And a long form whose initials give one index key twice ("hs2", skipping either S): its group is entered once.
+    const pool: [string, EntityType][] = [...names.map((n): [string, EntityType] => [`${n} Velmorov`, 'person']), ['Velmorov', 'person'], ['Hydrogen Sorvak Summit 2024', 'event']];
+    const docs = names.map((_, i) => pooledDoc(uri(i), pool, [[i, ' said. ']]));
+    docs.push(pooledDoc(uri(names.length), pool, [[names.length, ' said. '], [names.length + 1, ' said. ']]));
+    for (const stepped of [false, true]) {
+      const linker = new CorpusLinker(undefined, { searchCheck: 1 });
+      for (const l of docs) linker.add(l);
+      if (stepped) {
+        assert.equal(linker.beginSearch(), true);
+        while (!linker.searchStep(0));
+      }
+      check(linker, new Map(docs.map((l) => [l.uri, l])));
+      const bags = [...(linker as unknown as { surLong: Map<string, unknown> }).surLong.values()];
+      assert.equal(bags.length, 1);
+      assert.ok(bags[0] instanceof Set && bags[0].size === names.length, `a Set of ${names.length} groups`);
+      const long = [...(linker as unknown as { longIdx: Map<string, unknown> }).longIdx.values()];
+      assert.ok(long.length > 0);
+      for (const bag of long) assert.ok(!Array.isArray(bag), `one group, not ${JSON.stringify(Array.isArray(bag) && bag.length)} entries`);
     }
   });
 

@@ -316,6 +316,19 @@ const addNew = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
   else m.set(k, [s, v]);
 };
 /**
+ * `addNew` for entries added one after another: an entry already last in the bag is not added
+ * again (a key listed twice for one group during the first build's registrations, which add each
+ * group's keys together and each group once).
+ */
+const addNewOnce = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
+  const s = m.get(k);
+  if (s === undefined) m.set(k, v);
+  else if (Array.isArray(s)) {
+    if (s[s.length - 1] !== v) s.push(v);
+  } else if (s instanceof Set) s.add(v);
+  else if (s !== v) m.set(k, [s, v]);
+};
+/**
  * The usual form of a bag grown by `addNew` (SMALL_BAG entries or fewer: an exact-size array; more:
  * a Set), put back under `k` when it changes; its entries in the same order.
  */
@@ -1250,10 +1263,12 @@ export class CorpusLinker {
             g.rep = listAt(g.members, 0)!;
             g.mark = i;
             gc[i] = g.rep.cl.mark;
-            const reg = this.register(g, s.flipped);
+            const reg = this.register(g, s.flipped, true);
             regs[i] = isDecision(reg) ? reg : null;
             if (out()) return false;
           }
+          // (The registrations grew their bags in place: their usual form now.)
+          for (const m of [this.blocks, this.acrIdx, this.longIdx, this.surLong, this.surShort] as Array<Map<string, Bag<Group>>>) m.forEach((bag, k) => settleBag(m, k, bag));
           const p = s.parent;
           this.pd.keySets.forEach((set) => {
             let first = -1;
@@ -1640,18 +1655,23 @@ export class CorpusLinker {
     return reg;
   }
 
-  private register(g: Group, flipped: Set<string>): Reg {
+  /**
+   * Puts the group's representative in the indexes. `bulk`: the first build's registrations,
+   * whose bags grow in place until the phase settles them (`addNewOnce`); nothing reads them before.
+   */
+  private register(g: Group, flipped: Set<string>, bulk = false): Reg {
     const reg = this.registration(g);
+    const put = bulk ? addNewOnce : add;
     for (let i = 0; i < reg.blocks.length; i++) {
       const k = reg.blocks[i];
       const before = bagSize(this.blocks.get(k));
-      add(this.blocks, k, g);
+      put(this.blocks, k, g);
       if (before === MAX_VARIANT_BLOCK) flipped.add(k);
     }
-    for (let i = 0; i < reg.acr.length; i++) add(this.acrIdx, reg.acr[i], g);
-    for (let i = 0; i < reg.long.length; i++) add(this.longIdx, reg.long[i], g);
-    if (reg.surLong !== null) add(this.surLong, reg.surLong, g);
-    if (reg.surShort !== null) add(this.surShort, reg.surShort, g);
+    for (let i = 0; i < reg.acr.length; i++) put(this.acrIdx, reg.acr[i], g);
+    for (let i = 0; i < reg.long.length; i++) put(this.longIdx, reg.long[i], g);
+    if (reg.surLong !== null) put(this.surLong, reg.surLong, g);
+    if (reg.surShort !== null) put(this.surShort, reg.surShort, g);
     g.info = reg.info;
     g.reg = true;
     return reg;
