@@ -303,24 +303,14 @@ const del = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
   if (s === v) m.delete(k);
 };
 /**
- * `add` for the first build's first phase, where every entry is new: nothing reads the bags
- * until that phase ends, so a list grows in place and never becomes a Set there (`add` copies a
- * small bag's array for every entry, so that an iteration in progress sees a snapshot, and looks
- * for a duplicate first). `settleBag` gives each bag its usual form afterwards.
+ * `add` for the first build's bulk phases (its nodes in the key index, its registrations), where
+ * nothing reads the bags until the phase ends: a list grows in place and never becomes a Set
+ * there (`add` copies a small bag's array for every entry, so that an iteration in progress sees
+ * a snapshot, and looks for a duplicate anywhere in it). `settleBag` gives each bag its usual form
+ * afterwards. Every entry is new, but one can come twice in a row (a group listing a key twice:
+ * its keys are added together, each group once), so an entry already last is not added again.
  */
 const addNew = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
-  const s = m.get(k);
-  if (s === undefined) m.set(k, v);
-  else if (Array.isArray(s)) s.push(v);
-  else if (s instanceof Set) s.add(v);
-  else m.set(k, [s, v]);
-};
-/**
- * `addNew` for entries added one after another: an entry already last in the bag is not added
- * again (a key listed twice for one group during the first build's registrations, which add each
- * group's keys together and each group once).
- */
-const addNewOnce = <K, V extends object>(m: Map<K, Bag<V>>, k: K, v: V) => {
   const s = m.get(k);
   if (s === undefined) m.set(k, v);
   else if (Array.isArray(s)) {
@@ -1268,7 +1258,7 @@ export class CorpusLinker {
             if (out()) return false;
           }
           // (The registrations grew their bags in place: their usual form now.)
-          for (const m of [this.blocks, this.acrIdx, this.longIdx, this.surLong, this.surShort] as Array<Map<string, Bag<Group>>>) m.forEach((bag, k) => settleBag(m, k, bag));
+          for (const m of [this.blocks, this.acrIdx, this.longIdx, this.surLong, this.surShort]) m.forEach((bag, k) => settleBag(m, k, bag));
           const p = s.parent;
           this.pd.keySets.forEach((set) => {
             let first = -1;
@@ -1657,11 +1647,11 @@ export class CorpusLinker {
 
   /**
    * Puts the group's representative in the indexes. `bulk`: the first build's registrations,
-   * whose bags grow in place until the phase settles them (`addNewOnce`); nothing reads them before.
+   * whose bags grow in place until the phase settles them (`addNew`); nothing reads them before.
    */
   private register(g: Group, flipped: Set<string>, bulk = false): Reg {
     const reg = this.registration(g);
-    const put = bulk ? addNewOnce : add;
+    const put = bulk ? addNew : add;
     for (let i = 0; i < reg.blocks.length; i++) {
       const k = reg.blocks[i];
       const before = bagSize(this.blocks.get(k));
