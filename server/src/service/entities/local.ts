@@ -290,17 +290,16 @@ function acronymEdges(order: Draft[], explicitPair: Map<Draft, Draft>, defined: 
   }
 }
 
-/** A form of two or more tokens, with its words for acronym matching once looked up (once per article). */
+/** A form of two or more tokens, with its words for acronym matching once looked up (undefined before; once per article). */
 interface LongForm {
   d: Draft;
   words: ReturnType<typeof expansionWords> | undefined;
-  looked: boolean;
 }
 
 /** The article's forms of two or more tokens, in `order`'s order: what an acronym may abbreviate. */
 function longForms(order: Draft[]): LongForm[] {
   const out: LongForm[] = [];
-  for (const o of order) if (o.tokens.length >= 2) out.push({ d: o, words: undefined, looked: false });
+  for (const o of order) if (o.tokens.length >= 2) out.push({ d: o, words: undefined });
   return out;
 }
 
@@ -311,9 +310,10 @@ function acronymTarget(longs: LongForm[], d: Draft, defined: Map<Draft, string[]
   for (const f of longs) {
     const o = f.d;
     if (o === d || o.type !== d.type) continue;
-    if (!f.looked) ((f.words = words(o.surface)), (f.looked = true));
-    if (d.country && o.country) continue;
+    // (expansionWords gives null, never undefined, for a form without words to match.)
+    if (f.words === undefined) f.words = words(o.surface);
     const w = f.words;
+    if (d.country && o.country) continue;
     if ((w && matchesAcronym(letters, w)) || isDefined(defined, o, d)) {
       if (hit) return null;
       hit = o;
