@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CorpusLinker, linkCorpus, type LocalResult } from '../../server/src/service/entities';
+import { CorpusLinker, linkCorpus, type LinkerOptions, type LocalResult } from '../../server/src/service/entities';
 import type { EntityType } from '../../server/src/service/types';
 import { pooledDoc } from '../helpers/linkerDoc';
 
@@ -260,17 +260,26 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
     }
   });
 
+  /**
+   * A linker with `docs` added and its first build done, searched in steps (`beginSearch`, then
+   * `searchStep(0)` to the end) when `stepped`, else in one go by the check's first query.
+   */
+  const builtWith = (docs: LocalResult[], opts: LinkerOptions, stepped: boolean): CorpusLinker => {
+    const linker = new CorpusLinker(undefined, opts);
+    for (const l of docs) linker.add(l);
+    if (stepped) {
+      assert.equal(linker.beginSearch(), true);
+      while (!linker.searchStep(0));
+    }
+    check(linker, new Map(docs.map((l) => [l.uri, l])));
+    return linker;
+  };
+
   it('leaves every bag of the key index in its usual form (an array of 2-8 entries, or a Set past that), in steps or in one go', () => {
     // (The first phase grows the bags in place; phase 3 settles them: see addNew, settleBag.)
     const docs = Array.from({ length: 40 }, (_, i) => build(uri(i), [[i % 4, 0], [9 + (i % 2), 1], [16, 3], [21 + (i % 3), 0], [i % 27, 2]]));
     for (const stepped of [false, true]) {
-      const linker = new CorpusLinker(undefined, { searchCheck: 1, searchSlice: 3 });
-      for (const l of docs) linker.add(l);
-      if (stepped) {
-        assert.equal(linker.beginSearch(), true);
-        while (!linker.searchStep(0));
-      }
-      check(linker, new Map(docs.map((l) => [l.uri, l])));
+      const linker = builtWith(docs, { searchCheck: 1, searchSlice: 3 }, stepped);
       const bags = [...(linker as unknown as { keyNodes: Map<string, unknown> }).keyNodes.values()];
       let sets = 0;
       for (const bag of bags) {
@@ -278,7 +287,7 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
         else if (bag instanceof Set) (assert.ok(bag.size > 8, `a Set bag of ${bag.size}`), sets++);
       }
       assert.ok(sets > 0, 'some keys have more than eight nodes');
-      // The key groups' indexes, grown in place by the registrations (addNewOnce) and settled.
+      // The key groups' indexes, grown in place by the registrations (addNew) and settled.
       let arrays = 0;
       for (const name of ['blocks', 'acrIdx', 'longIdx', 'surLong', 'surShort']) {
         for (const bag of (linker as unknown as Record<string, Map<string, unknown>>)[name].values()) {
@@ -301,13 +310,7 @@ describe('CorpusLinker search for components in steps (beginSearch, searchStep)'
     const docs = names.map((_, i) => pooledDoc(uri(i), pool, [[i, ' said. ']]));
     docs.push(pooledDoc(uri(names.length), pool, [[names.length, ' said. '], [names.length + 1, ' said. ']]));
     for (const stepped of [false, true]) {
-      const linker = new CorpusLinker(undefined, { searchCheck: 1 });
-      for (const l of docs) linker.add(l);
-      if (stepped) {
-        assert.equal(linker.beginSearch(), true);
-        while (!linker.searchStep(0));
-      }
-      check(linker, new Map(docs.map((l) => [l.uri, l])));
+      const linker = builtWith(docs, { searchCheck: 1 }, stepped);
       const bags = [...(linker as unknown as { surLong: Map<string, unknown> }).surLong.values()];
       assert.equal(bags.length, 1);
       assert.ok(bags[0] instanceof Set && bags[0].size === names.length, `a Set of ${names.length} groups`);
