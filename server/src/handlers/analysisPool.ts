@@ -87,7 +87,8 @@ export class AnalysisPool {
 
   /**
    * How long the workers have waited for work since they started, all together, as of their
-   * last answers (ms): the time between a worker's answer and its next job when none was queued.
+   * last answers (ms): the time between a worker's answer and the start of its next job, which
+   * includes receiving that job when it was already queued (see analysisWorker.ts).
    */
   waitedMs(): number {
     return this.slots.reduce((sum, s) => sum + s.waitedMs, 0);

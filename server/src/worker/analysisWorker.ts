@@ -13,7 +13,8 @@ if (port) {
   // Strings and key-token lists already sent to the main thread cross as numbers (see transfer.ts).
   const sent = new PackState();
   // How long this worker has waited for work since it started (sent with every answer): the
-  // time between an answer and the next job's start, when no job was queued.
+  // time between an answer and the next job's start. That includes receiving a job that was
+  // already queued (about 0.1 ms a job at 20,000 articles; bench/README.md, fifteenth session).
   let waitedMs = 0;
   let doneAt = performance.now();
   port.on('message', (msg: { id: number; job: AnalysisJob }) => {
