@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ANALYSER_VERSION } from '../../server/src/service/analyse';
-import { AnalysisCache, CACHE_FILE_NAME, decode, encode, fingerprintFiles, openAnalysisCache } from '../../server/src/service/analysisCache';
+import { AnalysisCache, CACHE_FILE_NAME, decode, encode, fingerprintFiles, hasExactKeys, isSliceOf, openAnalysisCache } from '../../server/src/service/analysisCache';
+import fc from 'fast-check';
 import type { DocumentAnalysis } from '../../server/src/service/types';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
 import { repoRoot } from '../helpers/paths';
@@ -437,5 +438,44 @@ describe('analysis cache, flushSync', () => {
     assert.equal(c.flushSync(), true);
     assert.equal(open().stats.loaded, 1);
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+});
+
+describe('analysis cache, the checks of encode', () => {
+  it('isSliceOf answers as text.slice(start, end) === s, offsets in range or not', () => {
+    const text = 'Seoul, Astana: 12% up.';
+    const offsets = fc.oneof(fc.integer({ min: -3, max: text.length + 3 }), fc.constantFrom(NaN, 1.5, Infinity, -Infinity));
+    const pieces = fc.oneof(
+      fc.tuple(fc.nat(text.length), fc.nat(text.length)).map(([a, b]) => text.slice(Math.min(a, b), Math.max(a, b))),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(pieces, offsets, offsets, (s, start, end) => isSliceOf(text, s, start, end) === (text.slice(start, end) === s)),
+      { numRuns: 20000, seed: 11 },
+    );
+    // what is not a string is never equal to a slice, even one it would coerce to
+    assert.equal(isSliceOf(text, ['Seoul'] as unknown as string, 0, 1), false); // (a one-element array: its length fits, and startsWith would take it as 'Seoul')
+    assert.equal(isSliceOf(text, 'Seoul', 0, 5), true);
+  });
+  it('hasExactKeys: the same own keys in any order, nothing more or less', () => {
+    const keys = new Set(['start', 'end', 'text', 'type']);
+    assert.equal(hasExactKeys({ type: 'place', text: 'x', end: 1, start: 0 }, keys), true);
+    assert.equal(hasExactKeys({ start: 0, end: 1, text: 'x' }, keys), false);
+    assert.equal(hasExactKeys({ start: 0, end: 1, text: 'x', type: 'place', note: 1 }, keys), false);
+    assert.equal(hasExactKeys({ start: 0, end: 1, text: 'x', kind: 'place' }, keys), false);
+    const hidden = { start: 0, end: 1, text: 'x' };
+    Object.defineProperty(hidden, 'type', { value: 'place', enumerable: false });
+    assert.equal(hasExactKeys(hidden, keys), false);
+  });
+  it('a mention or claim with another field, or a text that is not the slice, is kept whole', () => {
+    const a = fixture();
+    a.mentions[0] = { ...a.mentions[0], note: 'kept' } as (typeof a.mentions)[0];
+    a.mentions.push({ ...a.mentions[1], text: 'Astana!' });
+    a.claims[0] = { ...a.claims[0], sentence: 'Another sentence.' };
+    const back = decode(encode(a, TEXT), TEXT);
+    assert.deepEqual(back, a);
+    const payload = JSON.parse(encode(a, TEXT).toString('utf8'));
+    assert.ok(!Array.isArray(payload.m[0]) && Array.isArray(payload.m[1]) && !Array.isArray(payload.m[2]));
+    assert.ok(!Array.isArray(payload.c[0]));
   });
 });

@@ -726,11 +726,29 @@ export function fingerprintFiles(files: readonly string[], version = ANALYSER_VE
 const MENTION_KEYS = 'start,end,text,type';
 const CLAIM_KEYS = 'start,end,text,kind,value,unit,qualifier,checkworthy,sentence,sentenceStart,sentenceEnd';
 
-function keysOf(o: object): string {
-  return Object.keys(o).sort().join(',');
+const MENTION_KEY_SET: ReadonlySet<string> = new Set(MENTION_KEYS.split(','));
+const CLAIM_KEY_SET: ReadonlySet<string> = new Set(CLAIM_KEYS.split(','));
+
+/**
+ * Whether the own enumerable keys of `o` are exactly `keys` (in any order). (Not by sorting and
+ * joining them: that made three arrays and a string for every mention and claim an analysis
+ * worker encoded; bench/README.md, item 61.)
+ */
+export function hasExactKeys(o: object, keys: ReadonlySet<string>): boolean {
+  const own = Object.keys(o);
+  if (own.length !== keys.size) return false;
+  for (const k of own) if (!keys.has(k)) return false;
+  return true;
 }
-const MENTION_SORTED = MENTION_KEYS.split(',').sort().join(',');
-const CLAIM_SORTED = CLAIM_KEYS.split(',').sort().join(',');
+
+/**
+ * `text.slice(start, end) === s`, without making the slice when the offsets are in range (a
+ * mention's or a claim's offsets always are): the same answer for any arguments.
+ */
+export function isSliceOf(text: string, s: string, start: number, end: number): boolean {
+  if (Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= text.length) return typeof s === 'string' && s.length === end - start && text.startsWith(s, start);
+  return text.slice(start, end) === s;
+}
 
 /**
  * Payload: {"m":[...],"c":[...],"x":{...}}. A mention is [start, length, type] when its text is
@@ -741,15 +759,15 @@ const CLAIM_SORTED = CLAIM_KEYS.split(',').sort().join(',');
 export function encode(a: DocumentAnalysis, text: string): Buffer {
   const m: unknown[] = [];
   for (const x of a.mentions) {
-    if (keysOf(x) === MENTION_SORTED && text.slice(x.start, x.end) === x.text) m.push([x.start, x.end - x.start, x.type]);
+    if (hasExactKeys(x, MENTION_KEY_SET) && isSliceOf(text, x.text, x.start, x.end)) m.push([x.start, x.end - x.start, x.type]);
     else m.push(x);
   }
   const c: unknown[] = [];
   for (const x of a.claims) {
     if (
-      keysOf(x) === CLAIM_SORTED &&
-      text.slice(x.start, x.end) === x.text &&
-      text.slice(x.sentenceStart, x.sentenceEnd) === x.sentence
+      hasExactKeys(x, CLAIM_KEY_SET) &&
+      isSliceOf(text, x.text, x.start, x.end) &&
+      isSliceOf(text, x.sentence, x.sentenceStart, x.sentenceEnd)
     ) {
       c.push([x.start, x.end - x.start, x.kind, x.value, x.unit, x.qualifier, x.checkworthy ? 1 : 0, x.sentenceStart, x.sentenceEnd]);
     } else c.push(x);
