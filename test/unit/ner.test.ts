@@ -31,6 +31,22 @@ describe('tokenizer', () => {
     for (const t of tokenize(text)) assert.equal(text.slice(t.start, t.end), t.text);
     assert.deepEqual(toks(text), ['Mr.', 'Jean-Claude', 'Juncker', '’s', '“', 'plan', '”', 'costs', '$', '4.2', 'billion', '(', 'U.S.', ')', ',', 'said', 'Reuters', '.']);
   });
+  test('a text of many thousands of tokens, then a short one: every boundary and line start', () => {
+    // (The boundaries go into scratch arrays kept between calls, grown past 4,096 tokens here.)
+    const line = (k: number) => `Line ${k}, said Kim.\n`;
+    let text = '';
+    for (let k = 0; k < 3000; k++) text += line(k);
+    const ts = tokenize(text);
+    assert.equal(ts.length, 3000 * 6);
+    for (let k = 0; k < 3000; k++) {
+      const six = ts.slice(k * 6, k * 6 + 6);
+      assert.deepEqual(six.map((t) => t.text), ['Line', String(k), ',', 'said', 'Kim', '.']);
+      assert.deepEqual(six.map((t) => t.lineStart), [true, false, false, false, false, false]);
+      for (const t of six) assert.equal(text.slice(t.start, t.end), t.text);
+    }
+    const short = tokenize('Seoul\nAstana');
+    assert.deepEqual(short.map((t) => [t.text, t.start, t.end, t.lineStart]), [['Seoul', 0, 5, true], ['Astana', 6, 12, true]]);
+  });
   test('splits like CoNLL: possessives, clitics, abbreviations', () => {
     assert.deepEqual(toks("Germany's economy"), ['Germany', "'s", 'economy']);
     assert.deepEqual(toks('They don’t know.'), ['They', 'do', 'n’t', 'know', '.']);

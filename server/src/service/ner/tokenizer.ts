@@ -95,9 +95,28 @@ function isHyphen(c: number): boolean {
 const CLITICS = ["'s", "'re", "'ve", "'ll", "'d", "'m"];
 
 /**
- * Splits one whitespace-free chunk [s, e) of `text` into token boundaries, pushing [start,end] pairs.
+ * The token boundaries of the text being tokenised, [start, end) pairs from `bounds[0]` to
+ * `bounds[used - 1]`, and whether each token begins a line: scratch arrays kept between calls
+ * (they were plain arrays, new for every article and grown by push; bench/README.md, item 62).
  */
-function splitChunk(text: string, s: number, e: number, out: number[]): void {
+let bounds = new Int32Array(8192);
+let lineFlags = new Uint8Array(4096);
+let used = 0;
+
+function pushBound(start: number, end: number): void {
+  if (used + 2 > bounds.length) {
+    const grown = new Int32Array(bounds.length * 2);
+    grown.set(bounds);
+    bounds = grown;
+  }
+  bounds[used++] = start;
+  bounds[used++] = end;
+}
+
+/**
+ * Splits one whitespace-free chunk [s, e) of `text` into token boundaries (`pushBound`).
+ */
+function splitChunk(text: string, s: number, e: number): void {
   let i = s;
   while (i < e) {
     const c = text.charCodeAt(i);
@@ -131,8 +150,8 @@ function splitChunk(text: string, s: number, e: number, out: number[]): void {
           if (clitic) break;
           if ((text[j - 1] === 'n' || text[j - 1] === 'N') && (next === 't' || next === 'T') && (j + 2 >= e || !isWordChar(text[j + 2])) && j - 1 > i) {
             // n't
-            out.push(i, j - 1);
-            out.push(j - 1, j + 2);
+            pushBound(i, j - 1);
+            pushBound(j - 1, j + 2);
             i = j + 2;
             j = -1;
             break;
@@ -154,7 +173,7 @@ function splitChunk(text: string, s: number, e: number, out: number[]): void {
           (/^[\p{L}]$/u.test(word) || /^(?:[\p{L}]\.)+[\p{L}]$/u.test(word) || (ABBREVIATIONS.has(word.toLowerCase()) && !lineEnd));
         if (keep) j++;
       }
-      out.push(i, j);
+      pushBound(i, j);
       i = j;
       continue;
     }
@@ -164,14 +183,14 @@ function splitChunk(text: string, s: number, e: number, out: number[]): void {
       let done = false;
       for (const cl of CLITICS) {
         if (rest.startsWith(cl) && (i + cl.length >= e || !isWordChar(text[i + cl.length])) && i > s) {
-          out.push(i, i + cl.length);
+          pushBound(i, i + cl.length);
           i += cl.length;
           done = true;
           break;
         }
       }
       if (done) continue;
-      out.push(i, i + 1);
+      pushBound(i, i + 1);
       i++;
       continue;
     }
@@ -179,11 +198,11 @@ function splitChunk(text: string, s: number, e: number, out: number[]): void {
     if (c === 45 || c === 46 || c === 42 || c === 61) {
       let j = i + 1;
       while (j < e && text.charCodeAt(j) === c) j++;
-      out.push(i, j);
+      pushBound(i, j);
       i = j;
       continue;
     }
-    out.push(i, i + chLen);
+    pushBound(i, i + chLen);
     i += chLen;
   }
 }
@@ -193,8 +212,7 @@ const CLOSERS = new Set(['"', "'", ')', ']', '}']);
 
 /** Tokenises raw text. Offsets are UTF-16 indices into `text`. */
 export function tokenize(text: string): Token[] {
-  const bounds: number[] = [];
-  const lineFlags: boolean[] = [];
+  used = 0;
   const n = text.length;
   let i = 0;
   let sawLineBreak = true;
@@ -207,22 +225,27 @@ export function tokenize(text: string): Token[] {
     }
     let j = i + 1;
     while (j < n && !isSpace(text.charCodeAt(j))) j++;
-    const before = bounds.length;
-    splitChunk(text, i, j, bounds);
-    for (let k = before; k < bounds.length; k += 2) {
-      lineFlags.push(sawLineBreak);
+    const before = used;
+    splitChunk(text, i, j);
+    if (lineFlags.length < used >> 1) {
+      const grown = new Uint8Array(bounds.length >> 1);
+      grown.set(lineFlags);
+      lineFlags = grown;
+    }
+    for (let k = before; k < used; k += 2) {
+      lineFlags[k >> 1] = sawLineBreak ? 1 : 0;
       sawLineBreak = false;
     }
     i = j;
   }
   const tokens: Token[] = [];
   let pending = true;
-  for (let k = 0; k < bounds.length; k += 2) {
+  for (let k = 0; k < used; k += 2) {
     const start = bounds[k];
     const end = bounds[k + 1];
     const t = text.slice(start, end);
     const norm = normalizeToken(t);
-    const lineStart = lineFlags[k >> 1];
+    const lineStart = lineFlags[k >> 1] === 1;
     let sentStart = lineStart || pending;
     const prev = tokens.length ? tokens[tokens.length - 1] : undefined;
     // a closing quote / bracket glued to the sentence end still belongs to the old sentence
