@@ -732,7 +732,7 @@ const CLAIM_KEY_SET: ReadonlySet<string> = new Set(CLAIM_KEYS.split(','));
 /**
  * Whether the own enumerable keys of `o` are exactly `keys` (in any order). (Not by sorting and
  * joining them: that made three arrays and a string for every mention and claim an analysis
- * worker encoded; bench/README.md, item 61.)
+ * worker encoded; bench/README.md, item 58.)
  */
 export function hasExactKeys(o: object, keys: ReadonlySet<string>): boolean {
   const own = Object.keys(o);

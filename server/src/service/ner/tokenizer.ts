@@ -97,7 +97,7 @@ const CLITICS = ["'s", "'re", "'ve", "'ll", "'d", "'m"];
 /**
  * The token boundaries of the text being tokenised, [start, end) pairs from `bounds[0]` to
  * `bounds[used - 1]`, and whether each token begins a line: scratch arrays kept between calls
- * (they were plain arrays, new for every article and grown by push; bench/README.md, item 62).
+ * (they were plain arrays, new for every article and grown by push; bench/README.md, item 59).
  */
 let bounds = new Int32Array(8192);
 let lineFlags = new Uint8Array(4096);
