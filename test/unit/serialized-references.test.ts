@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { ReferenceWarmer, WARM_LISTS } from '../../server/src/handlers/referenceWarmer';
+import { ReferenceWarmer, WARM_CARDS, WARM_LISTS } from '../../server/src/handlers/referenceWarmer';
+import { hasEntityCard } from '../../server/src/service/hover';
 import { entityReferencesOnce, isSerialized, rawAwareEncoder, SerializedResult } from '../../server/src/handlers/serializedResult';
 import { RecentMap } from '../../server/src/service/entities/memo';
 import { createLanguageService } from '../../server/src/service/languageService';
@@ -143,10 +144,19 @@ test('ReferenceWarmer: after an index change the biggest entities\' lists are bu
   assert.ok(!biggest.includes(lone));
 
   const warmer = new ReferenceWarmer(service, () => index.linked, 0);
+  assert.ok(!biggest.some(hasEntityCard));
   warmer.schedule();
   await warmer.whenWarm();
   for (const e of biggest) assert.ok(isSerialized(e), `${e.name}: list built and serialised ahead`);
   assert.ok(!isSerialized(lone));
+  // Their hover cards too (WARM_CARDS of them), and the card is the one a hover shows.
+  const carded = service.biggestEntities(WARM_CARDS);
+  for (const e of carded) assert.ok(hasEntityCard(e), `${e.name}: card built ahead`);
+  assert.ok(!hasEntityCard(lone));
+  const at = index.entities().find((e) => e === biggest[biggest.length - 1])!.mentions[0];
+  const lines = service.lines(at.uri)!;
+  const shown = service.doHover(at.uri, lines.positionAt(at.start + 1))!;
+  assert.ok((shown.contents as { value: string }).value.includes(`**${biggest[biggest.length - 1].name}**`));
   // An edit makes new entity objects: the next schedule has their lists ready again.
   index.update({ uri: 'file:///w/000.txt', text: 'Changed\n\nTromsø and Tromsø again; Quentin Vasquez-Ortiz left.\n', version: 2 });
   const after = service.biggestEntities(WARM_LISTS);

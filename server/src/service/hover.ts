@@ -104,6 +104,11 @@ function spellingCounts(entity: Entity): Map<string, number> {
  */
 const recentCards = new RecentMap<Entity, { max: number; card: string }>(256);
 
+/** Whether the entity's card is among those kept (tests). */
+export function hasEntityCard(entity: Entity): boolean {
+  return recentCards.peek(entity) !== undefined;
+}
+
 export function entityCard(ctx: ServiceContext, entity: Entity): string {
   const max = ctx.settings().maxHoverArticles;
   const hit = recentCards.get(entity);

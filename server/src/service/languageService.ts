@@ -29,7 +29,7 @@ import { findDefinition } from './definition';
 import { findDocumentHighlights } from './documentHighlight';
 import { findDocumentSymbols } from './documentSymbols';
 import { entityAt, entityMentions, listEntities } from './entityList';
-import { doHover } from './hover';
+import { doHover, entityCard } from './hover';
 import type { LineIndex } from './position';
 import { biggestEntities, entityReferences, entityReferencesJson, findReferences, mentionedEntity, type ReferenceOptions } from './references';
 import { ClaimIndex } from './relatedClaims';
@@ -61,6 +61,8 @@ export interface LanguageService {
   mentionedEntity(uri: string, position: Position): Entity | null;
   /** The `max` entities with the most mentions, fewest first (see references.ts). */
   biggestEntities(max: number): Entity[];
+  /** Builds the entity's hover card ahead of the first hover on it (kept with the cards hovered lately, see hover.ts). */
+  prepareEntityCard(entity: Entity): void;
   findDocumentHighlights(uri: string, position: Position): DocumentHighlight[];
   findDocumentSymbols(uri: string): DocumentSymbol[];
   findWorkspaceSymbols(query: string): SymbolInformation[];
@@ -94,6 +96,7 @@ export function createLanguageService(opts: LanguageServiceOptions): LanguageSer
     entityReferencesJson: (entity, o = { includeDeclaration: true }) => entityReferencesJson(ctx, entity, o),
     mentionedEntity: (uri, position) => mentionedEntity(ctx, uri, position),
     biggestEntities: (max) => biggestEntities(ctx, max),
+    prepareEntityCard: (entity) => void entityCard(ctx, entity),
     findDocumentHighlights: (uri, position) => findDocumentHighlights(ctx, uri, position),
     findDocumentSymbols: (uri) => findDocumentSymbols(ctx, uri),
     findWorkspaceSymbols: (query) => findWorkspaceSymbols(ctx, query),
