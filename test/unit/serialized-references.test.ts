@@ -153,10 +153,11 @@ test('ReferenceWarmer: after an index change the biggest entities\' lists are bu
   const carded = service.biggestEntities(WARM_CARDS);
   for (const e of carded) assert.ok(hasEntityCard(e), `${e.name}: card built ahead`);
   assert.ok(!hasEntityCard(lone));
-  const at = index.entities().find((e) => e === biggest[biggest.length - 1])!.mentions[0];
-  const lines = service.lines(at.uri)!;
-  const shown = service.doHover(at.uri, lines.positionAt(at.start + 1))!;
-  assert.ok((shown.contents as { value: string }).value.includes(`**${biggest[biggest.length - 1].name}**`));
+  const top = biggest[biggest.length - 1];
+  assert.ok(index.entities().includes(top), 'the biggest entity is still the index\'s');
+  const at = top.mentions[0];
+  const shown = service.doHover(at.uri, service.lines(at.uri)!.positionAt(at.start + 1))!;
+  assert.ok((shown.contents as { value: string }).value.includes(`**${top.name}**`));
   // An edit makes new entity objects: the next schedule has their lists ready again.
   index.update({ uri: 'file:///w/000.txt', text: 'Changed\n\nTromsø and Tromsø again; Quentin Vasquez-Ortiz left.\n', version: 2 });
   const after = service.biggestEntities(WARM_LISTS);

@@ -1,11 +1,11 @@
 /**
  * Has the reference lists of the entities the corpus mentions most ready, serialised, before
- * anyone asks, and their hover cards built. Their cost grows with their length (at 10,000 articles the biggest has about
- * 4,500 locations: 5–10 ms to build and serialise on the first request, about nothing after
- * that), and they are the lists reviewers ask for most. Built after the index settles, one list
- * at a time with the server's background pause between two (longer while requests come in), so
- * requests are answered first; a newer index change starts over (unchanged entities are found in
- * the cache at once).
+ * anyone asks, and the hover cards of a few more (WARM_CARDS). A list's cost grows with its
+ * length (at 10,000 articles the biggest has about 4,500 locations: 5–10 ms to build and
+ * serialise on the first request, about nothing after that), and they are the lists reviewers
+ * ask for most. Built after the index settles, one entity at a time with the server's background
+ * pause between two (longer while requests come in), so requests are answered first; a newer
+ * index change starts over (unchanged entities are found in the caches at once).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LanguageService } from '../service/languageService';
