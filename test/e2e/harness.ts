@@ -394,8 +394,17 @@ export function activeEditor(page: Page): Locator {
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
   const input = await openQuickInput(page, 'Control+G');
   await input.fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  // An Enter pressed before the widget has taken the typed position does nothing (seen once: the
+  // box then stayed open, labelled "Go to line 5 and character 1."). So wait for that label (its
+  // wording is code-server 4.100's: not fatal if it never shows), and press again if the first
+  // Enter did not close the box.
+  const taken = new RegExp(`\\bline ${line}\\b`);
+  await waitFor(`Go to Line to take line ${line}`, async () => taken.test((await input.getAttribute('aria-label')) ?? ''), 3_000).catch(() => undefined);
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Enter');
+    if (await input.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 1) throw new Error(`Go to Line stayed open after Enter (label "${await input.getAttribute('aria-label')}")`);
+  }
   await waitFor(`the cursor on line ${line}`, async () => (await cursorPosition(page))?.line === line, 10_000);
 }
 
