@@ -5,6 +5,10 @@
  * the server's edit-worker log lines and each edit's time in ms. EDX_SERVER picks another
  * server bundle (for A/B runs), EDX_NODE_ARGS passes node flags to it.
  *   node --import tsx bench/edit-trace.ts 1000 20
+ * As the bench's latency section edits, after its other rounds: EDX_PREOPEN=1 opens another
+ * article first (the edit worker starts and warms up then), EDX_WAIT_MS=90000 waits that long
+ * before the edited article is opened:
+ *   EDX_PREOPEN=1 EDX_WAIT_MS=90000 node --import tsx bench/edit-trace.ts 10000 6
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,6 +33,16 @@ async function main() {
   const uri = pathToFileURL(path.join(corpus.dir, file)).href;
   let text = fs.readFileSync(path.join(corpus.dir, file), 'utf8');
   let version = 1;
+  // EDX_WAIT_MS: a pause between the end of indexing and opening the article (the bench edits
+  // after its other latency rounds, a minute or more later).
+  // EDX_PREOPEN=1: another article is opened before that pause, as the bench's latency round
+  // opens its samples (the edit worker starts and warms up then, not when the edited one opens).
+  if (process.env.EDX_PREOPEN === '1') {
+    const sub = path.join('articles', fs.readdirSync(path.join(corpus.dir, 'articles')).sort()[0]);
+    const otherPath = path.join(sub, fs.readdirSync(path.join(corpus.dir, sub)).sort()[0]);
+    await c.notify('textDocument/didOpen', { textDocument: { uri: pathToFileURL(path.join(corpus.dir, otherPath)).href, languageId: 'plaintext', version: 1, text: fs.readFileSync(path.join(corpus.dir, otherPath), 'utf8') } });
+  }
+  await delay(Number(process.env.EDX_WAIT_MS ?? 0));
   await c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'plaintext', version, text } });
   await delay(3000);
   const tokens = async () => JSON.stringify(((await c.request('textDocument/semanticTokens/full', { textDocument: { uri } })) as any)?.data ?? null);

@@ -31,6 +31,7 @@ import { registerReferences } from './references';
 import { registerSemanticTokens } from './semanticTokens';
 import { AnalysisPool, defaultPoolSize, mainThreadHelps } from './analysisPool';
 import { fullCollector, minHeapFromEnv } from './fullCollection';
+import { rewarmIdleFromEnv } from './workerWarmth';
 import { Workspace } from './workspace';
 import { registerWorkspaceSymbols } from './workspaceSymbols';
 
@@ -115,6 +116,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       collectGarbage: fullCollector({ log: (m) => log.info(m), minHeap: minHeapFromEnv() }),
       releaseAnalyser: opts.analyse ? undefined : releaseAnalyser,
       helpIndexing: !opts.analyse && mainThreadHelps(),
+      editRewarmIdleMs: rewarmIdleFromEnv(),
     });
     if (init.settings !== undefined && !caps.workspace?.configuration) {
       void workspace.readSettings(init.settings).then((s) => (workspace!.settings = s));

@@ -25,6 +25,7 @@ import { contentKey, IndexSnapshot, openSnapshotFile, writeIndexSnapshot, type S
 import type { AnalysisPool, PoolPurpose } from './analysisPool';
 import { BackgroundPause } from './backgroundPause';
 import { ReferenceWarmer } from './referenceWarmer';
+import { EDIT_REWARM_IDLE_MS, WorkerWarmth } from './workerWarmth';
 import type { AnalysisJob } from '../worker/analysisJob';
 import type { CorpusDocument } from '../service/corpus';
 import type { TokenCategory } from '../service/context';
@@ -195,6 +196,11 @@ export interface WorkspaceOptions {
    * jobs queued each (see `indexAll`), and lets its analyser go at the end (`releaseAnalyser`).
    */
   helpIndexing?: boolean;
+  /**
+   * How long the edit worker may be idle before activity on an open article warms it again
+   * (see WorkerWarmth; default EDIT_REWARM_IDLE_MS).
+   */
+  editRewarmIdleMs?: number;
 }
 
 /**
@@ -245,6 +251,7 @@ export class Workspace {
     this.conn = opts.connection;
     this.log = opts.log;
     this.editDelay = opts.editDelay ?? 150;
+    this.editWarmth = new WorkerWarmth(opts.editRewarmIdleMs ?? EDIT_REWARM_IDLE_MS);
     this.batchSize = opts.batchSize ?? 25;
     // Texts read from disk are not kept in memory: the index reads one back when a feature needs
     // it, and reports a file that no longer holds the text indexed, which is then loaded again.
@@ -862,6 +869,7 @@ export class Workspace {
     this.cancelEdit(uri);
     this.takeEditorText(uri);
     this.prepareForEdits(uri);
+    this.rewarmEditWorker(uri);
   }
 
   /**
@@ -1003,6 +1011,8 @@ export class Workspace {
         this.flushPending();
       }
     }
+    // A request on an open article: it may be edited next (see rewarmEditWorker).
+    this.rewarmEditWorker(c);
     return this.editJobs.get(c);
   }
 
@@ -1039,7 +1049,9 @@ export class Workspace {
   /** Analyses `edited` (a text that changes the index) in the edit worker; requests on it wait for the job. */
   private startEditJob(edited: { uri: string; text: string; version: number }): void {
     const { uri, text } = edited;
+    this.editWarmth.begin();
     const job: Promise<void> = this.runInWorker(this.editPool!, { uri, text, dictionary: this.index.getDictionary() }, edited, false).then(() => {
+      this.editWarmth.end();
       if (this.editJobs.get(uri) === job) this.editJobs.delete(uri);
       if (!this.disposed) this.flushPending();
     });
@@ -1079,13 +1091,57 @@ export class Workspace {
     let i = 0;
     const next = (): Promise<void> =>
       i < texts.length && this.editPool === pool ? pool.run({ uri: 'sourcelens-warm-up:', text: texts[i++] }).then(next) : Promise.resolve();
-    this.editWarmUp = next().then(
-      () => {
-        if (this.editPool === pool) this.log.info(`Edit worker ready in ${Math.round(performance.now() - t0)} ms (${i} articles analysed).`);
-      },
-      (err) => this.log.warn(`Could not warm up the edit worker: ${String(err).split('\n')[0]}`),
-    );
+    this.editWarmth.begin();
+    this.editWarmUp = next()
+      .then(
+        () => {
+          if (this.editPool === pool) this.log.info(`Edit worker ready in ${Math.round(performance.now() - t0)} ms (${i} articles analysed).`);
+        },
+        (err) => this.log.warn(`Could not warm up the edit worker: ${String(err).split('\n')[0]}`),
+      )
+      .finally(() => this.editWarmth.end());
   }
+
+  /**
+   * Activity on the open article `uri` (opened, or a request on it) after the edit worker has been
+   * idle for `editWarmth.idleMs`: the worker analyses the article once more, result dropped, so
+   * that its next edit does not pay for a cold worker (see WorkerWarmth: 50-107 ms for the first
+   * job after 90 s idle, 15-27 ms warm). One such job at a time, never while an edit or the
+   * first warm-up is in the worker: an edit waits behind one analysis at most.
+   */
+  private rewarmEditWorker(uri: string): void {
+    const pool = this.editPool;
+    if (!pool || pool.size === 0 || this.disposed || this.gate || !this.editWarmth.cold || this.editJobs.size > 0) return;
+    const text = this.documents().get(uri)?.getText();
+    if (!text || !this.isArticle(uri)) return;
+    const idle = this.editWarmth.idleFor();
+    const t0 = performance.now();
+    this.editWarmth.begin();
+    void pool
+      .run({ uri: 'sourcelens-warm-up:', text: text.slice(0, WARM_UP_MAX_CHARS) })
+      .then(
+        () => this.noteRewarm(idle, performance.now() - t0),
+        () => undefined, // a failed warm-up changes nothing; the next edit reports a dead worker
+      )
+      .finally(() => this.editWarmth.end());
+  }
+
+  /** Logs a re-warm of the edit worker: the first, then at most one line a minute (with how many since). */
+  private noteRewarm(idleMs: number, ms: number): void {
+    this.rewarms++;
+    const now = performance.now();
+    if (this.rewarmLoggedAt !== undefined && now - this.rewarmLoggedAt < 60_000) return;
+    this.log.info(
+      `Edit worker warmed again after ${(idleMs / 1000).toFixed(1)} s idle, in ${Math.round(ms)} ms` +
+        (this.rewarms > 1 ? ` (${this.rewarms} times since the last such line).` : '.'),
+    );
+    this.rewarmLoggedAt = now;
+    this.rewarms = 0;
+  }
+  private rewarms = 0;
+  private rewarmLoggedAt: number | undefined;
+  /** The edit worker's jobs in flight and how long it has been idle (see rewarmEditWorker). */
+  private readonly editWarmth: WorkerWarmth;
 
   private cancelEdit(uri: string): void {
     const t = this.editTimers.get(uri);
