@@ -441,6 +441,10 @@ interface Search {
   still: number[];
   changed: boolean;
   compIndex: Int32Array;
+  /** Per cluster (by number): its component's number; per component: its size, then its list's fill. */
+  compOf: Int32Array;
+  sizes: Int32Array;
+  nComps: number;
   comps: Comp[];
   batchOf: Int32Array;
   lists: CCluster[][];
@@ -1108,6 +1112,9 @@ export class CorpusLinker {
       still: [],
       changed: false,
       compIndex: new Int32Array(0),
+      compOf: new Int32Array(0),
+      sizes: new Int32Array(0),
+      nComps: 0,
       comps: [],
       batchOf: new Int32Array(0),
       lists: [],
@@ -1352,50 +1359,59 @@ export class CorpusLinker {
           s.round = [];
           s.still = [];
           s.compIndex = new Int32Array(s.clusters.length).fill(-1);
+          s.compOf = new Int32Array(s.clusters.length);
+          s.sizes = new Int32Array(s.clusters.length);
           s.i = 0;
           break;
         }
         case 9: {
-          // Components, numbered by their first cluster (corpus order).
+          // Components, numbered by their first cluster (corpus order): each cluster's component
+          // and each component's size, so that phase 10 fills lists made at their size (pushing
+          // grew the big components' lists over and over, and they were copied again at the end).
           const p = s.parent;
-          const { clusters, compIndex, comps } = s;
+          const { clusters, compIndex, compOf, sizes } = s;
           for (; s.i < clusters.length; ) {
             const i = s.i++;
             const r = find(p, i);
             let k = compIndex[r];
-            if (k < 0) {
-              compIndex[r] = k = comps.length;
-              comps.push({ clusters: clusters[i] });
-            } else {
-              const comp = comps[k];
-              if (Array.isArray(comp.clusters)) comp.clusters.push(clusters[i]);
-              else comp.clusters = [comp.clusters, clusters[i]];
-            }
-            clusters[i].comp = comps[k];
+            if (k < 0) compIndex[r] = k = s.nComps++;
+            compOf[i] = k;
+            sizes[k]++;
             if (out()) return false;
           }
           for (const g of s.groupList) g.mark = 0;
           // Linked in batches of whole components (components do not interact), each in corpus
           // order: the tables of a batch stay small and in cache, which the whole corpus's did not.
-          s.batchOf = new Int32Array(comps.length);
+          const n = s.nComps;
+          s.batchOf = new Int32Array(n);
+          // (A component of one cluster holds it without a list: it is made in phase 10.)
+          s.comps = new Array<Comp>(n);
           let batches = 0;
-          for (let i = 0, fill = 0; i < comps.length; i++) {
-            s.batchOf[i] = batches;
-            const c = comps[i].clusters;
-            fill += Array.isArray(c) ? c.length : 1;
+          for (let k = 0, fill = 0; k < n; k++) {
+            s.batchOf[k] = batches;
+            const size = sizes[k];
+            if (size > 1) s.comps[k] = { clusters: new Array<CCluster>(size) };
+            fill += size;
             if (fill >= (this.opts.linkBatch ?? LINK_BATCH)) ((batches++), (fill = 0));
           }
+          sizes.fill(0); // each list's fill in phase 10
           s.lists = Array.from({ length: batches + 1 }, () => []);
           s.i = 0;
           break;
         }
         case 10: {
-          // Until the last batch is linked a cluster's mark is its batch number + 1 (see `mentionsOfFirst`).
-          const p = s.parent;
-          const { clusters, compIndex, batchOf, lists } = s;
+          // Each cluster into its component's list and its batch, in corpus order. Until the last
+          // batch is linked a cluster's mark is its batch number + 1 (see `mentionsOfFirst`).
+          const { clusters, compOf, sizes, comps, batchOf, lists } = s;
           for (; s.i < clusters.length; ) {
-            const cl = clusters[s.i++];
-            const b = batchOf[compIndex[find(p, cl.mark)]];
+            const i = s.i++;
+            const cl = clusters[i];
+            const k = compOf[i];
+            let comp = comps[k];
+            if (comp === undefined) comps[k] = comp = { clusters: cl };
+            else (comp.clusters as CCluster[])[sizes[k]++] = cl;
+            cl.comp = comp;
+            const b = batchOf[k];
             lists[b].push(cl);
             cl.mark = b + 1;
             if (out()) return false;
@@ -1472,12 +1488,10 @@ export class CorpusLinker {
       if (performance.now() - t0 >= budgetMs) return false;
     }
     this.rest = null;
-    // Components live until an edit re-opens them: drop the spare capacity left by push.
+    // (The search made each component's list at its size: nothing to trim.)
     for (const c of r.comps) {
-      if (Array.isArray(c.clusters)) {
-        c.clusters = c.clusters.slice();
-        for (const cl of c.clusters) cl.mark = 0;
-      } else c.clusters.mark = 0;
+      if (Array.isArray(c.clusters)) for (const cl of c.clusters) cl.mark = 0;
+      else c.clusters.mark = 0;
     }
     this.renumber();
     this.building = false;
