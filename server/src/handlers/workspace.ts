@@ -1080,17 +1080,17 @@ export class Workspace {
    */
   private warmUpEditWorker(pool: AnalysisPool): void {
     const open = this.documents().get(this.warmUpUri)?.getText() ?? '';
-    const texts = [open, open].filter((t) => t.length > 0).map((t) => t.slice(0, WARM_UP_MAX_CHARS));
+    const texts = [open, open].filter((t) => t.length > 0);
     for (const d of this.index.documents()) {
       if (texts.length >= WARM_UP_ARTICLES) break;
       const text = d.uri === this.warmUpUri ? undefined : this.readBack(d.uri);
-      if (text) texts.push(text.slice(0, WARM_UP_MAX_CHARS));
+      if (text) texts.push(text);
     }
     if (texts.length === 0) texts.push(WARM_UP_TEXT);
     const t0 = performance.now();
     let i = 0;
     const next = (): Promise<void> =>
-      i < texts.length && this.editPool === pool ? pool.run({ uri: 'sourcelens-warm-up:', text: texts[i++] }).then(next) : Promise.resolve();
+      i < texts.length && this.editPool === pool ? warmUpJob(pool, texts[i++]).then(next) : Promise.resolve();
     this.editWarmth.begin();
     this.editWarmUp = next()
       .then(
@@ -1117,8 +1117,7 @@ export class Workspace {
     const idle = this.editWarmth.idleFor();
     const t0 = performance.now();
     this.editWarmth.begin();
-    void pool
-      .run({ uri: 'sourcelens-warm-up:', text: text.slice(0, WARM_UP_MAX_CHARS) })
+    void warmUpJob(pool, text)
       .then(
         () => this.noteRewarm(idle, performance.now() - t0),
         () => undefined, // a failed warm-up changes nothing; the next edit reports a dead worker
@@ -1408,6 +1407,8 @@ const BACKGROUND_MAX_WAIT_MS = 5000;
 const WARM_UP_DELAY_MS = 1500;
 /** At most this much of the article is analysed for the warm-up (a huge one would only hold things up). */
 const WARM_UP_MAX_CHARS = 20_000;
+/** One warm-up analysis of `text` (at most WARM_UP_MAX_CHARS of it) in `pool`; its result is dropped. */
+const warmUpJob = (pool: AnalysisPool, text: string) => pool.run({ uri: 'sourcelens-warm-up:', text: text.slice(0, WARM_UP_MAX_CHARS) });
 /** How many analyses warm up the edit worker: the open article twice, then other articles. */
 const WARM_UP_ARTICLES = 24;
 /** A sentence that runs every stage of the analysis once (names, a figure, a date): used when the article is gone by then. */
